@@ -40,7 +40,7 @@ describe('history record log', () => {
 
   it('reports damage followed by more records as corruption, not a torn tail', () => {
     const bytes = log('one', 'two', 'three');
-    bytes[LOG_MAGIC.length + 10] ^= 0xff;
+    bytes[LOG_MAGIC.length + 10]! ^= 0xff;
     expect(decodeLog(bytes, open)).toEqual({ ok: false, reason: 'record 0 does not authenticate' });
   });
 
