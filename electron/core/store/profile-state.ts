@@ -76,8 +76,9 @@ export class ProfileState {
   }
 
   /** Applies several changes with a single durable write. */
-  update(change: (draft: StateData) => void): Promise<void> {
-    return this.db.update(change.bind(undefined, this.data));
+  async update(change: (draft: StateData) => void): Promise<void> {
+    change(this.data);
+    await this.db.write();
   }
 
   get nickname(): string {

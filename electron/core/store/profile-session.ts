@@ -1,0 +1,125 @@
+// An unlocked profile: its state, its history, and the operations that need the data key.
+import { writeFile } from 'node:fs/promises';
+import { encodeBackup } from './backup-file.js';
+import type { DataKeys } from './data-keys.js';
+import { ProfileLockedError, WeakPasswordError } from './errors.js';
+import type { ConversationHistory, HistoryCursor, SegmentLimits } from './history/conversation-history.js';
+import type { HistoryMessage } from './history/history-message.js';
+import { HistoryStore } from './history/history-store.js';
+import type { ScryptParams } from './kdf.js';
+import { checkPasswordStrength } from './password-strength.js';
+import type { ProfilePaths } from './profile-layout.js';
+import { ProfileState } from './profile-state.js';
+import type { StateDatabase } from './state-database.js';
+import { type Vault, readVault, rewrapVault, writeVault } from './vault.js';
+
+export interface ProfileSummary {
+  id: string;
+  /** The non-secret name shown in the profile chooser before unlocking. */
+  label: string;
+  createdAt: string;
+}
+
+export interface ExportBackupOptions {
+  file: string;
+  passphrase: string;
+  includeHistory: boolean;
+}
+
+export interface SessionContext {
+  paths: ProfilePaths;
+  vault: Vault;
+  dataKey: Buffer;
+  keys: DataKeys;
+  db: StateDatabase;
+  kdf: ScryptParams;
+  segmentLimits: SegmentLimits;
+  /** Verifies a password against the vault through the store's throttle. */
+  checkPassword: (vault: Vault, password: string) => Promise<Buffer>;
+  onLock: () => void;
+}
+
+const EXPORT_PAGE = 1000;
+
+export class ProfileSession {
+  readonly profile: ProfileSummary;
+  readonly state: ProfileState;
+  private readonly histories: HistoryStore;
+  private locked = false;
+
+  constructor(private readonly context: SessionContext) {
+    const { vault, keys, db, paths, segmentLimits } = context;
+    this.profile = { id: vault.profileId, label: vault.label, createdAt: vault.createdAt };
+    this.state = new ProfileState(db);
+    this.histories = new HistoryStore(paths.history, keys, segmentLimits);
+  }
+
+  get isLocked(): boolean {
+    return this.locked;
+  }
+
+  /** The conversation's history; check its `problems` for damage found while opening it. */
+  history(conversationId: string): Promise<ConversationHistory> {
+    this.assertUnlocked();
+    return this.histories.conversation(conversationId);
+  }
+
+  /** Ids of the conversations that have stored history. */
+  async conversations(): Promise<string[]> {
+    this.assertUnlocked();
+    return (await this.histories.conversationIds()).ids;
+  }
+
+  /** Re-wraps the data key under the new password; no other file is touched. */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    this.assertUnlocked();
+    const strength = checkPasswordStrength(newPassword);
+    if (!strength.ok) throw new WeakPasswordError(strength.reason ?? 'too weak');
+    const vault = await readVault(this.context.paths.vault);
+    await this.context.checkPassword(vault, currentPassword);
+    await writeVault(this.context.paths.vault, await rewrapVault(vault, this.context.dataKey, newPassword, this.context.kdf));
+  }
+
+  /** Writes one passphrase-encrypted file holding identity, contacts, settings and optionally history. */
+  async exportBackup({ file, passphrase, includeHistory }: ExportBackupOptions): Promise<void> {
+    this.assertUnlocked();
+    const strength = checkPasswordStrength(passphrase);
+    if (!strength.ok) throw new WeakPasswordError(strength.reason ?? 'too weak');
+    await this.context.db.adapter.flush();
+    const history = includeHistory ? await this.allHistory() : null;
+    const contents = { formatVersion: 1 as const, exportedAt: new Date().toISOString(), label: this.profile.label, state: this.state.snapshot(), history };
+    await writeFile(file, await encodeBackup(contents, passphrase, this.context.kdf), { mode: 0o600 });
+  }
+
+  /** Finishes pending writes, closes every file and forgets the keys. Idempotent. */
+  async lock(): Promise<void> {
+    if (this.locked) return;
+    this.locked = true;
+    await this.context.db.adapter.flush();
+    await this.histories.close();
+    this.state.close();
+    const { dataKey, keys } = this.context;
+    for (const key of [dataKey, keys.state, keys.history, keys.names]) key.fill(0);
+    this.context.onLock();
+  }
+
+  private async allHistory(): Promise<{ conversationId: string; messages: HistoryMessage[] }[]> {
+    const result: { conversationId: string; messages: HistoryMessage[] }[] = [];
+    for (const conversationId of await this.conversations()) {
+      const history = await this.history(conversationId);
+      const newestFirst: HistoryMessage[] = [];
+      let before: HistoryCursor | undefined;
+      do {
+        const page = await history.page({ before, limit: EXPORT_PAGE });
+        newestFirst.push(...page.messages);
+        before = page.before ?? undefined;
+      } while (before !== undefined);
+      result.push({ conversationId, messages: newestFirst.reverse() });
+    }
+    return result;
+  }
+
+  private assertUnlocked(): void {
+    if (this.locked) throw new ProfileLockedError();
+  }
+}

@@ -1,0 +1,194 @@
+// Tests for profiles: sign up, list, unlock, wrong passwords, lock, change password, delete, damaged files.
+import { randomBytes } from 'node:crypto';
+import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  CorruptFileError,
+  MissingFileError,
+  ProfileLockedError,
+  ProfileNotFoundError,
+  WeakPasswordError,
+  WrongPasswordError,
+  createProfileStore,
+  type ProfileStore,
+} from './index.js';
+import { FAST_KDF, GOOD_PASSWORD, filesContaining, hashTree, tempRoot } from './test-fixtures.js';
+
+let root: string;
+let store: ProfileStore;
+
+beforeEach(async () => {
+  root = await tempRoot();
+  store = createProfileStore({ rootDir: root, kdf: FAST_KDF, unlockThrottle: { freeAttempts: 100, baseDelayMs: 1, maxDelayMs: 1 } });
+});
+afterEach(async () => {
+  await store.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+const message = (id: string, body: string) => ({ id, direction: 'out' as const, kind: 'text', body, sentAt: 1, storedAt: 2 });
+
+describe('profiles', () => {
+  it('creates a profile and lists it by its label, never its nickname', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await store.createProfile({ nickname: 'Other', password: GOOD_PASSWORD, label: 'Work' });
+    expect(session.state.nickname).toBe('Zebulon');
+    const listing = await store.listProfiles();
+    expect(listing.unreadable).toEqual([]);
+    expect(listing.profiles.map((p) => p.label)).toEqual(['Profile 1', 'Work']);
+    expect(listing.profiles[0]!.id).toBe(session.profile.id);
+  });
+
+  it('refuses a weak password with the reason and creates nothing', async () => {
+    await expect(store.createProfile({ nickname: 'Zebulon', password: 'short' })).rejects.toThrow(WeakPasswordError);
+    await expect(store.createProfile({ nickname: 'Zebulon', password: 'aaaaaaaaaaaa' })).rejects.toThrow(/single character/u);
+    expect((await store.listProfiles()).profiles).toEqual([]);
+  });
+
+  it('refuses a wrong password with a clear error and changes nothing on disk', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await (await session.history('peer.onion')).append(message('m1', 'hello'));
+    await session.lock();
+    const before = await hashTree(root);
+    const attempt = store.unlock(session.profile.id, 'not-the-password-at-all');
+    await expect(attempt).rejects.toBeInstanceOf(WrongPasswordError);
+    await expect(attempt).rejects.toThrow('The password is not correct');
+    expect(await hashTree(root)).toBe(before);
+  });
+
+  it('slows down repeated wrong passwords', async () => {
+    const slow = createProfileStore({ rootDir: root, kdf: FAST_KDF, unlockThrottle: { freeAttempts: 1, baseDelayMs: 150, maxDelayMs: 1000 } });
+    const { profile } = await slow.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await expect(slow.unlock(profile.id, 'wrong-password-one')).rejects.toThrow(WrongPasswordError);
+    const started = performance.now();
+    await expect(slow.unlock(profile.id, 'wrong-password-two')).rejects.toThrow(WrongPasswordError);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
+    await slow.close();
+  });
+
+  it('writes no plaintext nickname, message, key, contact or password anywhere in the profile folder', async () => {
+    const nickname = 'Zebulon Quuxworth';
+    const text = 'the eagle lands at midnight';
+    const seed = randomBytes(32);
+    const contact = 'pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion';
+    const session = await store.createProfile({ nickname, password: GOOD_PASSWORD });
+    await session.state.setIdentity({ onionSeed: seed });
+    await session.state.putContact({ address: contact, nickname: 'Ravenna', addedAt: new Date().toISOString(), signalIdentityKey: null, verified: false, blocked: false, delivery: null });
+    await (await session.history(contact)).append(message('m1', text));
+    await session.state.signal.sessions.put({ name: contact, deviceId: 1 }, seed.subarray(0, 16));
+    await session.lock();
+    for (const needle of [nickname, text, 'Ravenna', contact, GOOD_PASSWORD, seed, seed.toString('base64'), seed.toString('hex'), seed.subarray(0, 12)]) {
+      expect(await filesContaining(root, needle)).toEqual([]);
+    }
+  });
+
+  it('keeps every kind of state across lock and unlock', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    const seed = randomBytes(32);
+    await session.state.setIdentity({ onionSeed: seed, signalRegistrationId: 42 });
+    await session.state.updateSettings({ defaultDelivery: 'relay', bridges: ['obfs4 1.2.3.4:443 X'] });
+    await session.state.putContactRequest({ address: 'a.onion', direction: 'incoming', nickname: 'A', message: 'hi', at: new Date().toISOString(), status: 'pending', payload: Uint8Array.of(1, 2, 3) });
+    await session.state.putOutboxEntry({ id: 'o2', to: 'a.onion', createdAt: '2026-01-02T00:00:00.000Z', envelope: Uint8Array.of(2), attempts: 0, nextAttemptAt: null, via: 'direct' });
+    await session.state.putOutboxEntry({ id: 'o1', to: 'a.onion', createdAt: '2026-01-01T00:00:00.000Z', envelope: Uint8Array.of(1), attempts: 3, nextAttemptAt: null, via: 'relay' });
+    await Promise.all([
+      session.state.signal.sessions.put({ name: 'a.onion', deviceId: 1 }, Uint8Array.of(9)),
+      session.state.signal.identityKeys.put('a.onion', Uint8Array.of(8)),
+      session.state.signal.preKeys.put(7, Uint8Array.of(7)),
+      session.state.signal.signedPreKeys.put(6, Uint8Array.of(6)),
+      session.state.signal.kyberPreKeys.put(5, Uint8Array.of(5)),
+    ]);
+    await session.state.signal.kyberPreKeys.markUsed(5);
+    await session.state.signal.preKeys.remove(7);
+    await session.lock();
+    expect(() => session.state.contacts()).toThrow(ProfileLockedError);
+
+    const again = await store.unlock(session.profile.id, GOOD_PASSWORD);
+    expect(again.state.identity).toEqual({ onionSeed: new Uint8Array(seed), signalIdentityKeyPair: null, signalRegistrationId: 42 });
+    expect(again.state.settings).toMatchObject({ defaultDelivery: 'relay', bridges: ['obfs4 1.2.3.4:443 X'] });
+    expect(again.state.contactRequests()[0]!.payload).toEqual(Uint8Array.of(1, 2, 3));
+    expect(again.state.outbox().map((o) => o.id)).toEqual(['o1', 'o2']);
+    expect(again.state.signal.sessions.keys()).toEqual([{ name: 'a.onion', deviceId: 1 }]);
+    expect(again.state.signal.sessions.get({ name: 'a.onion', deviceId: 1 })).toEqual(Uint8Array.of(9));
+    expect(again.state.signal.identityKeys.get('a.onion')).toEqual(Uint8Array.of(8));
+    expect(again.state.signal.preKeys.keys()).toEqual([]);
+    expect(again.state.signal.signedPreKeys.get(6)).toEqual(Uint8Array.of(6));
+    expect(again.state.signal.kyberPreKeys.isUsed(5)).toBe(true);
+  });
+
+  it('changes the password without touching anything but vault.json', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await (await session.history('peer.onion')).append(message('m1', 'kept'));
+    await expect(session.changePassword('wrong-password-xyz', 'another-fine-password-7')).rejects.toThrow(WrongPasswordError);
+    await expect(session.changePassword(GOOD_PASSWORD, 'weak')).rejects.toThrow(WeakPasswordError);
+    const dir = join(root, 'profiles', session.profile.id);
+    const stateBefore = await readFile(join(dir, 'state.sealed'));
+    await session.changePassword(GOOD_PASSWORD, 'another-fine-password-7');
+    expect(await readFile(join(dir, 'state.sealed'))).toEqual(stateBefore);
+    await session.lock();
+    await expect(store.unlock(session.profile.id, GOOD_PASSWORD)).rejects.toThrow(WrongPasswordError);
+    const again = await store.unlock(session.profile.id, 'another-fine-password-7');
+    expect(again.state.nickname).toBe('Zebulon');
+    expect((await (await again.history('peer.onion')).page({ limit: 5 })).messages.map((m) => m.body)).toEqual(['kept']);
+  });
+
+  it('deletes a profile folder, locking it first', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await store.deleteProfile(session.profile.id);
+    expect(session.isLocked).toBe(true);
+    expect(await readdir(join(root, 'profiles'))).toEqual([]);
+    await expect(store.unlock(session.profile.id, GOOD_PASSWORD)).rejects.toThrow(ProfileNotFoundError);
+    await expect(store.unlock('../../etc', GOOD_PASSWORD)).rejects.toThrow(ProfileNotFoundError);
+  });
+});
+
+describe('damaged files', () => {
+  it('a damaged state file is named, moved aside, and never replaced by an empty one', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await (await session.history('peer.onion')).append(message('m1', 'kept'));
+    await session.lock();
+    const dir = join(root, 'profiles', session.profile.id);
+    const statePath = join(dir, 'state.sealed');
+    const bytes = await readFile(statePath);
+    await writeFile(statePath, bytes.subarray(0, bytes.length - 5));
+
+    const failure = await store.unlock(session.profile.id, GOOD_PASSWORD).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(CorruptFileError);
+    expect((failure as CorruptFileError).path).toBe(statePath);
+    expect((failure as CorruptFileError).message).toContain(statePath);
+    const files = await readdir(dir);
+    expect(files.filter((f) => f.startsWith('state.sealed.corrupt-'))).toHaveLength(1);
+    expect(files).toContain('history');
+    await expect(store.unlock(session.profile.id, GOOD_PASSWORD)).rejects.toThrow(MissingFileError);
+  });
+
+  it('a truncated history segment is named and the rest of the profile opens', async () => {
+    const small = createProfileStore({ rootDir: root, kdf: FAST_KDF, segmentLimits: { maxMessages: 3, maxBytes: 1 << 20 } });
+    const session = await small.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    const history = await session.history('peer.onion');
+    await history.appendMany(['a', 'b', 'c', 'd', 'e'].map((id) => message(id, id)));
+    await session.lock();
+    const [folder] = await readdir(join(root, 'profiles', session.profile.id, 'history'));
+    const segment = join(root, 'profiles', session.profile.id, 'history', folder!, '00000001.segment');
+    await writeFile(segment, (await readFile(segment)).subarray(0, 30));
+
+    const again = await small.unlock(session.profile.id, GOOD_PASSWORD);
+    expect(again.state.nickname).toBe('Zebulon');
+    const page = await (await again.history('peer.onion')).page({ limit: 10 });
+    expect(page.messages.map((m) => m.id)).toEqual(['e', 'd']);
+    expect(page.damaged.map((e) => e.path)).toEqual([segment]);
+    expect(page.damaged[0]!.message).toMatch(/too-short/u);
+    await small.close();
+  });
+
+  it('a damaged vault.json is listed as unreadable with its path', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await session.lock();
+    const vaultPath = join(root, 'profiles', session.profile.id, 'vault.json');
+    await writeFile(vaultPath, '{"format":"allium-vault"');
+    const listing = await store.listProfiles();
+    expect(listing.profiles).toEqual([]);
+    expect(listing.unreadable[0]!.problem).toBeInstanceOf(CorruptFileError);
+    expect((listing.unreadable[0]!.problem as CorruptFileError).path).toBe(vaultPath);
+  });
+});

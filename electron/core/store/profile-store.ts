@@ -1,0 +1,226 @@
+// The profiles on this machine: create, list, unlock, delete, import; everything under one injected root folder.
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { syncDirectory } from './atomic-write.js';
+import { decodeBackup } from './backup-file.js';
+import { deriveDataKeys } from './data-keys.js';
+import { ProfileNotFoundError, type StoreError, WeakPasswordError } from './errors.js';
+import { DEFAULT_SEGMENT_LIMITS, type SegmentLimits } from './history/conversation-history.js';
+import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from './kdf.js';
+import { migrateState } from './migrations/index.js';
+import { checkPasswordStrength } from './password-strength.js';
+import { PROFILES_FOLDER, profilePaths } from './profile-layout.js';
+import { ProfileSession, type ProfileSummary } from './profile-session.js';
+import { type StateDatabase, createStateDatabase, openStateDatabase } from './state-database.js';
+import type { StateData } from './state-schema.js';
+import { DEFAULT_UNLOCK_THROTTLE, UnlockThrottle, type UnlockThrottleOptions } from './unlock-throttle.js';
+import { type Vault, createVault, openVault, readVault, writeVault } from './vault.js';
+
+export interface ProfileStoreOptions {
+  /** The folder that holds `profiles/`; injected, never guessed. */
+  rootDir: string;
+  /** Cost of new password hashes; tests pass cheap ones. */
+  kdf?: ScryptParams;
+  segmentLimits?: SegmentLimits;
+  unlockThrottle?: UnlockThrottleOptions;
+}
+
+export interface CreateProfileOptions {
+  nickname: string;
+  password: string;
+  /** Shown in the profile chooser before unlocking; defaults to "Profile <n>". Not the nickname. */
+  label?: string;
+}
+
+export interface ImportBackupOptions {
+  file: string;
+  passphrase: string;
+  /** The password for the restored profile on this machine. */
+  password: string;
+  label?: string;
+}
+
+/** A profile folder whose vault.json could not be read: listed so the user can see it, not hidden. */
+export interface UnreadableProfile {
+  id: string;
+  problem: StoreError;
+}
+
+export interface ProfileListing {
+  profiles: ProfileSummary[];
+  unreadable: UnreadableProfile[];
+}
+
+const PROFILE_ID = /^[0-9a-f]{16}$/u;
+const MAX_LABEL = 64;
+const IMPORT_BATCH = 1000;
+
+function assertStrong(password: string): void {
+  const strength = checkPasswordStrength(password);
+  if (!strength.ok) throw new WeakPasswordError(strength.reason ?? 'too weak');
+}
+
+function cleanName(value: string, what: string): string {
+  const clean = value.normalize('NFC').trim();
+  if (clean.length === 0 || clean.length > MAX_LABEL) throw new RangeError(`${what} must be 1 to ${String(MAX_LABEL)} characters`);
+  return clean;
+}
+
+export class ProfileStore {
+  private readonly kdf: ScryptParams;
+  private readonly segmentLimits: SegmentLimits;
+  private readonly throttle: UnlockThrottle;
+  private readonly sessions = new Map<string, ProfileSession>();
+
+  constructor(private readonly options: ProfileStoreOptions) {
+    this.kdf = options.kdf ?? DEFAULT_SCRYPT_PARAMS;
+    this.segmentLimits = options.segmentLimits ?? DEFAULT_SEGMENT_LIMITS;
+    this.throttle = new UnlockThrottle(options.unlockThrottle ?? DEFAULT_UNLOCK_THROTTLE);
+  }
+
+  private get profilesDir(): string {
+    return join(this.options.rootDir, PROFILES_FOLDER);
+  }
+
+  /** Creates a profile and returns it unlocked. */
+  async createProfile({ nickname, password, label }: CreateProfileOptions): Promise<ProfileSession> {
+    assertStrong(password);
+    const cleanNickname = cleanName(nickname, 'nickname');
+    const doc = migrateState({ formatVersion: 0, profile: { nickname: cleanNickname, createdAt: new Date().toISOString() } });
+    return this.createFromState(doc, password, label);
+  }
+
+  async listProfiles(): Promise<ProfileListing> {
+    let names: string[];
+    try {
+      names = await readdir(this.profilesDir);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: [], unreadable: [] };
+      throw error;
+    }
+    const listing: ProfileListing = { profiles: [], unreadable: [] };
+    for (const id of names.filter((name) => PROFILE_ID.test(name)).sort()) {
+      try {
+        const vault = await readVault(profilePaths(this.options.rootDir, id).vault);
+        listing.profiles.push({ id, label: vault.label, createdAt: vault.createdAt });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') continue;
+        listing.unreadable.push({ id, problem: error as StoreError });
+      }
+    }
+    listing.profiles.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+    return listing;
+  }
+
+  /**
+   * Opens a profile with its password. A wrong password is a WrongPasswordError and writes nothing;
+   * repeated failures wait longer and longer (in memory). A damaged state file is moved aside and
+   * reported as a CorruptFileError naming it.
+   */
+  async unlock(profileId: string, password: string): Promise<ProfileSession> {
+    const paths = profilePaths(this.options.rootDir, this.assertId(profileId));
+    const vault = await this.readVaultOf(profileId);
+    const dataKey = await this.checkPassword(vault, password);
+    const open = this.sessions.get(profileId);
+    if (open) {
+      dataKey.fill(0);
+      return open;
+    }
+    await this.removeStaleTemporaries(paths.dir);
+    return this.startSession(vault, dataKey);
+  }
+
+  /** Locks the profile if it is open, then removes its folder. */
+  async deleteProfile(profileId: string): Promise<void> {
+    const paths = profilePaths(this.options.rootDir, this.assertId(profileId));
+    await this.readVaultOf(profileId);
+    await this.sessions.get(profileId)?.lock();
+    const doomed = join(this.profilesDir, `.deleting-${profileId}`);
+    await rename(paths.dir, doomed);
+    await syncDirectory(this.profilesDir);
+    await rm(doomed, { recursive: true, force: true });
+  }
+
+  /** Restores a backup as a new profile on this machine: same identity keys, contacts, settings (and history). */
+  async importBackup({ file, passphrase, password, label }: ImportBackupOptions): Promise<ProfileSession> {
+    assertStrong(password);
+    const contents = await decodeBackup(await readFile(file), passphrase);
+    const session = await this.createFromState(contents.state, password, label ?? contents.label);
+    for (const { conversationId, messages } of contents.history ?? []) {
+      const history = await session.history(conversationId);
+      for (let i = 0; i < messages.length; i += IMPORT_BATCH) await history.appendMany(messages.slice(i, i + IMPORT_BATCH));
+    }
+    return session;
+  }
+
+  /** Locks every open profile. */
+  async close(): Promise<void> {
+    for (const session of [...this.sessions.values()]) await session.lock();
+  }
+
+  private checkPassword(vault: Vault, password: string): Promise<Buffer> {
+    return this.throttle.attempt(vault.profileId, () => openVault(vault, password));
+  }
+
+  private async createFromState(doc: StateData, password: string, label: string | undefined): Promise<ProfileSession> {
+    const profileId = randomBytes(8).toString('hex');
+    const chosenLabel = cleanName(label ?? `Profile ${String((await this.listProfiles()).profiles.length + 1)}`, 'label');
+    const { vault, dataKey } = await createVault(profileId, chosenLabel, password, this.kdf, new Date());
+    // Built in a hidden folder and renamed into place, so a crash never leaves half a profile.
+    await mkdir(this.profilesDir, { recursive: true, mode: 0o700 });
+    const building = join(this.profilesDir, `.creating-${profileId}`);
+    await mkdir(building, { mode: 0o700 });
+    await createStateDatabase(join(building, 'state.sealed'), deriveDataKeys(dataKey).state, profileId, doc);
+    await writeVault(join(building, 'vault.json'), vault);
+    await rename(building, profilePaths(this.options.rootDir, profileId).dir);
+    await syncDirectory(this.profilesDir);
+    return this.startSession(vault, dataKey);
+  }
+
+  private async startSession(vault: Vault, dataKey: Buffer): Promise<ProfileSession> {
+    const profileId = vault.profileId;
+    const paths = profilePaths(this.options.rootDir, profileId);
+    const keys = deriveDataKeys(dataKey);
+    let db: StateDatabase;
+    try {
+      db = await openStateDatabase(paths.state, keys.state, profileId);
+    } catch (error) {
+      for (const key of [dataKey, keys.state, keys.history, keys.names]) key.fill(0);
+      throw error;
+    }
+    const session = new ProfileSession({
+      paths,
+      vault,
+      dataKey,
+      keys,
+      db,
+      kdf: this.kdf,
+      segmentLimits: this.segmentLimits,
+      checkPassword: (v, p) => this.checkPassword(v, p),
+      onLock: () => this.sessions.delete(profileId),
+    });
+    this.sessions.set(profileId, session);
+    return session;
+  }
+
+  private async readVaultOf(profileId: string): Promise<Vault> {
+    try {
+      return await readVault(profilePaths(this.options.rootDir, profileId).vault);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ProfileNotFoundError(profileId);
+      throw error;
+    }
+  }
+
+  private assertId(profileId: string): string {
+    if (!PROFILE_ID.test(profileId)) throw new ProfileNotFoundError(profileId);
+    return profileId;
+  }
+
+  /** Temporary files of atomic writes interrupted by a crash; the real files are intact. */
+  private async removeStaleTemporaries(dir: string): Promise<void> {
+    const names = await readdir(dir);
+    await Promise.all(names.filter((n) => n.startsWith('.') && n.endsWith('.tmp')).map((n) => rm(join(dir, n), { force: true })));
+  }
+}
