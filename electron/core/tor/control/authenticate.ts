@@ -39,7 +39,7 @@ export async function authenticate(send: SendCommand, options: AuthenticateOptio
 }
 
 /** The two HMACs of SAFECOOKIE (control-spec §3.24): the one tor must show us, and the one we show tor. */
-export function safeCookieHashes(
+function safeCookieHashes(
   cookie: Buffer,
   clientNonce: Buffer,
   serverNonce: Buffer,

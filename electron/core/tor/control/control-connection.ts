@@ -101,8 +101,8 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> {
     this.#closed = new Promise((resolve) => {
       socket.once('close', () => {
         this.#shutDown();
-        this.emit('close', this.#closeError);
         resolve();
+        this.emit('close', this.#closeError);
       });
     });
     socket.on('data', (chunk: Buffer) => {

@@ -8,7 +8,7 @@ export interface ReplyArgs {
   readonly keywords: ReadonlyMap<string, string>;
 }
 
-const KEYWORD = /^([A-Za-z0-9_-]+)=/;
+const KEYWORD = /([A-Za-z0-9_-]+)=/y;
 
 /**
  * Decodes the QuotedString that starts at `text[start]` (a `"`), with tor's C-style escapes
@@ -69,7 +69,8 @@ export function parseReplyArgs(text: string): ReplyArgs {
       i += 1;
       continue;
     }
-    const keyword = KEYWORD.exec(text.slice(i));
+    KEYWORD.lastIndex = i;
+    const keyword = KEYWORD.exec(text);
     if (keyword?.[1] !== undefined) {
       const [value, end] = readWord(text, i + keyword[0].length);
       keywords.set(keyword[1], value);
@@ -97,7 +98,7 @@ function readWord(text: string, start: number): [value: string, end: number] {
 }
 
 /** The KEY=value argument `key`, or a ControlProtocolError naming what tor left out. */
-export function requireKeyword(args: ReplyArgs, key: string, context: string): string {
+function requireKeyword(args: ReplyArgs, key: string, context: string): string {
   const value = args.keywords.get(key);
   if (value === undefined) throw new ControlProtocolError(`${context} reply has no ${key}`);
   return value;
