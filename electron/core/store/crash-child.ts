@@ -1,0 +1,30 @@
+// Child process of the crash test: appends messages (and outbox entries) forever, printing each once it is durable.
+import { createProfileStore } from './index.js';
+import { CRASH_SEGMENT_LIMITS, FAST_KDF, GOOD_PASSWORD } from './test-fixtures.js';
+
+const [rootDir, profileId, start] = process.argv.slice(2);
+if (rootDir === undefined || profileId === undefined || start === undefined) throw new Error('usage: crash-child <rootDir> <profileId> <firstIndex>');
+
+const store = createProfileStore({ rootDir, kdf: FAST_KDF, segmentLimits: CRASH_SEGMENT_LIMITS });
+const session = await store.unlock(profileId, GOOD_PASSWORD);
+const history = await session.history('peer.onion');
+const message = (id: string, i: number) => ({ id, direction: 'out' as const, kind: 'text', body: 'x'.repeat(i % 300), sentAt: i, storedAt: i });
+const acknowledge = (line: string): void => void process.stdout.write(`${line}\n`);
+
+for (let i = Number(start); ; i += 1) {
+  const id = String(i);
+  if (i % 5 === 0) {
+    // A batch and two concurrent appends: group commits must be as durable as single ones.
+    const ids = [`${id}a`, `${id}b`, `${id}c`];
+    await history.appendMany(ids.map((m) => message(m, i)));
+    ids.forEach(acknowledge);
+    await Promise.all([`${id}d`, `${id}e`].map((m) => history.append(message(m, i)).then(() => acknowledge(m))));
+  } else {
+    await history.append(message(id, i));
+    acknowledge(id);
+  }
+  if (i % 10 === 0) {
+    await session.state.putOutboxEntry({ id: `o${id}`, to: 'peer.onion', createdAt: new Date().toISOString(), envelope: Uint8Array.of(i % 256), attempts: 0, nextAttemptAt: null, via: 'direct' });
+    acknowledge(`o${id}`);
+  }
+}
