@@ -34,6 +34,7 @@ export default tseslint.config(
   },
   {
     files: ['electron/shared/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

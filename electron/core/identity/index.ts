@@ -4,7 +4,7 @@ export {
   OnionKeyError,
   type OnionAddressErrorReason,
   type OnionAddressProblem,
-} from './errors.js';
+} from '../../shared/onion-address/errors.js';
 export {
   ONION_ADDRESS_LENGTH,
   encodeOnionAddress,
@@ -14,5 +14,5 @@ export {
   parseOnionAddress,
   type OnionAddress,
   type ParsedOnionAddress,
-} from './onion-address.js';
+} from '../../shared/onion-address/onion-address.js';
 export { generateOnionKey, onionKeyFromSeed, verifyOnionSignature, type OnionKey } from './onion-key.js';

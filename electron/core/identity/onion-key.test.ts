@@ -2,8 +2,8 @@
 import { inspect } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { OnionKeyError } from './errors.js';
-import { encodeOnionAddress, parseOnionAddress } from './onion-address.js';
+import { OnionKeyError } from '../../shared/onion-address/errors.js';
+import { encodeOnionAddress, parseOnionAddress } from '../../shared/onion-address/onion-address.js';
 import { generateOnionKey, onionKeyFromSeed, verifyOnionSignature } from './onion-key.js';
 
 const hex = (text: string): Uint8Array => Uint8Array.from(Buffer.from(text, 'hex'));

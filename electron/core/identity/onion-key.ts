@@ -1,8 +1,8 @@
 // A profile's ed25519 onion identity key: its address, signatures, and the expanded form tor's ADD_ONION takes.
 import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
-import { OnionAddressError, OnionKeyError } from './errors.js';
-import { encodeOnionAddress, isSmallOrderKey, parseOnionAddress, type OnionAddress } from './onion-address.js';
+import { OnionAddressError, OnionKeyError } from '../../shared/onion-address/errors.js';
+import { encodeOnionAddress, isSmallOrderKey, parseOnionAddress, type OnionAddress } from '../../shared/onion-address/onion-address.js';
 
 const SEED_LENGTH = 32;
 const PUBLIC_KEY_LENGTH = 32;

@@ -1,5 +1,5 @@
 // Tor v3 onion addresses (rend-spec-v3 [ONIONADDRESS]): encode a public key, parse and validate what a person typed.
-import { base32 } from '@scure/base';
+import { base16, base32 } from '@scure/base';
 import { OnionAddressError, OnionKeyError } from './errors.js';
 import { sha3_256 } from './sha3-256.js';
 
@@ -20,7 +20,7 @@ const CHECKSUM_LENGTH = 2;
 const VERSION = 3;
 const V2_ADDRESS_LENGTH = 16;
 const SUFFIX = '.onion';
-const CHECKSUM_PREFIX = Buffer.from('.onion checksum', 'ascii');
+const CHECKSUM_PREFIX = new TextEncoder().encode('.onion checksum');
 // Both cases are typed by people; tested per character, never after toLowerCase(), which would let look-alikes
 // such as the Kelvin sign U+212A pass as 'k'.
 const BASE32_CHARACTER = /^[a-zA-Z2-7]$/;
@@ -30,7 +30,7 @@ const CANONICAL = /^[a-z2-7]{56}$/;
  * Encodings of the eight small-order ed25519 points (plus non-canonical y ≥ p forms), compared with the sign bit
  * cleared, as libsodium's blocklist does. No one holds a secret key for these, yet some verifiers accept forged
  * signatures under them, so they must never name a contact. Other invalid points are not rejected here (that needs
- * curve arithmetic node:crypto does not expose): no signature verifies under a point off the curve, so such an
+ * curve arithmetic not available here): no signature verifies under a point off the curve, so such an
  * address can never pass the handshake, and a key with a torsion component still has a single owner.
  */
 const SMALL_ORDER_KEYS = [
@@ -41,7 +41,7 @@ const SMALL_ORDER_KEYS = [
   'ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
   'edffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
   'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
-].map((hex) => Buffer.from(hex, 'hex'));
+].map((hex) => base16.decode(hex.toUpperCase()));
 
 /** The onion address of an ed25519 public key: base32(PUBKEY ‖ CHECKSUM ‖ VERSION), lowercase, without `.onion`. */
 export function encodeOnionAddress(publicKey: Uint8Array): OnionAddress {
@@ -89,7 +89,7 @@ export function parseOnionAddress(input: string): ParsedOnionAddress {
   const version = bytes[PUBLIC_KEY_LENGTH + CHECKSUM_LENGTH] ?? 0;
   // The checksum covers the version byte, so checking it first tells a typo ('checksum') from a genuine
   // address of another version ('version').
-  if (!Buffer.from(declaredChecksum).equals(checksum(publicKey, version))) {
+  if (!bytesEqual(declaredChecksum, checksum(publicKey, version))) {
     throw new OnionAddressError({ reason: 'checksum' });
   }
   if (version !== VERSION) throw new OnionAddressError({ reason: 'version', version });
@@ -117,11 +117,15 @@ export function onionHostname(address: OnionAddress): string {
 /** True for the encodings of small-order points, which no one can own (see {@link SMALL_ORDER_KEYS}). */
 export function isSmallOrderKey(publicKey: Uint8Array): boolean {
   if (publicKey.length !== PUBLIC_KEY_LENGTH) return false;
-  const unsigned = Buffer.from(publicKey);
+  const unsigned = Uint8Array.from(publicKey);
   unsigned[PUBLIC_KEY_LENGTH - 1] = (unsigned[PUBLIC_KEY_LENGTH - 1] ?? 0) & 0x7f;
-  return SMALL_ORDER_KEYS.some((blocked) => blocked.equals(unsigned));
+  return SMALL_ORDER_KEYS.some((blocked) => bytesEqual(blocked, unsigned));
 }
 
-function checksum(publicKey: Uint8Array, version: number): Buffer {
-  return Buffer.from(sha3_256(CHECKSUM_PREFIX, publicKey, Uint8Array.of(version)).subarray(0, CHECKSUM_LENGTH));
+function checksum(publicKey: Uint8Array, version: number): Uint8Array {
+  return sha3_256(CHECKSUM_PREFIX, publicKey, Uint8Array.of(version)).subarray(0, CHECKSUM_LENGTH);
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, index) => byte === b[index]);
 }
