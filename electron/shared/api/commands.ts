@@ -1,0 +1,133 @@
+// Every command the UI can send the core: its input schema (checked by the core) and its result type.
+import { z } from 'zod';
+import type {
+  BackupDto,
+  ContactDto,
+  ContactRequestDto,
+  HistoryPageDto,
+  IdentityDto,
+  MessageDto,
+  PasswordStrengthDto,
+  PresenceDto,
+  ProfileSummary,
+  SafetyNumberDto,
+  SessionDto,
+  SettingsDto,
+  TorStatusDto,
+} from './dto.js';
+
+/** Limits shared by the UI (to warn early) and the core (to refuse). */
+export const LIMITS = {
+  nickname: 64,
+  label: 64,
+  requestMessage: 1_000,
+  messageText: 16_000,
+  statusText: 140,
+  password: 1_024,
+  historyPage: 200,
+  torLine: 1_000,
+  torLines: 64,
+  backupBytesBase64: 512 * 1024 * 1024,
+} as const;
+
+const nickname = z.string().trim().min(1, 'A nickname is required').max(LIMITS.nickname);
+/** Typed addresses are checked by parseOnionAddress in the core, which explains what is wrong. */
+const address = z.string().max(200);
+const password = z.string().min(1, 'A password is required').max(LIMITS.password);
+const torLines = z.array(z.string().max(LIMITS.torLine)).max(LIMITS.torLines);
+const empty = z.object({}).strict();
+
+export const commandInputs = {
+  'profiles.list': empty,
+  'profiles.create': z.object({ label: z.string().trim().min(1).max(LIMITS.label), nickname, password }).strict(),
+  'profiles.unlock': z.object({ profileId: z.string().min(1).max(100), password }).strict(),
+  'profiles.lock': empty,
+  'profiles.delete': z.object({ profileId: z.string().min(1).max(100), password }).strict(),
+  'profiles.changePassword': z.object({ oldPassword: password, newPassword: password }).strict(),
+  'profiles.passwordStrength': z.object({ password: z.string().max(LIMITS.password) }).strict(),
+  'profiles.exportBackup': z.object({ passphrase: password, includeHistory: z.boolean() }).strict(),
+  'profiles.importBackup': z
+    .object({ data: z.string().min(1).max(LIMITS.backupBytesBase64), passphrase: password, label: z.string().trim().min(1).max(LIMITS.label), password })
+    .strict(),
+  'session.get': empty,
+  'tor.status': empty,
+  'identity.get': empty,
+  'identity.setNickname': z.object({ nickname }).strict(),
+  'contacts.list': empty,
+  'contacts.add': z.object({ address, nickname, message: z.string().max(LIMITS.requestMessage) }).strict(),
+  'contacts.rename': z.object({ address, nickname }).strict(),
+  'contacts.remove': z.object({ address }).strict(),
+  'contacts.block': z.object({ address, blocked: z.boolean() }).strict(),
+  'contacts.acceptIdentityChange': z.object({ address }).strict(),
+  'requests.list': empty,
+  'requests.accept': z.object({ id: z.string().min(1).max(100), nickname: nickname.optional() }).strict(),
+  'requests.reject': z.object({ id: z.string().min(1).max(100), block: z.boolean() }).strict(),
+  'conversations.history': z
+    .object({ address, before: z.string().max(200).optional(), limit: z.number().int().min(1).max(LIMITS.historyPage) })
+    .strict(),
+  'conversations.markRead': z.object({ address }).strict(),
+  'messages.send': z.object({ address, text: z.string().trim().min(1, 'The message is empty').max(LIMITS.messageText) }).strict(),
+  'messages.retry': z.object({ address, id: z.string().min(1).max(100) }).strict(),
+  'typing.set': z.object({ address, typing: z.boolean() }).strict(),
+  'presence.get': empty,
+  'presence.set': z.object({ status: z.enum(['available', 'away', 'busy']), text: z.string().max(LIMITS.statusText) }).strict(),
+  'safety.get': z.object({ address }).strict(),
+  'safety.setVerified': z.object({ address, verified: z.boolean() }).strict(),
+  'settings.get': empty,
+  'settings.update': z
+    .object({
+      notifications: z.object({ enabled: z.boolean(), showContent: z.boolean() }).strict().optional(),
+      theme: z.enum(['light', 'dark', 'system']).optional(),
+      bridges: torLines.optional(),
+      torOptions: torLines.optional(),
+    })
+    .strict(),
+} as const;
+
+/** What each command answers. */
+export interface CommandOutputs {
+  'profiles.list': ProfileSummary[];
+  'profiles.create': ProfileSummary;
+  'profiles.unlock': SessionDto;
+  'profiles.lock': null;
+  'profiles.delete': null;
+  'profiles.changePassword': null;
+  'profiles.passwordStrength': PasswordStrengthDto;
+  'profiles.exportBackup': BackupDto;
+  'profiles.importBackup': ProfileSummary;
+  /** The unlocked session, or null when locked. */
+  'session.get': SessionDto | null;
+  'tor.status': TorStatusDto;
+  'identity.get': IdentityDto;
+  'identity.setNickname': IdentityDto;
+  'contacts.list': ContactDto[];
+  'contacts.add': ContactDto;
+  'contacts.rename': ContactDto;
+  'contacts.remove': null;
+  'contacts.block': ContactDto;
+  'contacts.acceptIdentityChange': ContactDto;
+  'requests.list': ContactRequestDto[];
+  'requests.accept': ContactDto;
+  'requests.reject': null;
+  'conversations.history': HistoryPageDto;
+  'conversations.markRead': null;
+  'messages.send': MessageDto;
+  'messages.retry': MessageDto;
+  'typing.set': null;
+  'presence.get': PresenceDto;
+  'presence.set': PresenceDto;
+  'safety.get': SafetyNumberDto;
+  'safety.setVerified': SafetyNumberDto;
+  'settings.get': SettingsDto;
+  'settings.update': SettingsDto;
+}
+
+export type CommandName = keyof typeof commandInputs;
+/** What a caller passes. */
+export type CommandInput<C extends CommandName> = z.input<(typeof commandInputs)[C]>;
+/** What a handler receives, after validation (trimmed, defaults applied). */
+export type ValidatedInput<C extends CommandName> = z.output<(typeof commandInputs)[C]>;
+
+export function isCommandName(value: unknown): value is CommandName {
+  return typeof value === 'string' && Object.hasOwn(commandInputs, value);
+}

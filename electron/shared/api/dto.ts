@@ -1,0 +1,120 @@
+// Data shapes the core sends to the UI: plain JSON, no classes, no secrets.
+
+export type Presence = 'available' | 'away' | 'busy';
+export type Reachability = 'publishing' | 'reachable' | 'offline';
+export type MessageState = 'queued' | 'sent' | 'delivered' | 'failed';
+export type Theme = 'light' | 'dark' | 'system';
+
+export interface ProfileSummary {
+  readonly id: string;
+  /** Shown on the sign-in screen; chosen by the user, not secret (the nickname is). */
+  readonly label: string;
+  readonly createdAt: string;
+}
+
+export interface TorStatusDto {
+  readonly state: 'stopped' | 'starting' | 'running' | 'restarting' | 'stopping';
+  /** 0–100 */
+  readonly progress: number;
+  /** tor's words for the phase, e.g. "Loading relay descriptors". */
+  readonly summary: string;
+  readonly problem?: { readonly reason: string; readonly warning: string; readonly advice: string };
+  readonly networkUp?: boolean;
+  readonly clockAdvice?: string;
+  readonly lastError?: string;
+}
+
+export interface IdentityDto {
+  /** 56 characters, without .onion */
+  readonly address: string;
+  readonly nickname: string;
+  readonly reachability: Reachability;
+  /** What to send a friend: the address with .onion. */
+  readonly shareText: string;
+}
+
+export interface PresenceDto {
+  readonly status: Presence;
+  /** Up to 140 characters. */
+  readonly text: string;
+}
+
+export interface ContactDto {
+  readonly address: string;
+  /** The name this user gave the contact. */
+  readonly nickname: string;
+  /** The name the contact gave themselves, if they told us. */
+  readonly theirNickname?: string;
+  readonly online: boolean;
+  readonly presence?: PresenceDto;
+  readonly typing: boolean;
+  readonly verified: boolean;
+  /** The contact's keys changed since they were trusted: messaging waits for review. */
+  readonly identityChanged: boolean;
+  readonly blocked: boolean;
+  /** Waiting for them to accept our request. */
+  readonly pending: boolean;
+  readonly unread: number;
+  readonly lastMessage?: { readonly text: string; readonly at: string; readonly direction: 'in' | 'out' };
+}
+
+export interface ContactRequestDto {
+  readonly id: string;
+  readonly address: string;
+  readonly nickname: string;
+  readonly message: string;
+  readonly receivedAt: string;
+}
+
+export interface MessageDto {
+  readonly id: string;
+  /** The contact's address. */
+  readonly conversation: string;
+  readonly direction: 'in' | 'out';
+  readonly text: string;
+  readonly sentAt: string;
+  readonly state: MessageState;
+  /** Why a message failed, when it did. */
+  readonly error?: string;
+}
+
+export interface HistoryPageDto {
+  /** Newest first. */
+  readonly messages: readonly MessageDto[];
+  /** Pass as `before` to get older messages; absent at the start of the conversation. */
+  readonly nextCursor?: string;
+}
+
+export interface SafetyNumberDto {
+  readonly address: string;
+  /** 60 digits in 12 groups of 5, as Signal shows them. */
+  readonly digits: string;
+  readonly verified: boolean;
+}
+
+export interface SettingsDto {
+  readonly notifications: { readonly enabled: boolean; readonly showContent: boolean };
+  readonly theme: Theme;
+  /** Bridge lines, e.g. "obfs4 192.0.2.1:443 FINGERPRINT cert=… iat-mode=0". */
+  readonly bridges: readonly string[];
+  /** Extra torrc lines. */
+  readonly torOptions: readonly string[];
+}
+
+export interface SessionDto {
+  readonly profile: ProfileSummary;
+  readonly identity: IdentityDto;
+}
+
+export interface PasswordStrengthDto {
+  readonly ok: boolean;
+  readonly reason?: string;
+  /** 0 (weak) – 4 (strong). */
+  readonly score: number;
+}
+
+export interface BackupDto {
+  readonly fileName: string;
+  /** The encrypted backup file, base64. */
+  readonly data: string;
+}

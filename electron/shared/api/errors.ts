@@ -1,0 +1,63 @@
+// Error codes that cross the API boundary as { code, message }, each one something a UI can act on.
+
+export const API_ERROR_CODES = [
+  /** The command's input failed its schema; `message` names the field. */
+  'invalid-input',
+  /** No such command. */
+  'unknown-command',
+  /** The command needs an unlocked profile. */
+  'locked',
+  'profile-not-found',
+  'wrong-password',
+  /** Too many wrong passwords: wait before trying again. */
+  'too-many-attempts',
+  'weak-password',
+  'invalid-address',
+  /** The address is the profile's own. */
+  'own-address',
+  'already-contact',
+  'contact-not-found',
+  'request-not-found',
+  'message-not-found',
+  'blocked',
+  'rate-limited',
+  /** tor is not running or could not start. */
+  'tor-unavailable',
+  /** The contact's keys changed; the user must review the safety number before messaging. */
+  'identity-changed',
+  'backup-wrong-passphrase',
+  'backup-damaged',
+  /** A file of the profile could not be read; it was set aside. */
+  'storage-corrupt',
+  'too-long',
+  /** The connection to the core closed. */
+  'disconnected',
+  'internal',
+] as const;
+
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
+
+/** How errors travel between processes: never a class, never a stack. */
+export interface ApiErrorPayload {
+  readonly code: ApiErrorCode;
+  readonly message: string;
+}
+
+/** An error answered by the core, as seen by a caller. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+
+  toPayload(): ApiErrorPayload {
+    return { code: this.code, message: this.message };
+  }
+}
+
+export function isApiErrorCode(value: unknown): value is ApiErrorCode {
+  return typeof value === 'string' && (API_ERROR_CODES as readonly string[]).includes(value);
+}
