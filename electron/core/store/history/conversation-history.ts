@@ -169,7 +169,8 @@ export class ConversationHistory {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
-    this.folderExists = true;
+    // The header is written before any log, so a folder without one (a crash in between) holds nothing yet.
+    this.folderExists = names.includes(HEADER_FILE);
     await Promise.all(names.filter((n) => n.endsWith('.tmp')).map((n) => rm(join(this.dir, n), { force: true })));
     const segments = new Set<number>();
     const logs: number[] = [];
