@@ -5,6 +5,8 @@ import { basename, dirname, join } from 'node:path';
 
 /** fsyncs a directory so a rename or a new entry in it survives power loss. */
 export async function syncDirectory(dir: string): Promise<void> {
+  // Windows cannot open a directory for syncing; NTFS journals the rename itself.
+  if (process.platform === 'win32') return;
   const handle = await open(dir, 'r');
   try {
     await handle.sync();

@@ -5,6 +5,7 @@ export type StoreErrorCode =
   | 'WRONG_PASSWORD'
   | 'PROFILE_NOT_FOUND'
   | 'PROFILE_LOCKED'
+  | 'PROFILE_IN_USE'
   | 'CORRUPT_FILE'
   | 'MISSING_FILE'
   | 'UNSUPPORTED_FORMAT'
@@ -45,6 +46,14 @@ export class ProfileLockedError extends StoreError {
   override readonly name = 'ProfileLockedError';
   constructor() {
     super('The profile is locked: unlock it again to continue');
+  }
+}
+
+export class ProfileInUseError extends StoreError {
+  readonly code = 'PROFILE_IN_USE';
+  override readonly name = 'ProfileInUseError';
+  constructor(readonly pid: number) {
+    super(`This profile is open in another Allium process (pid ${String(pid)}); close it there first`);
   }
 }
 

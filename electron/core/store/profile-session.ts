@@ -1,5 +1,5 @@
 // An unlocked profile: its state, its history, and the operations that need the data key.
-import { writeFile } from 'node:fs/promises';
+import { writeFileAtomic } from './atomic-write.js';
 import { encodeBackup } from './backup-file.js';
 import type { DataKeys } from './data-keys.js';
 import { ProfileLockedError, WeakPasswordError } from './errors.js';
@@ -36,7 +36,7 @@ export interface SessionContext {
   segmentLimits: SegmentLimits;
   /** Verifies a password against the vault through the store's throttle. */
   checkPassword: (vault: Vault, password: string) => Promise<Buffer>;
-  onLock: () => void;
+  onLock: () => Promise<void>;
 }
 
 const EXPORT_PAGE = 1000;
@@ -88,7 +88,7 @@ export class ProfileSession {
     await this.context.db.adapter.flush();
     const history = includeHistory ? await this.allHistory() : null;
     const contents = { formatVersion: 1 as const, exportedAt: new Date().toISOString(), label: this.profile.label, state: this.state.snapshot(), history };
-    await writeFile(file, await encodeBackup(contents, passphrase, this.context.kdf), { mode: 0o600 });
+    await writeFileAtomic(file, await encodeBackup(contents, passphrase, this.context.kdf));
   }
 
   /** Finishes pending writes, closes every file and forgets the keys. Idempotent. */
@@ -100,7 +100,7 @@ export class ProfileSession {
     this.state.close();
     const { dataKey, keys } = this.context;
     for (const key of [dataKey, keys.state, keys.history, keys.names]) key.fill(0);
-    this.context.onLock();
+    await this.context.onLock();
   }
 
   private async allHistory(): Promise<{ conversationId: string; messages: HistoryMessage[] }[]> {

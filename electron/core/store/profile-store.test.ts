@@ -1,4 +1,5 @@
 // Tests for profiles: sign up, list, unlock, wrong passwords, lock, change password, delete, damaged files.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CorruptFileError,
   MissingFileError,
+  ProfileInUseError,
   ProfileLockedError,
   ProfileNotFoundError,
   WeakPasswordError,
@@ -190,5 +192,21 @@ describe('damaged files', () => {
     expect(listing.profiles).toEqual([]);
     expect(listing.unreadable[0]!.problem).toBeInstanceOf(CorruptFileError);
     expect((listing.unreadable[0]!.problem as CorruptFileError).path).toBe(vaultPath);
+  });
+});
+
+describe('one process per profile', () => {
+  it('refuses a profile held by another live process and takes over from a dead one', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await session.lock();
+    const lockPath = join(root, 'profiles', session.profile.id, 'session.lock');
+    await writeFile(lockPath, `${String(process.ppid)}\n`);
+    await expect(store.unlock(session.profile.id, GOOD_PASSWORD)).rejects.toThrow(ProfileInUseError);
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    await writeFile(lockPath, `${String(dead)}\n`);
+    const again = await store.unlock(session.profile.id, GOOD_PASSWORD);
+    expect(await readFile(lockPath, 'utf8')).toBe(`${String(process.pid)}\n`);
+    await again.lock();
+    await expect(readFile(lockPath)).rejects.toThrow(/ENOENT/u);
   });
 });

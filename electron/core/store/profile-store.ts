@@ -9,6 +9,7 @@ import { ProfileNotFoundError, type StoreError, WeakPasswordError } from './erro
 import { DEFAULT_SEGMENT_LIMITS, type SegmentLimits } from './history/conversation-history.js';
 import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from './kdf.js';
 import { migrateState } from './migrations/index.js';
+import { acquireProcessLock } from './process-lock.js';
 import { checkPasswordStrength } from './password-strength.js';
 import { PROFILES_FOLDER, profilePaths } from './profile-layout.js';
 import { ProfileSession, type ProfileSummary } from './profile-session.js';
@@ -147,9 +148,15 @@ export class ProfileStore {
     assertStrong(password);
     const contents = await decodeBackup(await readFile(file), passphrase);
     const session = await this.createFromState(contents.state, password, label ?? contents.label);
-    for (const { conversationId, messages } of contents.history ?? []) {
-      const history = await session.history(conversationId);
-      for (let i = 0; i < messages.length; i += IMPORT_BATCH) await history.appendMany(messages.slice(i, i + IMPORT_BATCH));
+    try {
+      for (const { conversationId, messages } of contents.history ?? []) {
+        const history = await session.history(conversationId);
+        for (let i = 0; i < messages.length; i += IMPORT_BATCH) await history.appendMany(messages.slice(i, i + IMPORT_BATCH));
+      }
+    } catch (error) {
+      // Half an import is worse than none: the backup file is still there to try again.
+      await this.deleteProfile(session.profile.id);
+      throw error;
     }
     return session;
   }
@@ -183,9 +190,12 @@ export class ProfileStore {
     const paths = profilePaths(this.options.rootDir, profileId);
     const keys = deriveDataKeys(dataKey);
     let db: StateDatabase;
+    let release: () => Promise<void> = () => Promise.resolve();
     try {
+      release = await acquireProcessLock(paths.dir);
       db = await openStateDatabase(paths.state, keys.state, profileId);
     } catch (error) {
+      await release();
       for (const key of [dataKey, keys.state, keys.history, keys.names]) key.fill(0);
       throw error;
     }
@@ -198,7 +208,10 @@ export class ProfileStore {
       kdf: this.kdf,
       segmentLimits: this.segmentLimits,
       checkPassword: (v, p) => this.checkPassword(v, p),
-      onLock: () => this.sessions.delete(profileId),
+      onLock: async () => {
+        this.sessions.delete(profileId);
+        await release();
+      },
     });
     this.sessions.set(profileId, session);
     return session;
