@@ -241,7 +241,18 @@ export class SignalSessions {
 /** Queue key of prekey issuance; never an onion address, which has 56 characters. */
 const ISSUER_QUEUE = 'local:prekey-issuer';
 
-const canonical = (peerAddress: string): string => parseOnionAddress(peerAddress).address;
+// Parsing checks a SHA3 checksum on every call; the same few peer addresses come back for every message.
+const canonicalAddresses = new Map<string, string>();
+const MAX_REMEMBERED_ADDRESSES = 4096;
+
+function canonical(peerAddress: string): string {
+  const known = canonicalAddresses.get(peerAddress);
+  if (known !== undefined) return known;
+  const address = parseOnionAddress(peerAddress).address;
+  if (canonicalAddresses.size >= MAX_REMEMBERED_ADDRESSES) canonicalAddresses.clear();
+  canonicalAddresses.set(peerAddress, address);
+  return address;
+}
 
 const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => a.length === b.length && a.every((byte, i) => byte === b[i]);
 
