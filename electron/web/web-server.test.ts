@@ -1,0 +1,204 @@
+// Web mode over real HTTP and WebSocket: the token, Host and Origin checks refuse strangers; the page and the RPC work for the right caller.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { ApiError, commandInputs, type ApiHandlers, type CommandName, type TorStatusDto } from '../shared/api/index.js';
+import { channelFromWebSocket, createApiClient, type AnyApiEvent, type ApiBackend } from '../shared/rpc/index.js';
+import { startWebServer, type WebServer } from './web-server.js';
+
+const TOKEN = 'x'.repeat(43);
+const PROFILE = { id: 'p1', label: 'Home', createdAt: '2026-01-01T00:00:00.000Z' };
+const TOR_STATUS: TorStatusDto = { state: 'starting', progress: 40, summary: 'Loading relay descriptors' };
+
+interface Reply {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: string;
+}
+
+describe('web mode server', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'allium-web-'));
+  const rendererDir = join(dir, 'renderer');
+  const subscribers = new Set<(event: AnyApiEvent) => void>();
+  let server: WebServer;
+  let origin: string;
+  let cookie: string;
+
+  beforeAll(async () => {
+    mkdirSync(join(rendererDir, 'assets'), { recursive: true });
+    writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Allium</title>');
+    writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
+    writeFileSync(join(dir, 'secret.txt'), 'outside the renderer');
+    const locked = () => Promise.reject(new ApiError('locked', 'Unlock a profile first.'));
+    const handlers = {
+      ...(Object.fromEntries((Object.keys(commandInputs) as CommandName[]).map((cmd) => [cmd, locked])) as unknown as ApiHandlers),
+      'profiles.list': () => Promise.resolve([PROFILE]),
+    } satisfies ApiHandlers;
+    const backend: ApiBackend = {
+      handlers,
+      subscribe(listener) {
+        subscribers.add(listener);
+        return () => subscribers.delete(listener);
+      },
+    };
+    server = await startWebServer({ backend, rendererDir, token: TOKEN, logError: () => undefined });
+    origin = `http://127.0.0.1:${server.port}`;
+    cookie = `allium_token_${server.port}=${TOKEN}`;
+  });
+
+  afterAll(async () => {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  function get(path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<Reply> {
+    return new Promise((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: server.port, path, method, headers: { Host: `127.0.0.1:${server.port}`, ...headers } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  }
+
+  /** Opens a WebSocket with the given headers; resolves with the refusal status, or with the open socket. */
+  function upgrade(headers: Record<string, string>, path = '/rpc'): Promise<{ status: number; closed: Promise<void> } | { socket: WebSocket }> {
+    return new Promise((resolve) => {
+      const socket = new WebSocket(`ws://127.0.0.1:${server.port}${path}`, { headers });
+      const closed = new Promise<void>((done) => socket.once('close', () => done()));
+      socket.once('unexpected-response', (_req, res) => {
+        resolve({ status: res.statusCode ?? 0, closed });
+        res.resume();
+        res.on('end', () => socket.terminate());
+      });
+      socket.once('open', () => resolve({ socket }));
+      socket.on('error', () => undefined);
+    });
+  }
+
+  async function expectRefused(headers: Record<string, string>, status: number, path = '/rpc'): Promise<void> {
+    const outcome = await upgrade(headers, path);
+    if ('socket' in outcome) {
+      outcome.socket.terminate();
+      throw new Error('the upgrade was accepted');
+    }
+    expect(outcome.status).toBe(status);
+    await outcome.closed;
+  }
+
+  it('listens on 127.0.0.1 and prints a URL carrying the token', () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${TOKEN}`);
+  });
+
+  it('refuses the page without a token', async () => {
+    const reply = await get('/');
+    expect(reply.status).toBe(401);
+    expect(reply.body).not.toContain('<title>');
+    expect((await get('/assets/app.js')).status).toBe(401);
+  });
+
+  it('refuses a wrong token and sets no cookie', async () => {
+    const reply = await get(`/?token=${'y'.repeat(43)}`);
+    expect(reply.status).toBe(401);
+    expect(reply.headers['set-cookie']).toBeUndefined();
+    expect((await get('/?token=')).status).toBe(401);
+    expect((await get('/', { Cookie: `allium_token_${server.port}=${'y'.repeat(43)}` })).status).toBe(401);
+  });
+
+  it('refuses a foreign Host even with the right cookie (DNS rebinding)', async () => {
+    const reply = await get('/', { Host: `evil.example:${server.port}`, Cookie: cookie });
+    expect(reply.status).toBe(421);
+    expect(reply.body).not.toContain('<title>');
+    expect((await get(`/?token=${TOKEN}`, { Host: `evil.example:${server.port}` })).status).toBe(421);
+    expect((await get('/', { Host: '127.0.0.1:1', Cookie: cookie })).status).toBe(421);
+  });
+
+  it('trades the right token for an HttpOnly, SameSite=Strict cookie and redirects to /', async () => {
+    const reply = await get(`/?token=${TOKEN}`);
+    expect(reply.status).toBe(303);
+    expect(reply.headers.location).toBe('/');
+    expect(reply.headers['set-cookie']).toEqual([`allium_token_${server.port}=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`]);
+  });
+
+  it('serves the page with the CSP and the right content types to the cookie holder, at 127.0.0.1 or localhost', async () => {
+    const page = await get('/', { Cookie: cookie });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['content-security-policy']).toContain(`connect-src 'self' ws://127.0.0.1:${server.port} ws://localhost:${server.port}`);
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.body).toContain('<title>Allium</title>');
+    const script = await get('/assets/app.js', { Cookie: `other=1; ${cookie}`, Host: `localhost:${server.port}` });
+    expect(script.status).toBe(200);
+    expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect((await get('/assets/missing.js', { Cookie: cookie })).status).toBe(404);
+    expect((await get('/assets', { Cookie: cookie })).status).toBe(404);
+  });
+
+  it('refuses paths that leave the renderer folder', async () => {
+    for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/%2E%2E/%2E%2E/secret.txt', '/..%2fsecret.txt', '/%5c..%5csecret.txt', '/%00', '/%E0%A4%A']) {
+      const reply = await get(path, { Cookie: cookie });
+      expect(reply.status, path).toBe(400);
+      expect(reply.body).not.toContain('outside');
+    }
+  });
+
+  it('answers HEAD without a body and refuses other methods', async () => {
+    const head = await get('/', { Cookie: cookie }, 'HEAD');
+    expect(head.status).toBe(200);
+    expect(head.body).toBe('');
+    expect((await get('/', { Cookie: cookie }, 'POST')).status).toBe(405);
+  });
+
+  it('refuses a WebSocket without the cookie, with a wrong one, from another Origin or Host, or on another path', async () => {
+    await expectRefused({ Origin: origin }, 401);
+    await expectRefused({ Origin: origin, Cookie: `allium_token_${server.port}=${'y'.repeat(43)}` }, 401);
+    await expectRefused({ Origin: 'http://evil.example', Cookie: cookie }, 403);
+    await expectRefused({ Origin: `http://127.0.0.1:${server.port + 1}`, Cookie: cookie }, 403);
+    await expectRefused({ Cookie: cookie }, 403);
+    await expectRefused({ Origin: origin, Cookie: cookie, Host: `evil.example:${server.port}` }, 421);
+    await expectRefused({ Origin: origin, Cookie: cookie }, 404, '/other');
+  });
+
+  it('runs a command and delivers an event over the WebSocket of the right caller', async () => {
+    const outcome = await upgrade({ Origin: origin, Cookie: cookie });
+    if (!('socket' in outcome)) throw new Error(`refused with ${outcome.status}`);
+    const client = createApiClient(channelFromWebSocket(outcome.socket));
+    await expect(client.api['profiles.list']({})).resolves.toEqual([PROFILE]);
+    await expect(client.api['contacts.list']({})).rejects.toMatchObject({ code: 'locked' });
+    const status = new Promise<TorStatusDto>((resolve) => client.on('tor.status', resolve));
+    for (const listener of subscribers) listener({ name: 'tor.status', payload: TOR_STATUS });
+    await expect(status).resolves.toEqual(TOR_STATUS);
+    client.close();
+  });
+
+  it('closes its sockets on close, and pending calls fail with disconnected', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'allium-web-'));
+    writeFileSync(join(dir2, 'index.html'), '<!doctype html>');
+    const hanging = {
+      ...(Object.fromEntries((Object.keys(commandInputs) as CommandName[]).map((cmd) => [cmd, () => new Promise(() => undefined)])) as unknown as ApiHandlers),
+    };
+    const second = await startWebServer({ backend: { handlers: hanging, subscribe: () => () => undefined }, rendererDir: dir2 });
+    expect(second.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const socket = new WebSocket(`ws://127.0.0.1:${second.port}/rpc`, {
+      headers: { Origin: `http://127.0.0.1:${second.port}`, Cookie: `allium_token_${second.port}=${second.token}` },
+    });
+    await new Promise((resolve) => socket.once('open', resolve));
+    const client = createApiClient(channelFromWebSocket(socket));
+    const pending = client.api['tor.status']({});
+    await second.close();
+    await expect(pending).rejects.toMatchObject({ code: 'disconnected' });
+    rmSync(dir2, { recursive: true, force: true });
+  });
+
+  it('refuses to start without a built renderer, naming the build command', async () => {
+    await expect(startWebServer({ backend: { handlers: {} as ApiHandlers, subscribe: () => () => undefined }, rendererDir: join(dir, 'nothing') })).rejects.toThrow(
+      /renderer is not built.*vite build --config renderer\/vite.config.ts/,
+    );
+  });
+});
