@@ -1,10 +1,10 @@
 // Tests for conversation history: bounded segments, newest-first paging, torn tails and damaged segments.
 import { randomBytes } from 'node:crypto';
-import { appendFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CorruptFileError } from '../errors.js';
+import { CorruptFileError, ProfileLockedError } from '../errors.js';
 import { ConversationHistory, type HistoryCursor, type SegmentLimits } from './conversation-history.js';
 import type { HistoryMessage } from './history-message.js';
 
@@ -139,5 +139,35 @@ describe('ConversationHistory', () => {
     await expect(history.append({ ...message(0), direction: 'sideways' as 'in' })).rejects.toThrow();
     expect((await history.page({ limit: 5 })).messages).toEqual([]);
     await history.close();
+  });
+
+  it('finishes a compaction that was interrupted, even when no newer log exists', async () => {
+    const history = await openHistory();
+    await history.appendMany([0, 1, 2, 3, 4].map((n) => message(n)));
+    await copyFile(join(dir(), '00000001.log'), join(root, 'log1'));
+    await history.appendMany(Array.from({ length: 6 }, (_, i) => message(i + 5)));
+    await history.close();
+    // As if compacting segment 1 had failed and creating log 3 had failed too (message 10 never acknowledged).
+    await rm(join(dir(), '00000003.log'));
+    await rm(join(dir(), '00000001.segment'));
+    await copyFile(join(root, 'log1'), join(dir(), '00000001.log'));
+
+    const reopened = await openHistory();
+    expect(reopened.problems).toEqual([]);
+    expect(await allIds(reopened, 4)).toEqual(expectedIds(10));
+    await reopened.append(message(10));
+    expect(await allIds(reopened, 4)).toEqual(expectedIds(11));
+    await reopened.close();
+    expect((await readdir(dir())).sort()).toEqual(['00000001.segment', '00000002.segment', '00000003.log', 'conversation.sealed']);
+  });
+
+  it('refuses appends after close instead of touching the log', async () => {
+    const history = await openHistory();
+    await history.append(message(0));
+    await history.close();
+    await expect(history.append(message(1))).rejects.toThrow(ProfileLockedError);
+    const reopened = await openHistory();
+    expect(await allIds(reopened, 5)).toEqual(['id-0']);
+    await reopened.close();
   });
 });

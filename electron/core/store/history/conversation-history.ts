@@ -2,7 +2,7 @@
 import { type FileHandle, mkdir, open, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncDirectory } from '../atomic-write.js';
-import { CorruptFileError } from '../errors.js';
+import { CorruptFileError, ProfileLockedError } from '../errors.js';
 import { moveAside } from '../quarantine.js';
 import { SealedJsonAdapter } from '../sealed-json-adapter.js';
 import { seal, unseal } from '../sealed-file.js';
@@ -79,6 +79,7 @@ export class ConversationHistory {
   private draining: Promise<void> | undefined;
   private readonly cache = new Map<number, HistoryMessage[]>();
   private folderExists = false;
+  private closed = false;
 
   private constructor(private readonly options: ConversationHistoryOptions) {}
 
@@ -95,6 +96,7 @@ export class ConversationHistory {
 
   /** Stores several messages with as few writes as the segment bounds allow. */
   async appendMany(messages: readonly HistoryMessage[]): Promise<void> {
+    if (this.closed) throw new ProfileLockedError();
     if (messages.length === 0) return;
     const entries: Pending[] = messages.map((raw) => {
       const message = historyMessageSchema.parse(raw);
@@ -132,6 +134,7 @@ export class ConversationHistory {
 
   /** Waits for pending appends and compaction, then releases the log file. */
   async close(): Promise<void> {
+    this.closed = true;
     while (this.draining) await this.draining;
     await this.compaction;
     await this.log?.close();
@@ -181,15 +184,18 @@ export class ConversationHistory {
       else logs.push(Number(match[1]));
     }
     logs.sort((a, b) => a - b);
-    const openLog = logs.at(-1);
+    const lastSegment = Math.max(0, ...segments);
+    // Only a log newer than every segment is the open one; any other is a compaction a crash (or a
+    // failed write) interrupted, finished now.
+    const newestLog = logs.at(-1);
+    const openLog = newestLog !== undefined && newestLog > lastSegment ? newestLog : undefined;
     for (const seq of logs) {
       if (segments.has(seq)) await rm(join(this.dir, seqName(seq, 'log')), { force: true });
       else if (seq !== openLog) await this.compactStaleLog(seq, segments);
     }
     this.closedSeqs = [...segments].sort((a, b) => a - b);
-    const lastClosed = this.closedSeqs.at(-1) ?? 0;
-    this.seq = lastClosed + 1;
-    if (openLog !== undefined && openLog > lastClosed) {
+    this.seq = (this.closedSeqs.at(-1) ?? 0) + 1;
+    if (openLog !== undefined) {
       this.seq = openLog;
       await this.loadOpenLog();
     }
@@ -301,7 +307,8 @@ export class ConversationHistory {
   private async ensureLog(): Promise<FileHandle> {
     if (this.log) return this.log;
     if (!this.folderExists) await this.createFolder();
-    const log = await open(join(this.dir, seqName(this.seq, 'log')), 'w+', 0o600);
+    // 'wx': a log is only ever created fresh; an existing one holds acknowledged messages.
+    const log = await open(join(this.dir, seqName(this.seq, 'log')), 'wx+', 0o600);
     await log.write(LOG_MAGIC, 0, LOG_MAGIC.length, 0);
     await log.sync();
     await syncDirectory(this.dir);
