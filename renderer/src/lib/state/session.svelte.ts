@@ -44,9 +44,10 @@ export class SessionState {
     await this.unlock(profile.id, password);
   }
 
-  async importBackup(data: string, passphrase: string, label: string, password: string): Promise<void> {
+  async importBackup(data: string, passphrase: string, label: string, password: string): Promise<ProfileSummary> {
     const profile = await this.core.api['profiles.importBackup']({ data, passphrase, label, password });
     this.profiles = [...this.profiles.filter((p) => p.id !== profile.id), profile];
+    return profile;
   }
 
   async lock(): Promise<void> {
