@@ -57,6 +57,19 @@ describe('backup', () => {
     await target.close();
   });
 
+  it('hands out the backup as bytes and takes it back as bytes', async () => {
+    const source = createProfileStore({ rootDir: origin, kdf: FAST_KDF });
+    const session = await source.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await session.state.setIdentity({ onionSeed: seed });
+    const data = await session.exportBackup({ passphrase: PASSPHRASE, includeHistory: false });
+    await source.close();
+    const target = createProfileStore({ rootDir: destination, kdf: FAST_KDF });
+    const restored = await target.importBackup({ data: new Uint8Array(data), passphrase: PASSPHRASE, password: GOOD_PASSWORD, label: 'Moved' });
+    expect(restored.profile.label).toBe('Moved');
+    expect(restored.state.identity.onionSeed).toEqual(new Uint8Array(seed));
+    await target.close();
+  });
+
   it('leaves history out unless asked', async () => {
     const source = createProfileStore({ rootDir: origin, kdf: FAST_KDF });
     const session = await source.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });

@@ -1,24 +1,24 @@
 // Named errors of the encrypted store, each with a stable code a UI can act on and a default message.
 
+/** Where the API contract (electron/shared/api/errors.ts) has a code for the situation, it is the same string. */
 export type StoreErrorCode =
-  | 'WEAK_PASSWORD'
-  | 'WRONG_PASSWORD'
-  | 'PROFILE_NOT_FOUND'
-  | 'PROFILE_LOCKED'
-  | 'PROFILE_IN_USE'
-  | 'CORRUPT_FILE'
-  | 'MISSING_FILE'
-  | 'UNSUPPORTED_FORMAT'
-  | 'WRONG_BACKUP_PASSPHRASE'
-  | 'DAMAGED_BACKUP'
-  | 'SEALED_FILE';
+  | 'weak-password'
+  | 'wrong-password'
+  | 'too-many-attempts'
+  | 'profile-not-found'
+  | 'locked'
+  | 'profile-in-use'
+  | 'storage-corrupt'
+  | 'storage-unsupported'
+  | 'backup-wrong-passphrase'
+  | 'backup-damaged';
 
 export abstract class StoreError extends Error {
   abstract readonly code: StoreErrorCode;
 }
 
 export class WeakPasswordError extends StoreError {
-  readonly code = 'WEAK_PASSWORD';
+  readonly code = 'weak-password';
   override readonly name = 'WeakPasswordError';
   constructor(readonly reason: string) {
     super(`The password is too weak: ${reason}`);
@@ -26,15 +26,23 @@ export class WeakPasswordError extends StoreError {
 }
 
 export class WrongPasswordError extends StoreError {
-  readonly code = 'WRONG_PASSWORD';
+  readonly code = 'wrong-password';
   override readonly name = 'WrongPasswordError';
   constructor(options?: ErrorOptions) {
     super('The password is not correct', options);
   }
 }
 
+export class TooManyAttemptsError extends StoreError {
+  readonly code = 'too-many-attempts';
+  override readonly name = 'TooManyAttemptsError';
+  constructor(readonly retryAfterMs: number) {
+    super(`Too many wrong passwords: try again in ${String(Math.ceil(retryAfterMs / 1000))} s`);
+  }
+}
+
 export class ProfileNotFoundError extends StoreError {
-  readonly code = 'PROFILE_NOT_FOUND';
+  readonly code = 'profile-not-found';
   override readonly name = 'ProfileNotFoundError';
   constructor(readonly profileId: string) {
     super(`No profile with id ${profileId} on this machine`);
@@ -42,7 +50,7 @@ export class ProfileNotFoundError extends StoreError {
 }
 
 export class ProfileLockedError extends StoreError {
-  readonly code = 'PROFILE_LOCKED';
+  readonly code = 'locked';
   override readonly name = 'ProfileLockedError';
   constructor() {
     super('The profile is locked: unlock it again to continue');
@@ -50,7 +58,7 @@ export class ProfileLockedError extends StoreError {
 }
 
 export class ProfileInUseError extends StoreError {
-  readonly code = 'PROFILE_IN_USE';
+  readonly code = 'profile-in-use';
   override readonly name = 'ProfileInUseError';
   constructor(readonly pid: number) {
     super(`This profile is open in another Allium process (pid ${String(pid)}); close it there first`);
@@ -59,7 +67,7 @@ export class ProfileInUseError extends StoreError {
 
 /** A file that failed to decrypt or validate; it has been moved to `movedTo` when that is set. */
 export class CorruptFileError extends StoreError {
-  readonly code = 'CORRUPT_FILE';
+  readonly code = 'storage-corrupt';
   override readonly name = 'CorruptFileError';
   constructor(
     readonly path: string,
@@ -72,7 +80,7 @@ export class CorruptFileError extends StoreError {
 }
 
 export class MissingFileError extends StoreError {
-  readonly code = 'MISSING_FILE';
+  readonly code = 'storage-corrupt';
   override readonly name = 'MissingFileError';
   constructor(readonly path: string) {
     super(`${path} is missing: restore this profile from a backup`);
@@ -80,7 +88,7 @@ export class MissingFileError extends StoreError {
 }
 
 export class UnsupportedFormatError extends StoreError {
-  readonly code = 'UNSUPPORTED_FORMAT';
+  readonly code = 'storage-unsupported';
   override readonly name = 'UnsupportedFormatError';
   constructor(
     readonly path: string,
@@ -91,7 +99,7 @@ export class UnsupportedFormatError extends StoreError {
 }
 
 export class WrongBackupPassphraseError extends StoreError {
-  readonly code = 'WRONG_BACKUP_PASSPHRASE';
+  readonly code = 'backup-wrong-passphrase';
   override readonly name = 'WrongBackupPassphraseError';
   constructor(options?: ErrorOptions) {
     super('The backup passphrase is not correct, or the backup file was altered', options);
@@ -99,7 +107,7 @@ export class WrongBackupPassphraseError extends StoreError {
 }
 
 export class DamagedBackupError extends StoreError {
-  readonly code = 'DAMAGED_BACKUP';
+  readonly code = 'backup-damaged';
   override readonly name = 'DamagedBackupError';
   constructor(
     readonly reason: string,
@@ -113,7 +121,7 @@ export type SealedFileProblem = 'too-short' | 'bad-magic' | 'unsupported-version
 
 /** Raised by the sealed-file decoder; callers that know the file's path turn it into a CorruptFileError. */
 export class SealedFileError extends StoreError {
-  readonly code = 'SEALED_FILE';
+  readonly code = 'storage-corrupt';
   override readonly name = 'SealedFileError';
   constructor(
     readonly problem: SealedFileProblem,

@@ -21,9 +21,10 @@ export interface ProfileSummary {
 }
 
 export interface ExportBackupOptions {
-  file: string;
   passphrase: string;
   includeHistory: boolean;
+  /** Also write the backup to this file (atomically, mode 0600). */
+  file?: string;
 }
 
 export interface SessionContext {
@@ -80,15 +81,17 @@ export class ProfileSession {
     await writeVault(this.context.paths.vault, await rewrapVault(vault, this.context.dataKey, newPassword, this.context.kdf));
   }
 
-  /** Writes one passphrase-encrypted file holding identity, contacts, settings and optionally history. */
-  async exportBackup({ file, passphrase, includeHistory }: ExportBackupOptions): Promise<void> {
+  /** The bytes of one passphrase-encrypted backup file: identity, contacts, settings and optionally history. */
+  async exportBackup({ file, passphrase, includeHistory }: ExportBackupOptions): Promise<Buffer> {
     this.assertUnlocked();
     const strength = checkPasswordStrength(passphrase);
     if (!strength.ok) throw new WeakPasswordError(strength.reason ?? 'too weak');
     await this.context.db.adapter.flush();
     const history = includeHistory ? await this.allHistory() : null;
     const contents = { formatVersion: 1 as const, exportedAt: new Date().toISOString(), label: this.profile.label, state: this.state.snapshot(), history };
-    await writeFileAtomic(file, await encodeBackup(contents, passphrase, this.context.kdf));
+    const backup = await encodeBackup(contents, passphrase, this.context.kdf);
+    if (file !== undefined) await writeFileAtomic(file, backup);
+    return backup;
   }
 
   /** Finishes pending writes, closes every file and forgets the keys. Idempotent. */

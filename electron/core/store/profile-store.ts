@@ -34,13 +34,15 @@ export interface CreateProfileOptions {
   label?: string;
 }
 
-export interface ImportBackupOptions {
-  file: string;
+/** A backup as a file on disk or as bytes (the API carries it base64-encoded). */
+export type BackupSource = { file: string } | { data: Uint8Array };
+
+export type ImportBackupOptions = BackupSource & {
   passphrase: string;
   /** The password for the restored profile on this machine. */
   password: string;
   label?: string;
-}
+};
 
 /** A profile folder whose vault.json could not be read: listed so the user can see it, not hidden. */
 export interface UnreadableProfile {
@@ -132,21 +134,27 @@ export class ProfileStore {
     return this.startSession(vault, dataKey);
   }
 
-  /** Locks the profile if it is open, then removes its folder. */
-  async deleteProfile(profileId: string): Promise<void> {
+  /** Checks the password, locks the profile if it is open, then removes its folder. */
+  async deleteProfile(profileId: string, password: string): Promise<void> {
     const paths = profilePaths(this.options.rootDir, this.assertId(profileId));
-    await this.readVaultOf(profileId);
+    (await this.checkPassword(await this.readVaultOf(profileId), password)).fill(0);
+    await this.remove(profileId, paths.dir);
+  }
+
+  private async remove(profileId: string, dir: string): Promise<void> {
     await this.sessions.get(profileId)?.lock();
     const doomed = join(this.profilesDir, `.deleting-${profileId}`);
-    await rename(paths.dir, doomed);
+    await rename(dir, doomed);
     await syncDirectory(this.profilesDir);
     await rm(doomed, { recursive: true, force: true });
   }
 
   /** Restores a backup as a new profile on this machine: same identity keys, contacts, settings (and history). */
-  async importBackup({ file, passphrase, password, label }: ImportBackupOptions): Promise<ProfileSession> {
+  async importBackup(options: ImportBackupOptions): Promise<ProfileSession> {
+    const { passphrase, password, label } = options;
     assertStrong(password);
-    const contents = await decodeBackup(await readFile(file), passphrase);
+    const bytes = 'file' in options ? await readFile(options.file) : Buffer.from(options.data);
+    const contents = await decodeBackup(bytes, passphrase);
     const session = await this.createFromState(contents.state, password, label ?? contents.label);
     try {
       for (const { conversationId, messages } of contents.history ?? []) {
@@ -155,7 +163,7 @@ export class ProfileStore {
       }
     } catch (error) {
       // Half an import is worse than none: the backup file is still there to try again.
-      await this.deleteProfile(session.profile.id);
+      await this.remove(session.profile.id, profilePaths(this.options.rootDir, session.profile.id).dir);
       throw error;
     }
     return session;

@@ -1,6 +1,6 @@
-// Tests for the unlock throttle: free attempts, then doubling waits, reset by a success.
+// Tests for the unlock throttle: free attempts, then doubling waits refused with the time left, reset by a success.
 import { describe, expect, it } from 'vitest';
-import { WrongPasswordError } from './errors.js';
+import { TooManyAttemptsError, WrongPasswordError } from './errors.js';
 import { UnlockThrottle } from './unlock-throttle.js';
 
 const fail = (): Promise<never> => Promise.reject(new WrongPasswordError());
@@ -19,12 +19,18 @@ describe('UnlockThrottle', () => {
     expect(throttle.delayFor('other')).toBe(0);
   });
 
-  it('really waits, and a success resets the count', async () => {
-    const throttle = new UnlockThrottle({ freeAttempts: 1, baseDelayMs: 60, maxDelayMs: 1000 });
-    await expect(throttle.attempt('p', fail)).rejects.toThrow();
-    const started = performance.now();
+  it('refuses an early attempt without trying the password, saying how long to wait', async () => {
+    let now = 0;
+    let tried = 0;
+    const throttle = new UnlockThrottle({ freeAttempts: 1, baseDelayMs: 1000, maxDelayMs: 1000 }, () => now);
+    await expect(throttle.attempt('p', fail)).rejects.toThrow(WrongPasswordError);
+    now = 400;
+    const early = throttle.attempt('p', () => Promise.resolve((tried += 1)));
+    await expect(early).rejects.toBeInstanceOf(TooManyAttemptsError);
+    await expect(early).rejects.toMatchObject({ retryAfterMs: 600, code: 'too-many-attempts' });
+    expect(tried).toBe(0);
+    now = 1000;
     expect(await throttle.attempt('p', () => Promise.resolve('ok'))).toBe('ok');
-    expect(performance.now() - started).toBeGreaterThanOrEqual(50);
     expect(throttle.delayFor('p')).toBe(0);
   });
 

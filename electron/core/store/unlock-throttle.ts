@@ -1,11 +1,10 @@
 // Slows down repeated wrong passwords per profile, in memory only, so a wrong password changes nothing on disk.
-import { setTimeout as sleep } from 'node:timers/promises';
-import { WrongPasswordError } from './errors.js';
+import { TooManyAttemptsError, WrongPasswordError } from './errors.js';
 
 export interface UnlockThrottleOptions {
   /** Wrong attempts allowed without waiting (typos happen). */
   freeAttempts: number;
-  /** Wait before the first slowed attempt; doubles with each further failure. */
+  /** Wait imposed after the first failure beyond the free ones; doubles with each further failure. */
   baseDelayMs: number;
   maxDelayMs: number;
 }
@@ -26,7 +25,7 @@ export class UnlockThrottle {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** How long the next attempt on this profile will wait, in milliseconds. */
+  /** How long before the next attempt on this profile is allowed, in milliseconds. */
   delayFor(profileId: string): number {
     const failures = this.failures.get(profileId);
     if (!failures || failures.count < this.options.freeAttempts) return 0;
@@ -35,14 +34,17 @@ export class UnlockThrottle {
     return Math.max(0, failures.lastAt + delay - this.now());
   }
 
-  /** Runs one attempt after the delay earned by earlier failures; attempts on one profile never overlap. */
+  /**
+   * Runs one attempt, or refuses it with TooManyAttemptsError (saying how long to wait) while the
+   * delay earned by earlier failures runs. Attempts on one profile never overlap.
+   */
   attempt<T>(profileId: string, tryPassword: () => Promise<T>): Promise<T> {
     const previous = this.queues.get(profileId) ?? Promise.resolve();
     const run = previous
       .catch(() => undefined)
       .then(async () => {
         const delay = this.delayFor(profileId);
-        if (delay > 0) await sleep(delay);
+        if (delay > 0) throw new TooManyAttemptsError(delay);
         try {
           const result = await tryPassword();
           this.failures.delete(profileId);

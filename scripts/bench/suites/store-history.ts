@@ -30,7 +30,7 @@ async function measureUnlock(root: string, report: Report): Promise<void> {
   const started = performance.now();
   await store.unlock(profile.id, BENCH_PASSWORD);
   report('store.unlock.default_scrypt', Math.round(performance.now() - started), 'ms');
-  await store.deleteProfile(profile.id);
+  await store.deleteProfile(profile.id, BENCH_PASSWORD);
 }
 
 async function build(history: ConversationHistory, size: number): Promise<number> {
