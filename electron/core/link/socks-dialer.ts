@@ -71,7 +71,7 @@ export async function dialOnion(socks: SocksEndpoint, address: string, port: num
       timeout: options.timeoutMs ?? 120_000,
     });
     socket.off('data', record);
-    return established as Socket;
+    return established;
   } catch (error) {
     socket.destroy();
     const code = replyCode(received);

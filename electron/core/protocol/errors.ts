@@ -1,4 +1,5 @@
 // Named errors of wire protocol v1: framing, decoding and the handshake, each with a stable machine-readable code.
+import type { OnionAddress } from '../identity/index.js';
 
 /** Stable codes a log or the UI can act on; they never change meaning once shipped. */
 export type ProtocolErrorCode =
@@ -105,7 +106,7 @@ export class BadAuthProofError extends ProtocolError {
 export class CallerBlockedError extends ProtocolError {
   override readonly name = 'CallerBlockedError';
   readonly code = 'blocked';
-  constructor(readonly caller: string) {
+  constructor(readonly caller: OnionAddress) {
     super(`${caller} is blocked.`);
   }
 }
