@@ -145,3 +145,19 @@ export class PreKeyNotFoundError extends Error {
     this.id = id;
   }
 }
+
+/** libsignal refused to build a session from a checked bundle, or to encrypt on an existing session. */
+export class SessionError extends Error {
+  override readonly name = 'SessionError';
+  readonly peerAddress: string;
+  readonly operation: 'start' | 'encrypt';
+
+  constructor(peerAddress: string, operation: 'start' | 'encrypt', options?: { cause?: unknown }) {
+    super(
+      operation === 'start' ? `Signal could not start a session with ${peerAddress}` : `Signal could not encrypt for ${peerAddress}`,
+      options,
+    );
+    this.peerAddress = peerAddress;
+    this.operation = operation;
+  }
+}

@@ -7,6 +7,7 @@ export {
   IdentityChangedError,
   NoIdentityChangeError,
   PreKeyNotFoundError,
+  SessionError,
   SignalRecordError,
   UnknownPeerError,
   UntrustedIdentityError,

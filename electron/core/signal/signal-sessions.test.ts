@@ -9,6 +9,7 @@ import {
   IdentityChangedError,
   NoIdentityChangeError,
   UnknownPeerError,
+  UntrustedIdentityError,
 } from './errors.js';
 import { decodePreKeyEnvelope, encodePreKeyEnvelope } from './prekey-message.js';
 import { InMemorySignalRecordStore } from './record-store.js';
@@ -182,6 +183,26 @@ describe('damaged and replayed messages', () => {
     expect(read(await alice.sessions.decrypt(bob.address, await send(bob, alice, 'still fine')))).toBe('still fine');
   });
 
+  it('a prekey message received twice is a DuplicateMessageError the second time', async () => {
+    const alice = await party();
+    const bob = await party();
+    await bob.sessions.startSession(alice.address, await alice.sessions.localIdentity());
+    const message = await send(bob, alice, 'first');
+    await alice.sessions.decrypt(bob.address, message);
+    await expect(alice.sessions.decrypt(bob.address, message)).rejects.toThrow(DuplicateMessageError);
+  });
+
+  it('a prekey message built on a prekey no longer held is rejected, naming the prekey', async () => {
+    const alice = await party();
+    const bob = await party();
+    await bob.sessions.startSession(alice.address, await alice.sessions.localIdentity());
+    await alice.records.delete('prekey', '1');
+    const error = await rejection(alice.sessions.decrypt(bob.address, await send(bob, alice, 'late')));
+    expect(error).toBeInstanceOf(DecryptionError);
+    expect(error).toMatchObject({ reason: 'rejected' });
+    expect(String((error as Error).cause)).toContain('No prekey with id 1 is held');
+  });
+
   it('a message received twice is a DuplicateMessageError the second time', async () => {
     const { alice, bob } = await connected();
     const message = await send(alice, bob, 'once');
@@ -285,6 +306,21 @@ describe('identity changes', () => {
     expect((await bob.sessions.peerIdentity(alice.address))?.status).toBe('changed');
     await bob.sessions.acceptIdentityChange(alice.address);
     expect(read(await bob.sessions.decrypt(alice.address, message))).toBe('new phone who dis');
+  });
+
+  it('once a change is accepted, the old session neither sends nor receives', async () => {
+    const { alice, bob } = await connected();
+    const fromOldAlice = await send(alice, bob, 'from the old install');
+    await expect(bob.sessions.startSession(alice.address, await (await reinstalled(alice)).sessions.localIdentity())).rejects.toThrow(
+      IdentityChangedError,
+    );
+    // Until the user decides, the old, still trusted session goes on working.
+    const whilePending = await send(bob, alice, 'still you?');
+    expect(read(await alice.sessions.decrypt(bob.address, whilePending))).toBe('still you?');
+
+    await bob.sessions.acceptIdentityChange(alice.address);
+    await expect(bob.sessions.decrypt(alice.address, fromOldAlice)).rejects.toThrow(UntrustedIdentityError);
+    await expect(send(bob, alice, 'to the old key')).rejects.toThrow(UntrustedIdentityError);
   });
 
   it('verification: marked, refused while a change is pending, lost when a change is accepted', async () => {

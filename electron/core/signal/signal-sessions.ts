@@ -14,7 +14,7 @@ import {
 } from '@signalapp/libsignal-client';
 import { type OnionKey, parseOnionAddress } from '../identity/index.js';
 import { createBinding, verifyBinding } from './binding.js';
-import { BindingError, DecryptionError, DuplicateMessageError, UnknownPeerError, UntrustedIdentityError } from './errors.js';
+import { BindingError, DecryptionError, DuplicateMessageError, SessionError, UnknownPeerError, UntrustedIdentityError } from './errors.js';
 import { RecordIdentityKeyStore } from './identity-key-store.js';
 import type { IdentityStatus } from './identity-record.js';
 import { KeyedQueue } from './keyed-queue.js';
@@ -124,14 +124,14 @@ export class SignalSessions {
       try {
         await processPreKeyBundle(bundle, this.#address(peer), this.#localAddress, this.#sessions, this.#identities);
       } catch (error) {
-        throw translate(peer, error);
+        throw translate(peer, error, (cause) => new SessionError(peer, 'start', { cause }));
       }
     });
   }
 
+  /** Whether `encrypt` to the peer would work. */
   async hasSession(peerAddress: string): Promise<boolean> {
-    const session = await this.#sessions.getSession(this.#address(canonical(peerAddress)));
-    return session?.hasCurrentState() ?? false;
+    return this.#hasCurrentSession(this.#address(canonical(peerAddress)));
   }
 
   /** Encrypts for a peer we have a session with (`UnknownPeerError` otherwise), advancing the ratchet. */
@@ -139,13 +139,14 @@ export class SignalSessions {
     const peer = canonical(peerAddress);
     return this.#queue.run(peer, async () => {
       const address = this.#address(peer);
-      const session = await this.#sessions.getSession(address);
-      if (!(session?.hasCurrentState() ?? false)) throw new UnknownPeerError(peer, 'session');
       let message;
       try {
         message = await signalEncrypt(Uint8Array.from(plaintext), address, this.#localAddress, this.#sessions, this.#identities);
       } catch (error) {
-        throw translate(peer, error);
+        // libsignal reports a missing session as a generic error; asking the store only on failure keeps the
+        // common path to one session read.
+        if (!(await this.#hasCurrentSession(address))) throw new UnknownPeerError(peer, 'session', { cause: error });
+        throw translate(peer, error, (cause) => new SessionError(peer, 'encrypt', { cause }));
       }
       if (message.type() === (CiphertextMessageType.PreKey as number)) {
         const envelope = { identityKey: this.#localIdentityKey.serialize(), binding: Uint8Array.from(this.#binding), message: message.serialize() };
@@ -169,7 +170,7 @@ export class SignalSessions {
         try {
           return await signalDecrypt(message, address, this.#localAddress, this.#sessions, this.#identities);
         } catch (error) {
-          throw translate(peer, error);
+          throw translate(peer, error, rejected(peer));
         }
       }
       const envelope = decodePreKeyEnvelope(peer, ciphertext.body);
@@ -188,7 +189,7 @@ export class SignalSessions {
           this.#kyberPreKeys,
         );
       } catch (error) {
-        throw translate(peer, error);
+        throw translate(peer, error, rejected(peer));
       }
     });
   }
@@ -233,6 +234,11 @@ export class SignalSessions {
     });
   }
 
+  async #hasCurrentSession(address: ProtocolAddress): Promise<boolean> {
+    const session = await this.#sessions.getSession(address);
+    return session?.hasCurrentState() ?? false;
+  }
+
   #address(peer: string): ProtocolAddress {
     return ProtocolAddress.new(peer, DEVICE_ID);
   }
@@ -264,10 +270,14 @@ function parseMessage<T>(peer: string, deserialize: () => T): T {
   }
 }
 
-/** libsignal's errors, and our own thrown from inside its store callbacks, as this layer's named errors. */
-function translate(peer: string, error: unknown): Error {
+/**
+ * libsignal's errors as this layer's named errors. Errors thrown by our store callbacks reach here wrapped by libsignal
+ * (their text kept in its message), so they land in the fallback with the rest.
+ */
+function translate(peer: string, error: unknown, fallback: (cause: unknown) => Error): Error {
   if (LibSignalErrorBase.is(error, ErrorCode.DuplicatedMessage)) return new DuplicateMessageError(peer, { cause: error });
   if (LibSignalErrorBase.is(error, ErrorCode.UntrustedIdentity)) return new UntrustedIdentityError(peer, { cause: error });
-  if (error instanceof UntrustedIdentityError) return error;
-  return new DecryptionError(peer, 'rejected', { cause: error });
+  return fallback(error);
 }
+
+const rejected = (peer: string) => (cause: unknown): Error => new DecryptionError(peer, 'rejected', { cause });
