@@ -30,33 +30,28 @@ export interface SignalRecordStore {
   keys(kind: SignalRecordKind): Promise<string[]>;
 }
 
-/** Records in a Map, for tests, benches and profiles that are never saved. Values are copied in and out. */
+/** Records in Maps, for tests, benches and profiles that are never saved. Values are copied in and out. */
 export class InMemorySignalRecordStore implements SignalRecordStore {
-  readonly #records = new Map<SignalRecordKind, Map<string, Uint8Array>>(SIGNAL_RECORD_KINDS.map((kind) => [kind, new Map()]));
+  readonly #records = new Map<SignalRecordKind, Map<string, Uint8Array>>();
 
   get(kind: SignalRecordKind, key: string): Promise<Uint8Array | undefined> {
-    const value = this.#of(kind).get(key);
+    const value = this.#records.get(kind)?.get(key);
     return Promise.resolve(value === undefined ? undefined : Uint8Array.from(value));
   }
 
   put(kind: SignalRecordKind, key: string, value: Uint8Array): Promise<void> {
-    this.#of(kind).set(key, Uint8Array.from(value));
+    const records = this.#records.get(kind) ?? new Map<string, Uint8Array>();
+    records.set(key, Uint8Array.from(value));
+    this.#records.set(kind, records);
     return Promise.resolve();
   }
 
   delete(kind: SignalRecordKind, key: string): Promise<void> {
-    this.#of(kind).delete(key);
+    this.#records.get(kind)?.delete(key);
     return Promise.resolve();
   }
 
   keys(kind: SignalRecordKind): Promise<string[]> {
-    return Promise.resolve([...this.#of(kind).keys()]);
-  }
-
-  #of(kind: SignalRecordKind): Map<string, Uint8Array> {
-    const records = this.#records.get(kind);
-    // Only reachable if a caller bypasses the type, e.g. from untyped JavaScript.
-    if (records === undefined) throw new TypeError(`Unknown Signal record kind '${String(kind)}'`);
-    return records;
+    return Promise.resolve([...(this.#records.get(kind)?.keys() ?? [])]);
   }
 }

@@ -122,6 +122,22 @@ describe('session set-up and the ratchet', () => {
     expect(received).toEqual(messages);
   });
 
+  it('settles when both sides start a session at once (each accepted the other\'s request)', async () => {
+    const alice = await party();
+    const bob = await party();
+    const [aliceIntro, bobIntro] = [await alice.sessions.localIdentity(), await bob.sessions.localIdentity()];
+    await alice.sessions.startSession(bob.address, bobIntro);
+    await bob.sessions.startSession(alice.address, aliceIntro);
+    const fromAlice = await send(alice, bob, 'crossing 1');
+    const fromBob = await send(bob, alice, 'crossing 2');
+    expect(read(await bob.sessions.decrypt(alice.address, fromAlice))).toBe('crossing 1');
+    expect(read(await alice.sessions.decrypt(bob.address, fromBob))).toBe('crossing 2');
+    for (let i = 0; i < 4; i++) {
+      const [from, to] = i % 2 === 0 ? [alice, bob] : [bob, alice];
+      expect(read(await to.sessions.decrypt(from.address, await send(from, to, `after ${i}`)))).toBe(`after ${i}`);
+    }
+  });
+
   it('survives a restart: a profile reopened over the same records continues its sessions', async () => {
     const { alice, bob } = await connected();
     const reopened = await party(alice.onionKey, alice.records);
