@@ -8,6 +8,8 @@ export const API_ERROR_CODES = [
   /** The command needs an unlocked profile. */
   'locked',
   'profile-not-found',
+  /** The profile is open in another Allium window or process. */
+  'profile-in-use',
   'wrong-password',
   /** Too many wrong passwords: wait before trying again. */
   'too-many-attempts',

@@ -43,6 +43,8 @@ export function describeApiError(code: ApiErrorCode, detail: string): string {
       return 'The backup passphrase is wrong. Use the passphrase chosen when the backup was made.';
     case 'backup-damaged':
       return 'This backup file is damaged or is not an Allium backup. Try another copy of it.';
+    case 'profile-in-use':
+      return 'This profile is already open in another Allium window. Close it there first.';
     case 'storage-corrupt':
       return 'A file of your profile could not be read; it was set aside and nothing was overwritten. Restore it from a backup if something is missing.';
     case 'too-long':
