@@ -47,7 +47,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   let port = 0;
 
   const baseHeaders = (): OutgoingHttpHeaders => ({
-    'Content-Security-Policy': contentSecurityPolicy(allowedHosts(port).map((host) => `ws://${host}`)),
+    'Content-Security-Policy': contentSecurityPolicy({ connectSources: allowedHosts(port).map((host) => `ws://${host}`) }),
     'X-Content-Type-Options': 'nosniff',
     'X-Frame-Options': 'DENY',
     'Referrer-Policy': 'no-referrer',

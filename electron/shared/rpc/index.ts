@@ -3,5 +3,6 @@ export * from './backend.js';
 export * from './browser-channels.js';
 export * from './channel.js';
 export * from './client.js';
+export * from './emitter-port-channel.js';
 export * from './protocol.js';
 export * from './server.js';
