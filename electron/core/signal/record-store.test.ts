@@ -1,6 +1,6 @@
 // The in-memory record store keeps kinds apart and never shares a buffer with its callers.
 import { describe, expect, it } from 'vitest';
-import { InMemorySignalRecordStore } from './record-store.js';
+import { InMemorySignalRecordStore, SIGNAL_RECORD_KINDS } from './record-store.js';
 
 describe('InMemorySignalRecordStore', () => {
   it('gets, lists and deletes records per kind', async () => {
@@ -14,6 +14,13 @@ describe('InMemorySignalRecordStore', () => {
     await store.delete('prekey', '1');
     expect(await store.get('prekey', '1')).toBeUndefined();
     expect(await store.keys('prekey')).toEqual([]);
+  });
+
+  it('keeps every kind apart under the same key', async () => {
+    const store = new InMemorySignalRecordStore();
+    for (const [index, kind] of SIGNAL_RECORD_KINDS.entries()) await store.put(kind, 'same', Uint8Array.of(index));
+    for (const [index, kind] of SIGNAL_RECORD_KINDS.entries()) expect(await store.get(kind, 'same')).toEqual(Uint8Array.of(index));
+    expect(SIGNAL_RECORD_KINDS).toHaveLength(6);
   });
 
   it('copies values in and out', async () => {
