@@ -270,6 +270,23 @@ describe('binding of Signal keys to onion addresses', () => {
     expect(await bob.sessions.peerIdentity(alice.address)).toBeUndefined();
   });
 
+  it('refuses Mallory\'s prekey message wrapped in Alice\'s genuine key and binding', async () => {
+    const alice = await party();
+    const bob = await party();
+    const mallory = await party();
+    await mallory.sessions.startSession(bob.address, await bob.sessions.localIdentity());
+    const fromMallory = await send(mallory, bob, 'I am Alice');
+    const alicePublic = await alice.sessions.localIdentity();
+    const envelope = decodePreKeyEnvelope(mallory.address, fromMallory.body);
+    const disguised = encodePreKeyEnvelope({
+      ...envelope,
+      identityKey: Uint8Array.from(alicePublic.signalIdentityKey),
+      binding: Uint8Array.from(alicePublic.binding),
+    });
+    await expect(bob.sessions.decrypt(alice.address, { kind: 'prekey', body: disguised })).rejects.toThrow(UntrustedIdentityError);
+    expect(await bob.sessions.hasSession(alice.address)).toBe(false);
+  });
+
   it('refuses a bundle whose signed prekey was tampered with', async () => {
     const alice = await party();
     const bob = await party();
