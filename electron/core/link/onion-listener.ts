@@ -92,14 +92,15 @@ export class OnionListener extends EventEmitter<OnionListenerEvents> {
     return { kind: 'tcp', port: (server.address() as AddressInfo).port };
   }
 
-  /** Stops accepting and drops handshakes in progress; established links stay with whoever holds them. Idempotent. */
-  async close(): Promise<void> {
+  /**
+   * Stops accepting and drops handshakes in progress. Established links stay with whoever holds them, so this does
+   * not wait for their streams to end (net.Server's close callback would). Idempotent.
+   */
+  close(): void {
     this.#closed = true;
     for (const socket of this.#pending) socket.destroy();
     this.#pending.clear();
-    const server = this.#server;
-    if (server === undefined || !server.listening) return;
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    if (this.#server?.listening === true) this.#server.close();
   }
 
   #accept(socket: Socket): void {

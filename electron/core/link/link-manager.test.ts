@@ -1,0 +1,176 @@
+// The link manager over real unix sockets: one link per pair when both dial at once, reconnects, bounded dials.
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateOnionKey, type OnionAddress, type OnionKey } from '../identity/index.js';
+import type { ApplicationFrame } from '../protocol/index.js';
+import { connectPeer } from './dial-peer.js';
+import { NoLinkError } from './errors.js';
+import { LinkManager, type LinkManagerEvents } from './link-manager.js';
+import { delay, next, openSocket, startListener, TempDir } from './link-test-kit.js';
+import type { OnionListener } from './onion-listener.js';
+
+const FAST_BACKOFF = { initialMs: 20, maxMs: 200 };
+
+interface Profile {
+  readonly key: OnionKey;
+  readonly manager: LinkManager;
+  readonly path: string;
+  listener?: OnionListener;
+  readonly events: string[];
+}
+
+describe('link manager', () => {
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  function setup(): { profile: (key?: OnionKey) => Profile; listen: (profile: Profile) => Promise<void> } {
+    const dir = new TempDir();
+    cleanups.push(() => dir.remove());
+    const paths = new Map<OnionAddress, string>();
+    const profile = (key = generateOnionKey()): Profile => {
+      const path = dir.file(`${key.address.slice(0, 8)}.sock`);
+      paths.set(key.address, path);
+      const manager = new LinkManager({
+        localAddress: key.address,
+        backoff: FAST_BACKOFF,
+        dial: async (peer) => connectPeer(await openSocket(paths.get(peer) ?? dir.file('nobody.sock')), { signer: key, peer }),
+      });
+      const events: string[] = [];
+      manager.on('link-up', ({ peer }) => events.push(`up ${peer.slice(0, 4)}`));
+      manager.on('link-down', ({ peer }) => events.push(`down ${peer.slice(0, 4)}`));
+      cleanups.push(() => manager.close());
+      return { key, manager, path, events };
+    };
+    const listen = async (target: Profile): Promise<void> => {
+      const listener = await startListener(target.key, target.path);
+      listener.on('link', (link) => target.manager.adopt(link));
+      target.listener = listener;
+      cleanups.push(() => listener.close());
+    };
+    return { profile, listen };
+  }
+
+  async function until(condition: () => boolean, timeoutMs = 5_000): Promise<void> {
+    for (let waited = 0; !condition(); waited += 10) {
+      if (waited > timeoutMs) throw new Error('condition not met in time');
+      await delay(10);
+    }
+  }
+
+  it('keeps exactly one link, the one the smaller address dialed, when both dial at once (10 rounds)', async () => {
+    for (let round = 0; round < 10; round += 1) {
+      const { profile, listen } = setup();
+      const alice = profile();
+      const bob = profile();
+      await Promise.all([listen(alice), listen(bob)]);
+      let inbound = 0;
+      for (const side of [alice, bob]) side.listener?.on('link', () => (inbound += 1));
+      alice.manager.want(bob.key.address);
+      bob.manager.want(alice.key.address);
+      await until(() => alice.manager.isUp(bob.key.address) && bob.manager.isUp(alice.key.address));
+      // Long enough for the losing link's Close { duplicate } to arrive and be acted on.
+      await delay(100);
+      const smaller = alice.key.address < bob.key.address ? alice.key.address : bob.key.address;
+      const aliceLink = alice.manager.linkTo(bob.key.address);
+      const bobLink = bob.manager.linkTo(alice.key.address);
+      expect(aliceLink?.dialer).toBe(smaller);
+      expect(bobLink?.dialer).toBe(smaller);
+      expect(aliceLink?.isOpen && bobLink?.isOpen).toBe(true);
+      // Both dials completed: there really were two links, and one was dropped on both ends.
+      expect(inbound).toBe(2);
+      expect(alice.events).toEqual([`up ${bob.key.address.slice(0, 4)}`]);
+      expect(bob.events).toEqual([`up ${alice.key.address.slice(0, 4)}`]);
+
+      const atBob = next<LinkManagerEvents['frame'][0]>(bob.manager, 'frame');
+      const frame: ApplicationFrame = { type: 'contact-request-receipt', status: 'received' };
+      alice.manager.send(bob.key.address, frame);
+      expect(await atBob).toEqual({ peer: alice.key.address, frame });
+      const atAlice = next<LinkManagerEvents['frame'][0]>(alice.manager, 'frame');
+      bob.manager.send(alice.key.address, frame);
+      expect(await atAlice).toEqual({ peer: bob.key.address, frame });
+      for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+    }
+  });
+
+  it('redials with backoff until the peer listens, and again after the link drops', async () => {
+    const { profile, listen } = setup();
+    const alice = profile();
+    const bob = profile();
+    const failures: (number | undefined)[] = [];
+    alice.manager.on('dial-failed', ({ retryInMs }) => failures.push(retryInMs));
+    alice.manager.want(bob.key.address);
+    await until(() => failures.length >= 3);
+    expect(failures.every((retry) => retry !== undefined && retry >= 10 && retry <= 200)).toBe(true);
+    await listen(bob);
+    await until(() => alice.manager.isUp(bob.key.address));
+    await until(() => bob.manager.isUp(alice.key.address));
+
+    const down = next<LinkManagerEvents['link-down'][0]>(alice.manager, 'link-down');
+    bob.manager.disconnect(alice.key.address);
+    expect(await down).toMatchObject({ peer: bob.key.address, cause: { kind: 'remote', reason: 'shutdown' } });
+    await until(() => alice.manager.isUp(bob.key.address));
+    expect(alice.events).toEqual(['up', 'down', 'up'].map((kind) => `${kind} ${bob.key.address.slice(0, 4)}`));
+  });
+
+  it('stops redialing once the peer is unwanted', async () => {
+    const { profile } = setup();
+    const alice = profile();
+    const bob = profile();
+    let failures = 0;
+    alice.manager.on('dial-failed', () => (failures += 1));
+    alice.manager.want(bob.key.address);
+    await until(() => failures >= 2);
+    alice.manager.unwant(bob.key.address);
+    const seen = failures;
+    await delay(300);
+    expect(failures).toBeLessThanOrEqual(seen + 1);
+  });
+
+  it('never runs more than 8 dials at once', async () => {
+    const { profile } = setup();
+    const alice = profile();
+    // A server that accepts and stays silent: every dial waits in its handshake.
+    const sockets: Socket[] = [];
+    const silent: Server = createServer((socket) => sockets.push(socket));
+    const dir = new TempDir();
+    const silentPath = dir.file('silent.sock');
+    await new Promise<void>((resolve) => silent.listen(silentPath, resolve));
+    cleanups.push(async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+      dir.remove();
+    });
+    let inFlight = 0;
+    let maxInFlight = 0;
+    let started = 0;
+    const manager = new LinkManager({
+      localAddress: alice.key.address,
+      backoff: FAST_BACKOFF,
+      dial: async (peer) => {
+        started += 1;
+        inFlight += 1;
+        maxInFlight = Math.max(maxInFlight, inFlight);
+        try {
+          return await connectPeer(await openSocket(silentPath), { signer: alice.key, peer, handshakeTimeoutMs: 100 });
+        } finally {
+          inFlight -= 1;
+        }
+      },
+    });
+    cleanups.push(() => manager.close());
+    for (let index = 0; index < 20; index += 1) manager.want(generateOnionKey().address);
+    expect(manager.dialsInFlight).toBe(8);
+    await until(() => started >= 20);
+    expect(maxInFlight).toBe(8);
+  });
+
+  it('refuses to send without a link, and to link to itself', () => {
+    const { profile } = setup();
+    const alice = profile();
+    const bob = generateOnionKey();
+    expect(() => alice.manager.send(bob.address, { type: 'contact-request-receipt', status: 'received' })).toThrow(NoLinkError);
+    expect(() => alice.manager.want(alice.key.address)).toThrow(/own address/);
+  });
+});
