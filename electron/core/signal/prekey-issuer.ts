@@ -49,19 +49,31 @@ export class PreKeyIssuer {
   async issue(): Promise<PreKeyBundle> {
     const ids = await this.#nextIds();
     const now = this.#now().getTime();
-    const signedPreKey = await this.#currentSignedPreKey(ids, now);
     const identityKey = this.#local.identityKeyPair.privateKey;
+    const signedPreKeys = await this.#signedPreKeys();
+    const newest = signedPreKeys.at(-1);
+    const rotate = newest === undefined || now - newest.timestamp() >= this.#policy.signedPreKeyRotationMs;
+    const signedPreKey = rotate ? newSignedPreKey(ids.signedPreKey, now, identityKey) : newest;
 
     const preKeyPrivate = PrivateKey.generate();
     const preKey = PreKeyRecord.new(ids.preKey, preKeyPrivate.getPublicKey(), preKeyPrivate);
     const kyberPair = KEMKeyPair.generate();
     const kyberPreKey = KyberPreKeyRecord.new(ids.kyberPreKey, now, kyberPair, identityKey.sign(kyberPair.getPublicKey().serialize()));
 
-    const next: NextIds = { ...ids, preKey: following(ids.preKey), kyberPreKey: following(ids.kyberPreKey) };
+    const next: NextIds = {
+      preKey: following(ids.preKey),
+      signedPreKey: rotate ? following(ids.signedPreKey) : ids.signedPreKey,
+      kyberPreKey: following(ids.kyberPreKey),
+    };
     // Ids advance before the keys are stored: a crash in between wastes an id, never hands one out twice.
     await this.#records.put('local', NEXT_IDS, encodeNextIds(next));
+    if (rotate) {
+      await this.#records.put('signed-prekey', String(signedPreKey.id()), signedPreKey.serialize());
+      signedPreKeys.push(signedPreKey);
+    }
     await this.#records.put('prekey', String(preKey.id()), preKey.serialize());
     await this.#records.put('kyber-prekey', String(kyberPreKey.id()), kyberPreKey.serialize());
+    await this.#pruneSignedPreKeys(signedPreKeys, now);
     await this.#pruneOneTime('prekey', next.preKey);
     await this.#pruneOneTime('kyber-prekey', next.kyberPreKey);
 
@@ -80,8 +92,8 @@ export class PreKeyIssuer {
     );
   }
 
-  /** The newest signed prekey, or a new one if it is due for rotation; prunes those replaced long enough ago. */
-  async #currentSignedPreKey(ids: NextIds, now: number): Promise<SignedPreKeyRecord> {
+  /** The stored signed prekeys, oldest first. */
+  async #signedPreKeys(): Promise<SignedPreKeyRecord[]> {
     const records: SignedPreKeyRecord[] = [];
     for (const key of await this.#records.keys('signed-prekey')) {
       const bytes = await this.#records.get('signed-prekey', key);
@@ -92,27 +104,17 @@ export class PreKeyIssuer {
         throw new SignalRecordError('signed-prekey', key, { cause: error });
       }
     }
-    records.sort((a, b) => a.timestamp() - b.timestamp());
-    let newest = records.at(-1);
-    if (newest === undefined || now - newest.timestamp() >= this.#policy.signedPreKeyRotationMs) {
-      const privateKey = PrivateKey.generate();
-      const publicKey = privateKey.getPublicKey();
-      const signature = this.#local.identityKeyPair.privateKey.sign(publicKey.serialize());
-      newest = SignedPreKeyRecord.new(ids.signedPreKey, now, publicKey, privateKey, signature);
-      ids.signedPreKey = following(ids.signedPreKey);
-      await this.#records.put('local', NEXT_IDS, encodeNextIds(ids));
-      await this.#records.put('signed-prekey', String(newest.id()), newest.serialize());
-      records.push(newest);
-    }
-    // A signed prekey retires when its successor appears; it is dropped once retired for the retention period.
-    for (let i = 0; i < records.length - 1; i++) {
-      const retiredAt = records[i + 1]?.timestamp() ?? now;
-      const record = records[i];
-      if (record !== undefined && now - retiredAt > this.#policy.signedPreKeyRetentionMs) {
+    return records.sort((a, b) => a.timestamp() - b.timestamp());
+  }
+
+  /** A signed prekey retires when its successor appears, and is dropped once retired for the retention period. */
+  async #pruneSignedPreKeys(oldestFirst: readonly SignedPreKeyRecord[], now: number): Promise<void> {
+    for (const [index, record] of oldestFirst.entries()) {
+      const successor = oldestFirst[index + 1];
+      if (successor !== undefined && now - successor.timestamp() > this.#policy.signedPreKeyRetentionMs) {
         await this.#records.delete('signed-prekey', String(record.id()));
       }
     }
-    return newest;
   }
 
   async #pruneOneTime(kind: 'prekey' | 'kyber-prekey', nextId: number): Promise<void> {
@@ -137,6 +139,12 @@ export class PreKeyIssuer {
 }
 
 const following = (id: number): number => (id % ID_MODULUS) + 1;
+
+function newSignedPreKey(id: number, now: number, identityKey: PrivateKey): SignedPreKeyRecord {
+  const privateKey = PrivateKey.generate();
+  const publicKey = privateKey.getPublicKey();
+  return SignedPreKeyRecord.new(id, now, publicKey, privateKey, identityKey.sign(publicKey.serialize()));
+}
 
 function encodeNextIds(ids: NextIds): Uint8Array {
   return new ByteWriter().u32(ids.preKey).u32(ids.signedPreKey).u32(ids.kyberPreKey).bytes();
