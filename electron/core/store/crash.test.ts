@@ -69,5 +69,5 @@ describe('crash safety', () => {
       expect((await filesUnder(root)).filter((f) => f.includes('.corrupt-'))).toEqual([]);
     }
     expect(acknowledged.length).toBeGreaterThan(ROUNDS * 10);
-  }, 180_000);
+  }, 300_000);
 });
