@@ -11,7 +11,8 @@ export type StoreErrorCode =
   | 'storage-corrupt'
   | 'storage-unsupported'
   | 'backup-wrong-passphrase'
-  | 'backup-damaged';
+  | 'backup-damaged'
+  | 'internal';
 
 export abstract class StoreError extends Error {
   abstract readonly code: StoreErrorCode;
@@ -76,6 +77,18 @@ export class CorruptFileError extends StoreError {
     options?: ErrorOptions,
   ) {
     super(`${path} is damaged (${reason})${movedTo === undefined ? '' : `; it was kept aside as ${movedTo}`}`, options);
+  }
+}
+
+/** A write that would have stored a document its own schema rejects: refused, the file keeps its last good content. */
+export class InvalidDocumentError extends StoreError {
+  readonly code = 'internal';
+  override readonly name = 'InvalidDocumentError';
+  constructor(
+    readonly path: string,
+    options?: ErrorOptions,
+  ) {
+    super(`Refused to write ${path}: the document does not match its schema (a bug; nothing was lost)`, options);
   }
 }
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CorruptFileError, UnsupportedFormatError } from './errors.js';
+import { CorruptFileError, InvalidDocumentError, UnsupportedFormatError } from './errors.js';
 import { SealedJsonAdapter } from './sealed-json-adapter.js';
 import { seal } from './sealed-file.js';
 import { tempRoot } from './test-fixtures.js';
@@ -54,6 +54,14 @@ describe('SealedJsonAdapter', () => {
     await Promise.all(Array.from({ length: 50 }, (_, i) => db.update((d) => d.items.push(i))));
     expect((await adapter().read())?.items).toHaveLength(50);
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('refuses to write a document its schema rejects and keeps the last good file', async () => {
+    await adapter().write({ formatVersion: 1, items: [1] });
+    const before = await readFile(path);
+    await expect(adapter().write({ formatVersion: 1, items: ['x'] } as unknown as Doc)).rejects.toThrow(InvalidDocumentError);
+    expect(await readFile(path)).toEqual(before);
+    expect((await adapter().read())?.items).toEqual([1]);
   });
 
   it.each([

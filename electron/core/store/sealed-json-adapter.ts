@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Adapter } from 'lowdb';
 import { writeFileAtomic } from './atomic-write.js';
-import { CorruptFileError, SealedFileError, UnsupportedFormatError } from './errors.js';
+import { CorruptFileError, InvalidDocumentError, SealedFileError, UnsupportedFormatError } from './errors.js';
 import { moveAside } from './quarantine.js';
 import { type SealedRole, seal, unseal } from './sealed-file.js';
 
@@ -56,7 +56,7 @@ export class SealedJsonAdapter<T> implements Adapter<T> {
   }
 
   /**
-   * Writes one document at a time; writes that arrive meanwhile are coalesced into the next one,
+   * Writes one document at a time, refusing (InvalidDocumentError) one that its schema rejects; writes that arrive meanwhile are coalesced into the next one,
    * and each caller's promise settles once a write containing its data is durable.
    */
   write(data: T): Promise<void> {
@@ -79,8 +79,14 @@ export class SealedJsonAdapter<T> implements Adapter<T> {
       const batch = this.pending;
       this.pending = undefined;
       try {
-        const sealed = seal(key, role, context, Buffer.from(JSON.stringify(batch.data), 'utf8'));
-        await writeFileAtomic(path, sealed);
+        const json = JSON.stringify(batch.data);
+        // What cannot be read back must not replace what can: validate exactly what would be stored.
+        try {
+          this.options.parse(JSON.parse(json));
+        } catch (cause) {
+          throw new InvalidDocumentError(path, { cause });
+        }
+        await writeFileAtomic(path, seal(key, role, context, Buffer.from(json, 'utf8')));
         for (const waiter of batch.waiters) waiter.resolve();
       } catch (error) {
         for (const waiter of batch.waiters) waiter.reject(error);
