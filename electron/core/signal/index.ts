@@ -1,4 +1,5 @@
 // Public surface of the Signal layer: sessions with contacts, their record storage contract, and their errors.
+export { verifyBinding } from './binding.js';
 export {
   BindingError,
   BundleFormatError,

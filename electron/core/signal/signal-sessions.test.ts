@@ -83,6 +83,13 @@ describe('session set-up and the ratchet', () => {
     expect((await send(bob, alice, 'three')).kind).toBe('whisper');
   });
 
+  it('gives its binding alone without minting prekeys', async () => {
+    const alice = await party();
+    const { signalIdentityKey, binding } = await alice.sessions.localIdentity();
+    expect(alice.sessions.localBinding()).toEqual({ signalIdentityKey, binding });
+    expect(await alice.records.keys('prekey')).toHaveLength(1);
+  });
+
   it('consumes the one-time prekeys the session was built from', async () => {
     const alice = await party();
     const bob = await party();

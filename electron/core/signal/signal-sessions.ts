@@ -99,11 +99,15 @@ export class SignalSessions {
     return new SignalSessions(options, issuer, identities, local.identityKeyPair.publicKey);
   }
 
+  /** Our identity key and its binding alone, e.g. to prove our key in an acceptance; cheap, mints nothing. */
+  localBinding(): { signalIdentityKey: Uint8Array; binding: Uint8Array } {
+    return { signalIdentityKey: this.#localIdentityKey.serialize(), binding: Uint8Array.from(this.#binding) };
+  }
+
   /** Our identity key and binding, with a fresh bundle: call once per contact request, each consumes one-time keys. */
   localIdentity(): Promise<SignalIntroduction> {
     return this.#queue.run(ISSUER_QUEUE, async () => ({
-      signalIdentityKey: this.#localIdentityKey.serialize(),
-      binding: Uint8Array.from(this.#binding),
+      ...this.localBinding(),
       prekeyBundle: serializePreKeyBundle(await this.#issuer.issue()),
     }));
   }
