@@ -52,6 +52,17 @@ describe('frame encoding: byte vectors', () => {
     expect(hex(wire.subarray(9, 9 + 29))).toBe('82a474797065a5636c6f7365a6726561736f6ea96475706c6963617465');
   });
 
+  it('encodes Hello with its versions as a msgpack array and its nonce as bin8', () => {
+    const wire = encodeFrame({ type: 'hello', versions: [1], nonce: new Uint8Array(32).fill(1) });
+    expect(hex(wire.subarray(0, 9 + 63))).toBe(
+      '00000100' + '01' + '0000003f' + '83a474797065a568656c6c6f' + 'a876657273696f6e739101' + 'a56e6f6e6365c420' + '01'.repeat(32),
+    );
+  });
+
+  it('encodes AuthOk as a one-entry map', () => {
+    expect(hex(encodeFrame({ type: 'auth-ok' }).subarray(0, 23))).toBe('00000100' + '01' + '0000000e' + '81a474797065a7617574682d6f6b');
+  });
+
   it('encodes a Signal frame with bytes as msgpack bin and pads it to the next bucket', () => {
     const wire = encodeFrame({ type: 'signal', kind: 'whisper', body: new Uint8Array(300).fill(7) });
     expect(new DataView(wire.buffer).getUint32(0)).toBe(1_024);
