@@ -53,6 +53,8 @@ export function driveHandshake<State extends { readonly phase: string }>(socket:
       socket.off('end', onEnd);
       socket.off('error', onError);
       socket.off('close', onEnd);
+      // A late error (EPIPE after our farewell, a reset before the PeerLink listens) must not crash the core.
+      socket.on('error', ignoreLateError);
     };
     const fail = (error: Error, farewell: readonly Frame[]): void => {
       cleanup();
@@ -115,6 +117,10 @@ export function driveHandshake<State extends { readonly phase: string }>(socket:
     socket.on('close', onEnd);
     apply(machine.start, []);
   });
+}
+
+function ignoreLateError(): void {
+  // The stream's new owner (a PeerLink) has its own listener; a dropped stream has nobody left to tell.
 }
 
 function isOutcome(state: { readonly phase: string }): state is HandshakeOutcome {

@@ -87,6 +87,8 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
     const pending = stream.pending;
     setImmediate(() => {
       for (const frame of pending) if (this.#open) this.#onFrame(frame);
+      // The stream may have died while it changed hands, before our 'close' listener was there.
+      if (this.#socket.destroyed) this.#finish({ kind: 'connection-lost' });
       if (this.#open) this.#socket.resume();
     });
   }
