@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeBackup } from './backup-file.js';
 import { DamagedBackupError, UnsupportedFormatError, WeakPasswordError, WrongBackupPassphraseError, createProfileStore, type ProfileSession } from './index.js';
-import { FAST_KDF, GOOD_PASSWORD, tempRoot } from './test-fixtures.js';
+import { FAST_KDF, GOOD_PASSWORD, contactRecord, tempRoot } from './test-fixtures.js';
 
 const PASSPHRASE = 'backup-passphrase-sturdy-42';
 const seed = randomBytes(32);
@@ -16,9 +16,10 @@ let destination: string;
 let backupFile: string;
 
 async function populate(session: ProfileSession): Promise<void> {
-  await session.state.setIdentity({ onionSeed: seed, signalIdentityKeyPair: signalPair, signalRegistrationId: 7 });
-  await session.state.putContact({ address: 'ravenna.onion', nickname: 'Ravenna', addedAt: '2026-01-01T00:00:00.000Z', signalIdentityKey: Uint8Array.of(5, 5), verified: true, blocked: false, delivery: 'relay' });
-  await session.state.updateSettings({ notifications: false });
+  await session.state.setIdentity({ onionSeed: seed });
+  await session.state.putSignalRecord('local', 'identity-key-pair', signalPair);
+  await session.state.putContact(contactRecord({ address: 'ravenna.onion', nickname: 'Ravenna', verified: true, delivery: 'relay' }));
+  await session.state.updateSettings({ notifications: { enabled: false, showContent: false } });
   const history = await session.history('ravenna.onion');
   await history.appendMany(Array.from({ length: 2500 }, (_, i) => ({ id: `m${String(i)}`, direction: 'in' as const, kind: 'text', body: `hello ${String(i)}`, sentAt: i, storedAt: i })));
 }
@@ -45,9 +46,10 @@ describe('backup', () => {
     const restored = await target.importBackup({ file: backupFile, passphrase: PASSPHRASE, password: 'a-new-machine-password-9' });
     expect(restored.profile.label).toBe('Home');
     expect(restored.state.nickname).toBe('Zebulon');
-    expect(restored.state.identity).toEqual({ onionSeed: new Uint8Array(seed), signalIdentityKeyPair: new Uint8Array(signalPair), signalRegistrationId: 7 });
-    expect(restored.state.contacts()).toEqual([expect.objectContaining({ address: 'ravenna.onion', nickname: 'Ravenna', verified: true, signalIdentityKey: Uint8Array.of(5, 5) })]);
-    expect(restored.state.settings.notifications).toBe(false);
+    expect(restored.state.identity).toEqual({ onionSeed: new Uint8Array(seed) });
+    expect(restored.state.signalRecord('local', 'identity-key-pair')).toEqual(new Uint8Array(signalPair));
+    expect(restored.state.contacts()).toEqual([expect.objectContaining({ address: 'ravenna.onion', nickname: 'Ravenna', verified: true, delivery: 'relay' })]);
+    expect(restored.state.settings.notifications).toEqual({ enabled: false, showContent: false });
     expect(await restored.conversations()).toEqual(['ravenna.onion']);
     const page = await (await restored.history('ravenna.onion')).page({ limit: 3 });
     expect(page.messages.map((m) => m.id)).toEqual(['m2499', 'm2498', 'm2497']);

@@ -1,6 +1,6 @@
 // Child process of the crash test: appends messages (and outbox entries) forever, printing each once it is durable.
 import { createProfileStore } from './index.js';
-import { CRASH_SEGMENT_LIMITS, FAST_KDF, GOOD_PASSWORD } from './test-fixtures.js';
+import { CRASH_SEGMENT_LIMITS, FAST_KDF, GOOD_PASSWORD, outboxEntry } from './test-fixtures.js';
 
 const [rootDir, profileId, start] = process.argv.slice(2);
 if (rootDir === undefined || profileId === undefined || start === undefined) throw new Error('usage: crash-child <rootDir> <profileId> <firstIndex>');
@@ -24,7 +24,7 @@ for (let i = Number(start); ; i += 1) {
     acknowledge(id);
   }
   if (i % 10 === 0) {
-    await session.state.putOutboxEntry({ id: `o${id}`, to: 'peer.onion', createdAt: new Date().toISOString(), envelope: Uint8Array.of(i % 256), attempts: 0, nextAttemptAt: null, via: 'direct' });
+    await session.state.putOutboxEntry(outboxEntry({ id: `o${id}`, to: 'peer.onion', envelope: Uint8Array.of(i % 256), seq: i + 1 }));
     acknowledge(`o${id}`);
   }
 }

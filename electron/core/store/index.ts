@@ -7,7 +7,8 @@ export function createProfileStore(options: ProfileStoreOptions): ProfileStore {
 
 export type { ProfileStore, ProfileStoreOptions, CreateProfileOptions, ImportBackupOptions, ProfileListing, UnreadableProfile } from './profile-store.js';
 export type { ProfileSession, ProfileSummary, ExportBackupOptions } from './profile-session.js';
-export type { ProfileState, Identity, Contact, ContactRequest, OutboxEntry, ByteRecords, SignalAddress } from './profile-state.js';
+export type { ProfileState, Identity, Contact, ContactRequest, OutboxEntry } from './profile-state.js';
+export { StateSignalRecords } from './signal-records.js';
 export type { Settings } from './state-schema.js';
 export type { ConversationHistory, HistoryCursor, HistoryPage, SegmentLimits } from './history/conversation-history.js';
 export type { HistoryMessage } from './history/history-message.js';

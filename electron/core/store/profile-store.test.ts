@@ -17,7 +17,7 @@ import {
   createProfileStore,
   type ProfileStore,
 } from './index.js';
-import { FAST_KDF, GOOD_PASSWORD, filesContaining, hashTree, tempRoot } from './test-fixtures.js';
+import { FAST_KDF, GOOD_PASSWORD, contactRecord, filesContaining, hashTree, outboxEntry, tempRoot } from './test-fixtures.js';
 
 let root: string;
 let store: ProfileStore;
@@ -78,9 +78,9 @@ describe('profiles', () => {
     const contact = 'pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd.onion';
     const session = await store.createProfile({ nickname, password: GOOD_PASSWORD });
     await session.state.setIdentity({ onionSeed: seed });
-    await session.state.putContact({ address: contact, nickname: 'Ravenna', addedAt: new Date().toISOString(), signalIdentityKey: null, verified: false, blocked: false, delivery: null });
+    await session.state.putContact(contactRecord({ address: contact, nickname: 'Ravenna' }));
     await (await session.history(contact)).append(message('m1', text));
-    await session.state.signal.sessions.put({ name: contact, deviceId: 1 }, seed.subarray(0, 16));
+    await session.state.putSignalRecord('session', `${contact}.1`, seed.subarray(0, 16));
     await session.lock();
     for (const needle of [nickname, text, 'Ravenna', contact, GOOD_PASSWORD, seed, seed.toString('base64'), seed.toString('hex'), seed.subarray(0, 12)]) {
       expect(await filesContaining(root, needle)).toEqual([]);
@@ -90,34 +90,33 @@ describe('profiles', () => {
   it('keeps every kind of state across lock and unlock', async () => {
     const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
     const seed = randomBytes(32);
-    await session.state.setIdentity({ onionSeed: seed, signalRegistrationId: 42 });
-    await session.state.updateSettings({ defaultDelivery: 'relay', bridges: ['obfs4 1.2.3.4:443 X'] });
-    await session.state.putContactRequest({ address: 'a.onion', direction: 'incoming', nickname: 'A', message: 'hi', at: new Date().toISOString(), status: 'pending', payload: Uint8Array.of(1, 2, 3) });
-    await session.state.putOutboxEntry({ id: 'o2', to: 'a.onion', createdAt: '2026-01-02T00:00:00.000Z', envelope: Uint8Array.of(2), attempts: 0, nextAttemptAt: null, via: 'direct' });
-    await session.state.putOutboxEntry({ id: 'o1', to: 'a.onion', createdAt: '2026-01-01T00:00:00.000Z', envelope: Uint8Array.of(1), attempts: 3, nextAttemptAt: null, via: 'relay' });
+    await session.state.setIdentity({ onionSeed: seed });
+    await session.state.updateSettings({ defaultDelivery: 'relay', bridges: ['obfs4 1.2.3.4:443 X'], theme: 'dark' });
+    await session.state.putContactRequest({ address: 'a.onion', direction: 'incoming', nickname: 'A', message: 'hi', at: new Date().toISOString(), status: 'pending', delivered: false, payload: Uint8Array.of(1, 2, 3) });
+    await session.state.putOutboxEntry(outboxEntry({ id: 'o2', to: 'a.onion', createdAt: '2026-01-02T00:00:00.000Z', envelope: Uint8Array.of(2), seq: 2 }));
+    await session.state.putOutboxEntry(outboxEntry({ id: 'o1', to: 'a.onion', createdAt: '2026-01-01T00:00:00.000Z', envelope: Uint8Array.of(1), attempts: 3, via: 'relay' }));
     await Promise.all([
-      session.state.signal.sessions.put({ name: 'a.onion', deviceId: 1 }, Uint8Array.of(9)),
-      session.state.signal.identityKeys.put('a.onion', Uint8Array.of(8)),
-      session.state.signal.preKeys.put(7, Uint8Array.of(7)),
-      session.state.signal.signedPreKeys.put(6, Uint8Array.of(6)),
-      session.state.signal.kyberPreKeys.put(5, Uint8Array.of(5)),
+      session.state.putSignalRecord('session', 'a.onion.1', Uint8Array.of(9)),
+      session.state.putSignalRecord('identity', 'a.onion', Uint8Array.of(8)),
+      session.state.putSignalRecord('prekey', '7', Uint8Array.of(7)),
+      session.state.putSignalRecord('signed-prekey', '6', Uint8Array.of(6)),
+      session.state.putSignalRecord('kyber-prekey', '5', Uint8Array.of(5)),
     ]);
-    await session.state.signal.kyberPreKeys.markUsed(5);
-    await session.state.signal.preKeys.remove(7);
+    await session.state.deleteSignalRecord('prekey', '7');
     await session.lock();
     expect(() => session.state.contacts()).toThrow(ProfileLockedError);
 
     const again = await store.unlock(session.profile.id, GOOD_PASSWORD);
-    expect(again.state.identity).toEqual({ onionSeed: new Uint8Array(seed), signalIdentityKeyPair: null, signalRegistrationId: 42 });
-    expect(again.state.settings).toMatchObject({ defaultDelivery: 'relay', bridges: ['obfs4 1.2.3.4:443 X'] });
+    expect(again.state.identity).toEqual({ onionSeed: new Uint8Array(seed) });
+    expect(again.state.settings).toMatchObject({ defaultDelivery: 'relay', bridges: ['obfs4 1.2.3.4:443 X'], theme: 'dark' });
     expect(again.state.contactRequests()[0]!.payload).toEqual(Uint8Array.of(1, 2, 3));
     expect(again.state.outbox().map((o) => o.id)).toEqual(['o1', 'o2']);
-    expect(again.state.signal.sessions.keys()).toEqual([{ name: 'a.onion', deviceId: 1 }]);
-    expect(again.state.signal.sessions.get({ name: 'a.onion', deviceId: 1 })).toEqual(Uint8Array.of(9));
-    expect(again.state.signal.identityKeys.get('a.onion')).toEqual(Uint8Array.of(8));
-    expect(again.state.signal.preKeys.keys()).toEqual([]);
-    expect(again.state.signal.signedPreKeys.get(6)).toEqual(Uint8Array.of(6));
-    expect(again.state.signal.kyberPreKeys.isUsed(5)).toBe(true);
+    expect(again.state.signalRecordKeys('session')).toEqual(['a.onion.1']);
+    expect(again.state.signalRecord('session', 'a.onion.1')).toEqual(Uint8Array.of(9));
+    expect(again.state.signalRecord('identity', 'a.onion')).toEqual(Uint8Array.of(8));
+    expect(again.state.signalRecordKeys('prekey')).toEqual([]);
+    expect(again.state.signalRecord('signed-prekey', '6')).toEqual(Uint8Array.of(6));
+    expect(again.state.signalRecord('kyber-prekey', '5')).toEqual(Uint8Array.of(5));
   });
 
   it('changes the password without touching anything but vault.json', async () => {

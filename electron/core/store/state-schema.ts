@@ -9,18 +9,32 @@ export const settingsSchema = z.object({
   presence: z.object({ status: z.enum(['available', 'away', 'busy']), text: z.string().max(200) }),
   /** What to do with a message to an offline contact: keep it here, or leave it at a relay mailbox. */
   defaultDelivery: z.enum(['hold', 'relay']),
-  bridges: z.array(z.string().max(1000)).max(50),
-  notifications: z.boolean(),
+  bridges: z.array(z.string().max(1000)).max(64),
+  /** Extra torrc lines the user chose. */
+  torOptions: z.array(z.string().max(1000)).max(64),
+  notifications: z.object({ enabled: z.boolean(), showContent: z.boolean() }),
+  theme: z.enum(['light', 'dark', 'system']),
 });
 
 export const contactRecordSchema = z.object({
   address: z.string().min(1),
   nickname: z.string().max(64),
   addedAt: instant,
-  signalIdentityKey: bytes.nullable(),
+  /** `requested`: we sent a request and wait for their acceptance; `accepted`: a Signal session exists. */
+  status: z.enum(['requested', 'accepted']),
+  /** The name the contact gave themselves. */
+  theirNickname: z.string().max(64).nullable(),
   verified: z.boolean(),
+  /** The contact presented a different Signal identity key; messaging waits until the user reviews it. */
+  identityChanged: z.boolean(),
   blocked: z.boolean(),
   delivery: z.enum(['hold', 'relay']).nullable(),
+  /** Sequence number of the last stored message we sent them (their receipts count up to it). */
+  outSeq: z.number().int().min(0),
+  /** Sequence number of the last message from them that we stored. */
+  inSeq: z.number().int().min(0),
+  unread: z.number().int().min(0),
+  lastMessage: z.object({ text: z.string().max(200_000), at: z.number().int(), direction: z.enum(['in', 'out']) }).nullable(),
 });
 
 export const contactRequestRecordSchema = z.object({
@@ -30,6 +44,8 @@ export const contactRequestRecordSchema = z.object({
   message: z.string().max(2000),
   at: instant,
   status: z.enum(['pending', 'rejected', 'blocked']),
+  /** Outgoing: the other side confirmed it received the request. */
+  delivered: z.boolean(),
   /** The request as it travels on the wire (identity key, binding, prekey bundle); opaque here. */
   payload: bytes,
 });
@@ -40,32 +56,34 @@ export const outboxRecordSchema = z.object({
   createdAt: instant,
   /** The serialized envelope, kept until the contact acknowledges it. */
   envelope: bytes,
+  /** Position in the sender's sequence to this contact: delivery is in this order, exactly once. */
+  seq: z.number().int().min(1),
   attempts: z.number().int().min(0),
   nextAttemptAt: instant.nullable(),
   via: z.enum(['direct', 'relay']),
+  /** Why sending stopped (e.g. `identity-changed`); null while it is still being tried. */
+  failed: z.string().max(200).nullable(),
 });
 
 export const stateSchema = z.object({
-  formatVersion: z.literal(1),
+  formatVersion: z.literal(2),
   profile: z.object({ nickname: z.string().min(1).max(64), createdAt: instant }),
   identity: z.object({
     /** The 32-byte ed25519 seed of the onion identity. */
     onionSeed: bytes.nullable(),
-    signalIdentityKeyPair: bytes.nullable(),
-    signalRegistrationId: z.number().int().min(0).nullable(),
   }),
   settings: settingsSchema,
   contacts: z.record(z.string(), contactRecordSchema),
   contactRequests: z.record(z.string(), contactRequestRecordSchema),
   outbox: z.record(z.string(), outboxRecordSchema),
-  signal: z.object({
-    /** Keyed by `<address>.<deviceId>`. */
-    sessions: z.record(z.string(), bytes),
-    /** Trusted identity keys of remote addresses. */
-    identityKeys: z.record(z.string(), bytes),
-    preKeys: z.record(z.string(), bytes),
-    signedPreKeys: z.record(z.string(), bytes),
-    kyberPreKeys: z.record(z.string(), z.object({ record: bytes, used: z.boolean() })),
+  /** The Signal layer's records: opaque bytes by kind and key (see electron/core/signal/record-store.ts). */
+  signalRecords: z.object({
+    session: z.record(z.string(), bytes),
+    identity: z.record(z.string(), bytes),
+    prekey: z.record(z.string(), bytes),
+    'signed-prekey': z.record(z.string(), bytes),
+    'kyber-prekey': z.record(z.string(), bytes),
+    local: z.record(z.string(), bytes),
   }),
 });
 
@@ -74,3 +92,4 @@ export type Settings = z.infer<typeof settingsSchema>;
 export type ContactRecord = z.infer<typeof contactRecordSchema>;
 export type ContactRequestRecord = z.infer<typeof contactRequestRecordSchema>;
 export type OutboxRecord = z.infer<typeof outboxRecordSchema>;
+export type SignalRecordKind = keyof StateData['signalRecords'];

@@ -67,10 +67,18 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
   #restartTimer: NodeJS.Timeout | undefined;
   #binary: TorBinary | undefined;
   #extraLines: string[] = [];
+  #settingsLines: readonly string[];
 
   constructor(options: TorRuntimeOptions) {
     super();
     this.#options = options;
+    this.#settingsLines = options.settingsTorrcLines ?? [];
+  }
+
+  /** Lines from the user's settings for the next start (bridges, custom options); restart tor to apply them. */
+  setSettingsTorrcLines(lines: readonly string[]): void {
+    validateExtraTorrcLines(lines, 'Settings → tor options');
+    this.#settingsLines = lines;
   }
 
   get status(): TorStatus {
@@ -100,7 +108,7 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
       this.#binary = findTorBinary({ resourcesDir: this.#options.resourcesDir, env });
       this.#extraLines = [
         ...(await readTorrcExtraFromEnv(env)),
-        ...validateExtraTorrcLines(this.#options.settingsTorrcLines ?? [], 'Settings → tor options'),
+        ...validateExtraTorrcLines(this.#settingsLines, 'Settings → tor options'),
       ];
       await this.#launch();
     } catch (error) {

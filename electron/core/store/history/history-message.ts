@@ -11,6 +11,8 @@ export const historyMessageSchema = z.object({
   sentAt: z.number().int(),
   /** Milliseconds since the epoch, when this device stored it. */
   storedAt: z.number().int(),
+  /** The sender's sequence number for stored kinds (text): how the receiver orders and deduplicates. */
+  seq: z.number().int().min(1).optional(),
 });
 export type HistoryMessage = z.infer<typeof historyMessageSchema>;
 

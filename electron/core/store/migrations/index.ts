@@ -3,9 +3,10 @@ import { z } from 'zod';
 import { UnsupportedFormatError } from '../errors.js';
 import { type StateData, stateSchema } from '../state-schema.js';
 import { initial } from './001-initial.js';
+import { messaging } from './002-messaging.js';
 import type { StateDocument, StateMigration } from './migration.js';
 
-const MIGRATIONS: readonly StateMigration[] = [initial];
+const MIGRATIONS: readonly StateMigration[] = [initial, messaging];
 
 export const STATE_VERSION = MIGRATIONS.length;
 

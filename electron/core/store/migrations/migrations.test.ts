@@ -11,7 +11,28 @@ describe('migrateState', () => {
     expect(state.formatVersion).toBe(STATE_VERSION);
     expect(state.profile).toEqual(profile);
     expect(state.contacts).toEqual({});
-    expect(state.signal.kyberPreKeys).toEqual({});
+    expect(state.signalRecords['kyber-prekey']).toEqual({});
+    expect(state.settings.notifications).toEqual({ enabled: true, showContent: true });
+  });
+
+  it('carries a version-1 document over to version 2, keeping contacts, requests and the outbox', () => {
+    const v1 = {
+      formatVersion: 1,
+      profile,
+      identity: { onionSeed: 'AAAA', signalIdentityKeyPair: null, signalRegistrationId: null },
+      settings: { presence: { status: 'busy', text: 'x' }, defaultDelivery: 'relay', bridges: ['obfs4 a'], notifications: false },
+      contacts: { a: { address: 'a', nickname: 'A', addedAt: '2026-01-01T00:00:00.000Z', signalIdentityKey: null, verified: true, blocked: false, delivery: null } },
+      contactRequests: { b: { address: 'b', direction: 'incoming', nickname: 'B', message: 'hi', at: '2026-01-01T00:00:00.000Z', status: 'pending', payload: 'AQID' } },
+      outbox: { o: { id: 'o', to: 'a', createdAt: '2026-01-01T00:00:00.000Z', envelope: 'AQ==', attempts: 0, nextAttemptAt: null, via: 'direct' } },
+      signal: { sessions: {}, identityKeys: {}, preKeys: {}, signedPreKeys: {}, kyberPreKeys: {} },
+    };
+    const state = migrateState(v1);
+    expect(state.identity).toEqual({ onionSeed: 'AAAA' });
+    expect(state.settings).toMatchObject({ presence: { status: 'busy' }, bridges: ['obfs4 a'], notifications: { enabled: false, showContent: true }, theme: 'system' });
+    expect(state.contacts['a']).toMatchObject({ nickname: 'A', verified: true, status: 'accepted', outSeq: 0, inSeq: 0, unread: 0 });
+    expect(state.contacts['a']).not.toHaveProperty('signalIdentityKey');
+    expect(state.contactRequests['b']).toMatchObject({ delivered: false, payload: 'AQID' });
+    expect(state.outbox['o']).toMatchObject({ seq: 1, failed: null });
   });
 
   it('leaves a current document as it is', () => {

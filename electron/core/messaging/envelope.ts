@@ -1,0 +1,73 @@
+// The envelope carried inside every Signal message between contacts: id, time, kind and a typed body.
+import { randomBytes } from 'node:crypto';
+import { decode, encode } from '@msgpack/msgpack';
+import { z } from 'zod';
+import { LIMITS } from '../../shared/api/index.js';
+
+export const ENVELOPE_VERSION = 1;
+
+/** Any byte array (msgpack decodes bin fields to Uint8Array). */
+const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be bytes');
+
+const presenceBody = z.object({ status: z.enum(['available', 'away', 'busy']), text: z.string().max(LIMITS.statusText) }).strict();
+
+/** Each kind with its body. `seq` orders a sender's stored messages to one contact: 1, 2, 3 … */
+const envelopeBody = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('text'), seq: z.number().int().min(1), text: z.string().min(1).max(LIMITS.messageText) }).strict(),
+  /** Cumulative acknowledgement: every sequenced message up to `upTo` is stored by the receiver. */
+  z.object({ kind: z.literal('receipt'), upTo: z.number().int().min(0) }).strict(),
+  z.object({ kind: z.literal('presence'), presence: presenceBody }).strict(),
+  z.object({ kind: z.literal('typing'), typing: z.boolean() }).strict(),
+  z.object({ kind: z.literal('profile'), nickname: z.string().min(1).max(LIMITS.nickname) }).strict(),
+  /** Sent by the side that accepted a contact request, as the first Signal message of the session. */
+  z
+    .object({ kind: z.literal('accept'), seq: z.number().int().min(1), nickname: z.string().min(1).max(LIMITS.nickname), binding: bytes })
+    .strict(),
+]);
+
+const envelopeSchema = z
+  .object({
+    v: z.literal(ENVELOPE_VERSION),
+    /** 128-bit random id, hex. */
+    id: z.string().regex(/^[0-9a-f]{32}$/),
+    /** Milliseconds since the epoch, sender's clock. */
+    sentAt: z.number().int().min(0),
+    body: envelopeBody,
+  })
+  .strict();
+
+export type Envelope = z.infer<typeof envelopeSchema>;
+export type EnvelopeBody = z.infer<typeof envelopeBody>;
+export type EnvelopeKind = EnvelopeBody['kind'];
+
+export class EnvelopeFormatError extends Error {
+  override readonly name = 'EnvelopeFormatError';
+}
+
+export function newEnvelopeId(): string {
+  return randomBytes(16).toString('hex');
+}
+
+export function makeEnvelope(body: EnvelopeBody, now = Date.now()): Envelope {
+  return { v: ENVELOPE_VERSION, id: newEnvelopeId(), sentAt: now, body };
+}
+
+export function encodeEnvelope(envelope: Envelope): Uint8Array {
+  return encode(envelopeSchema.parse(envelope));
+}
+
+/** Decodes and validates a decrypted envelope; anything else is an EnvelopeFormatError. */
+export function decodeEnvelope(bytes: Uint8Array): Envelope {
+  let raw: unknown;
+  try {
+    raw = decode(bytes);
+  } catch (error) {
+    throw new EnvelopeFormatError('The envelope is not valid MessagePack.', { cause: error });
+  }
+  const parsed = envelopeSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new EnvelopeFormatError(`The envelope is malformed at ${issue?.path.join('.') || 'top level'}: ${issue?.message ?? 'invalid'}.`);
+  }
+  return parsed.data;
+}

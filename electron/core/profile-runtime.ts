@@ -1,0 +1,165 @@
+// Everything an unlocked profile runs: its tor and onion service, the listener, peer links, Signal and messaging.
+import { EventEmitter } from 'node:events';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ApiEvents, IdentityDto, Reachability, TorStatusDto } from '../shared/api/index.js';
+import type { OnionAddress } from '../shared/onion-address/index.js';
+import { generateOnionKey, onionKeyFromSeed, type OnionKey } from './identity/index.js';
+import { LinkManager, OnionDialError, OnionListener, defaultListenEndpoint, dialPeer } from './link/index.js';
+import { Messenger } from './messaging/messenger.js';
+import { SignalSessions } from './signal/index.js';
+import { StateSignalRecords, type ProfileSession } from './store/index.js';
+import { bridgeTorrcLines } from './tor/bridges.js';
+import { createTorRuntime, type TorRuntime, type TorStatus } from './tor/index.js';
+
+/** The port peers dial at `<address>.onion`. */
+export const VIRTUAL_PORT = 9878;
+
+export interface ProfileRuntimeOptions {
+  readonly session: ProfileSession;
+  /** Folder for this profile's tor (outside the sealed profile folder: tor's files hold no secret of ours). */
+  readonly torDir: string;
+  readonly resourcesDir?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  readonly log?: (line: string) => void;
+}
+
+type RuntimeEvents = { [E in keyof ApiEvents]: [ApiEvents[E]] };
+
+/** One unlocked profile, live on the network until stop(). */
+export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
+  readonly messenger: Messenger;
+  readonly signal: SignalSessions;
+  readonly tor: TorRuntime;
+  readonly #session: ProfileSession;
+  readonly #onionKey: OnionKey;
+  readonly #listener: OnionListener;
+  readonly #links: LinkManager;
+  readonly #socketDir: string;
+  #reachability: Reachability = 'offline';
+
+  private constructor(options: ProfileRuntimeOptions, onionKey: OnionKey, signal: SignalSessions, socketDir: string) {
+    super();
+    this.#session = options.session;
+    this.#onionKey = onionKey;
+    this.#socketDir = socketDir;
+    this.signal = signal;
+    const settings = options.session.state.settings;
+    this.tor = createTorRuntime({
+      torDir: options.torDir,
+      ...(options.resourcesDir === undefined ? {} : { resourcesDir: options.resourcesDir }),
+      ...(options.env === undefined ? {} : { env: options.env }),
+      settingsTorrcLines: [...bridgeTorrcLines(settings.bridges, options.resourcesDir), ...settings.torOptions],
+    });
+    const localAddress = onionKey.address;
+    this.#links = new LinkManager({
+      localAddress,
+      dial: (peer) => {
+        const socks = this.tor.socks;
+        if (socks === undefined) return Promise.reject(new OnionDialError('tor-unavailable', 'tor is not running yet.'));
+        return dialPeer({ signer: onionKey, peer, socks, port: VIRTUAL_PORT });
+      },
+    });
+    this.messenger = new Messenger({
+      localAddress,
+      session: options.session,
+      signal,
+      links: this.#links,
+      ...(options.log === undefined ? {} : { log: options.log }),
+    });
+    this.#listener = new OnionListener({
+      localAddress,
+      endpoint: defaultListenEndpoint(join(socketDir, 'peer.sock')),
+      isBlocked: (caller) => this.messenger.isBlocked(caller),
+    });
+    this.#listener.on('link', (link) => this.#links.adopt(link));
+    this.messenger.on('contact.updated', (p) => this.emit('contact.updated', p));
+    this.messenger.on('contact.removed', (p) => this.emit('contact.removed', p));
+    this.messenger.on('request.received', (p) => this.emit('request.received', p));
+    this.messenger.on('request.removed', (p) => this.emit('request.removed', p));
+    this.messenger.on('message.received', (p) => this.emit('message.received', p));
+    this.messenger.on('message.updated', (p) => this.emit('message.updated', p));
+    this.tor.on('status', (status) => this.emit('tor.status', torStatusDto(status)));
+    this.tor.on('onion', ({ address, reachability }) => {
+      if (address !== localAddress) return;
+      this.#reachability = reachability;
+      this.emit('identity.updated', this.identity());
+    });
+  }
+
+  /** Loads or creates the profile's keys, then starts tor, the listener and messaging; publishing goes on in the background. */
+  static async start(options: ProfileRuntimeOptions): Promise<ProfileRuntime> {
+    const { state } = options.session;
+    let seed = state.identity.onionSeed;
+    if (seed === null) {
+      seed = generateOnionKey().seed;
+      await state.setIdentity({ onionSeed: seed });
+    }
+    const onionKey = onionKeyFromSeed(seed);
+    const signal = await SignalSessions.open({ records: new StateSignalRecords(state), onionKey });
+    await mkdir(options.torDir, { recursive: true, mode: 0o700 });
+    // Unix socket paths are limited to ~100 bytes, so the listener lives in a short private folder.
+    const socketDir = await mkdtemp(join(tmpdir(), 'allium-'));
+    const runtime = new ProfileRuntime(options, onionKey, signal, socketDir);
+    try {
+      await runtime.#start();
+    } catch (error) {
+      await runtime.stop();
+      throw error;
+    }
+    return runtime;
+  }
+
+  async #start(): Promise<void> {
+    const target = await this.#listener.listen();
+    this.messenger.start();
+    await this.tor.start();
+    await this.tor.publish({ key: this.#onionKey, virtualPort: VIRTUAL_PORT, target });
+  }
+
+  get address(): OnionAddress {
+    return this.#onionKey.address;
+  }
+
+  identity(): IdentityDto {
+    return {
+      address: this.#onionKey.address,
+      nickname: this.#session.state.nickname,
+      reachability: this.#reachability,
+      shareText: `${this.#onionKey.address}.onion`,
+    };
+  }
+
+  torStatus(): TorStatusDto {
+    return torStatusDto(this.tor.status);
+  }
+
+  /** Restarts tor with new bridge and option lines; the onion service is published again. */
+  async reconfigureTor(bridges: readonly string[], torOptions: readonly string[], resourcesDir?: string): Promise<void> {
+    await this.tor.stop();
+    this.tor.setSettingsTorrcLines([...bridgeTorrcLines(bridges, resourcesDir), ...torOptions]);
+    await this.tor.start();
+  }
+
+  /** Stops messaging, links, tor and the listener. Idempotent. */
+  async stop(): Promise<void> {
+    this.messenger.stop();
+    this.#links.close();
+    this.#listener.close();
+    await this.tor.stop();
+    await rm(this.#socketDir, { recursive: true, force: true });
+  }
+}
+
+function torStatusDto(status: TorStatus): TorStatusDto {
+  return {
+    state: status.state,
+    progress: status.bootstrap.progress,
+    summary: status.bootstrap.summary,
+    ...(status.bootstrap.problem === undefined ? {} : { problem: status.bootstrap.problem }),
+    ...(status.networkUp === undefined ? {} : { networkUp: status.networkUp }),
+    ...(status.clockAdvice === undefined ? {} : { clockAdvice: status.clockAdvice }),
+    ...(status.lastError === undefined ? {} : { lastError: status.lastError }),
+  };
+}
