@@ -1,0 +1,38 @@
+// Electron Forge, for development: `npm run dev` builds main, preload and the core entry with Vite, serves the renderer with hot reload and starts Electron. Installers come from electron-builder (electron-builder.yml).
+import { FusesPlugin } from '@electron-forge/plugin-fuses';
+import { VitePlugin } from '@electron-forge/plugin-vite';
+import type { ForgeConfig } from '@electron-forge/shared-types';
+import { FuseV1Options, FuseVersion } from '@electron/fuses';
+
+const config: ForgeConfig = {
+  packagerConfig: {
+    name: 'Allium',
+    executableName: 'allium',
+    icon: 'resources/icons/icon',
+    asar: { unpack: '{**/*.node,**/node_modules/@signalapp/libsignal-client/**}' },
+  },
+  rebuildConfig: {},
+  plugins: [
+    new VitePlugin({
+      build: [
+        { entry: 'electron/main/index.ts', config: 'electron/main/vite.main.config.ts', target: 'main' },
+        { entry: 'electron/core/utility-entry.ts', config: 'electron/main/vite.core.config.ts', target: 'main' },
+        { entry: 'electron/preload/index.ts', config: 'electron/preload/vite.config.ts', target: 'preload' },
+      ],
+      // The name defines MAIN_WINDOW_VITE_DEV_SERVER_URL, which main reads in development only.
+      renderer: [{ name: 'main_window', config: 'renderer/vite.config.ts' }],
+    }),
+    // The same fuses as electron-builder.yml: no ELECTRON_RUN_AS_NODE, NODE_OPTIONS or --inspect, encrypted cookies, app code only from a verified asar.
+    new FusesPlugin({
+      version: FuseVersion.V1,
+      [FuseV1Options.RunAsNode]: false,
+      [FuseV1Options.EnableCookieEncryption]: true,
+      [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
+      [FuseV1Options.EnableNodeCliInspectArguments]: false,
+      [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
+      [FuseV1Options.OnlyLoadAppFromAsar]: true,
+    }),
+  ],
+};
+
+export default config;
