@@ -6,8 +6,15 @@ import type { SignalRecordStore } from './record-store.js';
 /** The record key of a session: the store engineer's `<address>.<deviceId>` form. */
 export const sessionKey = (address: ProtocolAddress): string => `${address.name()}.${address.deviceId()}`;
 
+/**
+ * Records are written through on every save; the last record of each peer is also kept decoded, since libsignal
+ * reads the session at every message and decoding it costs about a sixth of a message. This assumes the store is
+ * the only writer of session records while it is open, which holds: one SignalSessions owns a profile's records.
+ * libsignal never changes a record it was given (it saves a new one), so a failed operation leaves the kept one valid.
+ */
 export class RecordSessionStore extends SessionStore {
   readonly #records: SignalRecordStore;
+  readonly #decoded = new Map<string, SessionRecord>();
 
   constructor(records: SignalRecordStore) {
     super();
@@ -15,15 +22,22 @@ export class RecordSessionStore extends SessionStore {
   }
 
   override async saveSession(address: ProtocolAddress, record: SessionRecord): Promise<void> {
-    await this.#records.put('session', sessionKey(address), record.serialize());
+    const key = sessionKey(address);
+    await this.#records.put('session', key, record.serialize());
+    // Kept only once durable: after a failed write the next read must give the stored state, not one never saved.
+    this.#decoded.set(key, record);
   }
 
   override async getSession(address: ProtocolAddress): Promise<SessionRecord | null> {
     const key = sessionKey(address);
+    const decoded = this.#decoded.get(key);
+    if (decoded !== undefined) return decoded;
     const bytes = await this.#records.get('session', key);
     if (bytes === undefined) return null;
     try {
-      return SessionRecord.deserialize(Uint8Array.from(bytes));
+      const record = SessionRecord.deserialize(Uint8Array.from(bytes));
+      this.#decoded.set(key, record);
+      return record;
     } catch (error) {
       throw new SignalRecordError('session', key, { cause: error });
     }
