@@ -30,6 +30,8 @@ let quitting = false;
 let coreStopped = false;
 
 function showWindow(): void {
+  // 'activate' and 'second-instance' can arrive while Electron is still starting; start() opens the window then.
+  if (!app.isReady()) return;
   if (window === undefined || window.isDestroyed()) {
     window = createMainWindow({ preloadPath: paths.preload, iconPath: paths.windowIcon, devServerUrl });
     // Closing the window keeps Allium reachable in the tray; Quit stops it.
