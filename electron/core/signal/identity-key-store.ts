@@ -8,7 +8,7 @@ import {
   type ProtocolAddress,
   PublicKey,
 } from '@signalapp/libsignal-client';
-import { IdentityChangedError, NoIdentityChangeError, UnknownPeerError, UntrustedIdentityError } from './errors.js';
+import { IdentityChangedError, NoIdentityChangeError, SignalRecordError, UnknownPeerError, UntrustedIdentityError } from './errors.js';
 import { decodeIdentityRecord, encodeIdentityRecord, type IdentityRecord } from './identity-record.js';
 import type { LocalSignalIdentity } from './local-identity.js';
 import type { SignalRecordStore } from './record-store.js';
@@ -54,7 +54,12 @@ export class RecordIdentityKeyStore extends IdentityKeyStore {
 
   override async getIdentity(address: ProtocolAddress): Promise<PublicKey | null> {
     const record = await this.record(address.name());
-    return record === undefined ? null : PublicKey.deserialize(Uint8Array.from(record.trustedKey));
+    if (record === undefined) return null;
+    try {
+      return PublicKey.deserialize(Uint8Array.from(record.trustedKey));
+    } catch (error) {
+      throw new SignalRecordError('identity', address.name(), { cause: error });
+    }
   }
 
   /** The trust record of a peer, or undefined before any key was presented for it. */

@@ -226,6 +226,18 @@ describe('damaged and replayed messages', () => {
     expect(String((error as Error).cause)).toContain('No prekey with id 1 is held');
   });
 
+  it('a prekey message whose bound identity key is no key is malformed, and trusts nothing', async () => {
+    const bob = await party();
+    const mallory = await party();
+    await mallory.sessions.startSession(bob.address, await bob.sessions.localIdentity());
+    const envelope = decodePreKeyEnvelope(mallory.address, (await send(mallory, bob, 'hi')).body);
+    // Mallory's onion key binds bytes that are no Signal key: the binding checks, the key does not.
+    const notAKey = new Uint8Array(33).fill(0x42);
+    const body = encodePreKeyEnvelope({ ...envelope, identityKey: notAKey, binding: Uint8Array.from(mallory.onionKey.sign(Uint8Array.of(...new TextEncoder().encode('allium-bind-v1'), ...notAKey))) });
+    await expect(bob.sessions.decrypt(mallory.address, { kind: 'prekey', body })).rejects.toMatchObject({ name: 'DecryptionError', reason: 'malformed' });
+    expect(await bob.sessions.peerIdentity(mallory.address)).toBeUndefined();
+  });
+
   it('a message received twice is a DuplicateMessageError the second time', async () => {
     const { alice, bob } = await connected();
     const message = await send(alice, bob, 'once');

@@ -180,7 +180,9 @@ export class SignalSessions {
       const envelope = decodePreKeyEnvelope(peer, ciphertext.body);
       verifyBinding(peer, envelope.identityKey, envelope.binding);
       const message = parseMessage(peer, () => PreKeySignalMessage.deserialize(envelope.message));
-      await this.#identities.present(peer, envelope.identityKey);
+      // Only a key libsignal can read is worth a trust record, even one its owner bound.
+      const identityKey = parseMessage(peer, () => PublicKey.deserialize(envelope.identityKey)).serialize();
+      await this.#identities.present(peer, identityKey);
       try {
         return await signalDecryptPreKey(
           message,
@@ -229,12 +231,9 @@ export class SignalSessions {
   async safetyNumber(peerAddress: string): Promise<string> {
     const peer = canonical(peerAddress);
     return this.#queue.run(peer, async () => {
-      const record = await this.#identities.record(peer);
-      if (record === undefined) throw new UnknownPeerError(peer, 'identity');
-      return safetyNumber(
-        { address: this.#onionKey.address, identityKey: this.#localIdentityKey },
-        { address: peer, identityKey: PublicKey.deserialize(Uint8Array.from(record.trustedKey)) },
-      );
+      const identityKey = await this.#identities.getIdentity(this.#address(peer));
+      if (identityKey === null) throw new UnknownPeerError(peer, 'identity');
+      return safetyNumber({ address: this.#onionKey.address, identityKey: this.#localIdentityKey }, { address: peer, identityKey });
     });
   }
 
