@@ -1,6 +1,7 @@
 // One open conversation: its history loaded a page at a time (oldest first in memory), sending and retrying.
 import { LIMITS, type MessageDto } from '../../../../electron/shared/api/index.js';
 import type { CoreConnection } from '../core-connection.js';
+import { prependPage } from './history-pages.js';
 
 export class ConversationState {
   /** Oldest first, as the list shows them. */
@@ -39,9 +40,7 @@ export class ConversationState {
         limit: LIMITS.historyPage,
         ...(this.#cursor === undefined ? {} : { before: this.#cursor }),
       });
-      const known = new Set(this.messages.map((m) => m.id));
-      const older = [...page.messages].reverse().filter((m) => !known.has(m.id));
-      this.messages = [...older, ...this.messages];
+      this.messages = prependPage(this.messages, page.messages);
       this.#cursor = page.nextCursor;
       this.hasMore = page.nextCursor !== undefined;
     } finally {
