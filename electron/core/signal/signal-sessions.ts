@@ -28,6 +28,7 @@ import { safetyNumber } from './safety-number.js';
 import { RecordSessionStore } from './session-store.js';
 
 export interface SignalSessionsOptions {
+  /** The profile's Signal records; one SignalSessions per profile writes them (it keeps sessions decoded). */
   readonly records: SignalRecordStore;
   /** The profile's onion identity: it signs the binding of our Signal key to our address. */
   readonly onionKey: OnionKey;
