@@ -14,6 +14,9 @@ export interface NodeBundle {
 
 const NODE_BUILTINS = ['electron', ...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 
+/** CommonJS dependencies bundled into an ES module still call `require` for Node built-ins: give them one. */
+const ESM_REQUIRE_SHIM = "import { createRequire as __alliumCreateRequire } from 'node:module';\nconst require = __alliumCreateRequire(import.meta.url);";
+
 /**
  * Complete on its own (for `vite build --config …` in `npm run package`) and also given to Forge's Vite plugin in
  * `npm run dev`, which keeps these settings because they name their own `build.lib`.
@@ -28,7 +31,10 @@ export function nodeBundleConfig(bundle: NodeBundle): UserConfig {
       sourcemap: true,
       copyPublicDir: false,
       lib: { entry: bundle.entry, formats: [bundle.format], fileName: () => bundle.fileName },
-      rollupOptions: { external: [...NODE_BUILTINS, ...(bundle.external ?? [])] },
+      rollupOptions: {
+        external: [...NODE_BUILTINS, ...(bundle.external ?? [])],
+        output: bundle.format === 'es' ? { banner: ESM_REQUIRE_SHIM } : {},
+      },
     },
     resolve: { conditions: ['node'] },
   };
