@@ -7,7 +7,6 @@ export {
   DuplicateMessageError,
   IdentityChangedError,
   NoIdentityChangeError,
-  PreKeyNotFoundError,
   SessionError,
   SignalRecordError,
   UnknownPeerError,
