@@ -74,6 +74,12 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
       isBlocked: (caller) => this.messenger.isBlocked(caller),
     });
     this.#listener.on('link', (link) => this.#links.adopt(link));
+    // Forged or replayed proofs, blocked callers and floods end here: logged by kind, never with key material.
+    this.#listener.on('rejected', (rejected) => {
+      const who = rejected.reason === 'handshake-failed' && rejected.caller !== undefined ? ` from ${rejected.caller}` : '';
+      const why = rejected.reason === 'handshake-failed' ? `${rejected.error.name}: ${rejected.error.message}` : rejected.reason;
+      options.log?.(`refused an incoming connection${who}: ${why}`);
+    });
     this.messenger.on('contact.updated', (p) => this.emit('contact.updated', p));
     this.messenger.on('contact.removed', (p) => this.emit('contact.removed', p));
     this.messenger.on('request.received', (p) => this.emit('request.received', p));
