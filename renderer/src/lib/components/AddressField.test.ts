@@ -25,6 +25,12 @@ describe('AddressField', () => {
     expect(screen.getByText('20 of 56 characters')).toBeInTheDocument();
   });
 
+  it('calls an address with too many characters an error, with the count', async () => {
+    const input = await typeInto(`${VALID}a`);
+    expect(input).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByText('The address has 57 characters; an onion address has 56 (plus optional .onion)')).toBeInTheDocument();
+  });
+
   it('names a character that cannot be in an address and where it is', async () => {
     const input = await typeInto(`${VALID.slice(0, 6)}1${VALID.slice(7)}`);
     expect(input).toHaveAttribute('aria-invalid', 'true');
