@@ -1,0 +1,68 @@
+// Conversation state over the real RPC client and server, answered by the screenshot fake core: paging, sending, live updates.
+import { describe, expect, it } from 'vitest';
+import { createApiClient, serveApi, type RpcChannel } from '../../../../electron/shared/rpc/index.js';
+import { ADDRESSES, createFakeCore } from '../../../screenshots/fake-core.js';
+import { ConversationState } from './conversation.svelte.js';
+
+/** Two ends of an in-memory channel; messages go through structuredClone as they would through a MessagePort. */
+function channelPair(): [RpcChannel, RpcChannel] {
+  const listeners: [Set<(message: unknown) => void>, Set<(message: unknown) => void>] = [new Set(), new Set()];
+  const end = (mine: 0 | 1): RpcChannel => ({
+    send: (message) => queueMicrotask(() => listeners[mine === 0 ? 1 : 0].forEach((listener) => listener(structuredClone(message)))),
+    onMessage(listener) {
+      listeners[mine].add(listener);
+      return () => listeners[mine].delete(listener);
+    },
+    onClose: () => () => undefined,
+    close: () => undefined,
+  });
+  return [end(0), end(1)];
+}
+
+function open(historySize: number) {
+  const core = createFakeCore({ profiles: [], tor: { state: 'running', progress: 100, summary: 'Done' }, historySize });
+  const [client, server] = channelPair();
+  serveApi(server, core);
+  const connection = createApiClient(client);
+  return { core, conversation: new ConversationState(connection, ADDRESSES.alice) };
+}
+
+describe('ConversationState', () => {
+  it('pages back through the whole history, oldest first, and stops at the start', async () => {
+    const { conversation } = open(450);
+    await conversation.loadOlder();
+    expect(conversation.messages).toHaveLength(200);
+    expect(conversation.hasMore).toBe(true);
+    await conversation.loadOlder();
+    await conversation.loadOlder();
+    // 450 plus the six scripted messages at the end.
+    expect(conversation.messages).toHaveLength(456);
+    expect(conversation.hasMore).toBe(false);
+    const times = conversation.messages.map((m) => m.sentAt);
+    expect([...times].sort()).toEqual(times);
+    await conversation.loadOlder();
+    expect(conversation.messages).toHaveLength(456);
+  });
+
+  it('adds a sent message, then follows its state from the core’s events', async () => {
+    const { conversation } = open(0);
+    await conversation.loadOlder();
+    await conversation.send('hello');
+    const sent = conversation.messages.at(-1);
+    expect(sent?.text).toBe('hello');
+    expect(sent?.state).toBe('queued');
+    await expect.poll(() => conversation.messages.at(-1)?.state).toBe('delivered');
+  });
+
+  it('takes received messages for this conversation only', async () => {
+    const { core, conversation } = open(0);
+    await conversation.loadOlder();
+    const before = conversation.messages.length;
+    const message = { id: 'live', direction: 'in', text: 'live', sentAt: new Date().toISOString(), state: 'delivered' } as const;
+    core.emit({ name: 'message.received', payload: { ...message, conversation: ADDRESSES.bob } });
+    core.emit({ name: 'message.received', payload: { ...message, conversation: ADDRESSES.alice } });
+    await expect.poll(() => conversation.messages.length).toBe(before + 1);
+    expect(conversation.messages.at(-1)?.id).toBe('live');
+    conversation.dispose();
+  });
+});
