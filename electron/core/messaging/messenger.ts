@@ -4,15 +4,14 @@ import type { ApiEvents, ContactDto, ContactRequestDto, HistoryPageDto, MessageD
 import { ApiError } from '../../shared/api/index.js';
 import { assertNever } from '../../shared/assert-never.js';
 import { parseOnionAddress, type OnionAddress } from '../../shared/onion-address/index.js';
-import type { LinkManager } from '../link/index.js';
+import { LinkClosedError, NoLinkError, SendBufferFullError, type LinkManager } from '../link/index.js';
 import type { ApplicationFrame, ContactRequestFrame } from '../protocol/index.js';
-import { BindingError, IdentityChangedError, UntrustedIdentityError, type SignalSessions } from '../signal/index.js';
+import { BindingError, IdentityChangedError, UntrustedIdentityError, verifyBinding, type SignalSessions } from '../signal/index.js';
 import type { ProfileSession } from '../store/index.js';
 import type { Contact, HistoryCursor, HistoryMessage, OutboxEntry } from '../store/index.js';
 import { decodeEnvelope, encodeEnvelope, makeEnvelope, type Envelope, type EnvelopeBody } from './envelope.js';
 import { decodeIntroduction, encodeIntroduction } from './introduction-codec.js';
 import { RequestLimiter } from './request-limiter.js';
-import { verifyBinding } from '../signal/binding.js';
 
 /** How long a "typing" signal lasts unless renewed. */
 const TYPING_TTL_MS = 6_000;
@@ -147,7 +146,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         this.emit('request.removed', { id: address });
         throw new ApiError('request-not-found', 'This request was not really signed by its sender and has been discarded.');
       }
-      const { binding } = await this.#o.signal.localIdentity();
+      const { binding } = this.#o.signal.localBinding();
       const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: this.#state.nickname, binding }, this.#now());
       const at = new Date(this.#now()).toISOString();
       await this.#state.update((d) => {
@@ -345,7 +344,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   async #onContactRequest(peer: OnionAddress, frame: ContactRequestFrame): Promise<void> {
     const contact = this.#state.contact(peer);
     const reply = (status: 'received' | 'rate-limited' | 'blocked' | 'already-contact'): void => {
-      this.#o.links.send(peer, { type: 'contact-request-receipt', status });
+      this.#trySend(peer, { type: 'contact-request-receipt', status });
     };
     if (this.isBlocked(peer)) return reply('blocked');
     const introduction = { signalIdentityKey: frame.signalIdentityKey, binding: frame.binding, prekeyBundle: frame.prekeyBundle };
@@ -395,7 +394,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     const request = this.#state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming');
     if (request === undefined) return;
     await this.#o.signal.startSession(peer, decodeIntroduction(request.payload));
-    const { binding } = await this.#o.signal.localIdentity();
+    const { binding } = this.#o.signal.localBinding();
     const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: this.#state.nickname, binding }, this.#now());
     await this.#state.update((d) => {
       const record = d.contacts[peer];
@@ -521,7 +520,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     const request = this.#state.contactRequests().find((r) => r.address === peer && r.direction === 'outgoing');
     if (request === undefined) return;
     const introduction = decodeIntroduction(request.payload);
-    this.#o.links.send(peer, { type: 'contact-request', nickname: request.nickname, message: request.message, ...introduction });
+    this.#trySend(peer, { type: 'contact-request', nickname: request.nickname, message: request.message, ...introduction });
   }
 
   /** Sends every unacknowledged envelope for the peer in sequence order, if a link and a session exist. */
@@ -550,7 +549,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         }
         throw error;
       }
-      if (!links.send(peer, { type: 'signal', kind: sealed.kind, body: sealed.body })) break;
+      if (!this.#trySend(peer, { type: 'signal', kind: sealed.kind, body: sealed.body })) break;
       if (!live.transmitted.has(entry.id)) {
         live.transmitted.add(entry.id);
         this.emit('message.updated', { conversation: peer, id: entry.id, state: 'sent' });
@@ -572,9 +571,22 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     if (!links.isUp(peer) || this.#state.contact(peer)?.status !== 'accepted' || !(await signal.hasSession(peer))) return;
     try {
       const sealed = await signal.encrypt(peer, encodeEnvelope(makeEnvelope(body, this.#now())));
-      links.send(peer, { type: 'signal', kind: sealed.kind, body: sealed.body });
+      this.#trySend(peer, { type: 'signal', kind: sealed.kind, body: sealed.body });
     } catch (error) {
       this.#log(`could not send ${body.kind} to ${peer}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /**
+   * Hands a frame to the peer's link. A link can drop between any two awaits; what was not sent stays in the
+   * outbox and goes out on the next link, so a missing or full link is an answer (false), not an error.
+   */
+  #trySend(peer: OnionAddress, frame: ApplicationFrame): boolean {
+    try {
+      return this.#o.links.send(peer, frame);
+    } catch (error) {
+      if (error instanceof NoLinkError || error instanceof LinkClosedError || error instanceof SendBufferFullError) return false;
+      throw error;
     }
   }
 

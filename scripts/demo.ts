@@ -1,0 +1,69 @@
+// `npm run demo`: a private Tor network, Alice and Bob in web mode as contacts, both URLs printed; Ctrl-C stops it all.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { build } from 'vite';
+import { REPO_ROOT } from '../electron/web/repo-paths.js';
+import { makeContacts, startPerson, waitUntilReachable, type DemoPerson } from './demo/demo-profiles.js';
+import { startTestnet, type Testnet } from './testnet.js';
+
+const say = (line: string): void => console.log(`[demo] ${line}`);
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const stops: (() => Promise<void>)[] = [];
+  let stopping = false;
+  const stopAll = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping everything…');
+    for (const stop of stops.reverse()) await stop().catch((error: unknown) => console.error(error));
+    say('stopped.');
+  };
+  // tsx forwards the terminal's Ctrl-C too, so a second signal while stopping must not cut the clean-up short.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.on(signal, () => {
+      if (!stopping) void stopAll().then(() => process.exit(0));
+    });
+  }
+
+  try {
+    say('building the renderer…');
+    await build({ configFile: join(REPO_ROOT, 'renderer', 'vite.config.ts'), logLevel: 'error' });
+
+    const reuse = process.env['ALLIUM_TESTNET_TORRC'];
+    let torrcFile: string;
+    if (reuse !== undefined && reuse !== '' && existsSync(reuse)) {
+      say(`using the private Tor network described by ${reuse}`);
+      torrcFile = reuse;
+    } else {
+      say('starting a private Tor network on 127.0.0.1 (3 authorities, 4 relays; about a minute)…');
+      const testnet: Testnet = await startTestnet({ log: (line) => say(line) });
+      stops.push(() => testnet.stop());
+      torrcFile = testnet.clientTorrcFile;
+    }
+
+    const people: DemoPerson[] = [];
+    for (const name of ['Alice', 'Bob']) {
+      const person = await startPerson(name, torrcFile, () => undefined);
+      stops.push(() => person.stop());
+      people.push(person);
+      say(`${name} is up: ${person.address}.onion`);
+    }
+    const [alice, bob] = people as [DemoPerson, DemoPerson];
+    await Promise.all(people.map((p) => waitUntilReachable(p)));
+    for (const p of people) say(`${p.name} is reachable`);
+    await makeContacts(alice, bob);
+    say('Alice and Bob are contacts');
+
+    console.log('');
+    console.log(`Allium demo ready in ${Math.round((Date.now() - started) / 1000)} s. Open each in its own browser window:`);
+    for (const p of people) console.log(`  ${p.name}: ${p.url}   (profile "${p.name}", password ${p.password})`);
+    console.log('Press Ctrl-C to stop tor, both profiles and the network.');
+  } catch (error) {
+    console.error(`[demo] failed: ${error instanceof Error ? error.message : String(error)}`);
+    await stopAll();
+    process.exitCode = 1;
+  }
+}
+
+void main();
