@@ -1,7 +1,7 @@
 // Tests for profiles: sign up, list, unlock, wrong passwords, lock, change password, delete, damaged files.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -144,6 +144,20 @@ describe('profiles', () => {
     expect(await readdir(join(root, 'profiles'))).toEqual([]);
     await expect(store.unlock(session.profile.id, GOOD_PASSWORD)).rejects.toThrow(ProfileNotFoundError);
     await expect(store.unlock('../../etc', GOOD_PASSWORD)).rejects.toThrow(ProfileNotFoundError);
+  });
+});
+
+describe('leftovers of interrupted operations', () => {
+  it('removes interrupted deletions and old interrupted creations, and lists neither', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    const profiles = join(root, 'profiles');
+    await mkdir(join(profiles, '.deleting-0123456789abcdef'));
+    await mkdir(join(profiles, '.creating-0123456789abcdee'));
+    await mkdir(join(profiles, '.creating-0123456789abcded'));
+    const anHourAgo = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    await utimes(join(profiles, '.creating-0123456789abcded'), anHourAgo, anHourAgo);
+    expect((await store.listProfiles()).profiles.map((p) => p.id)).toEqual([session.profile.id]);
+    expect((await readdir(profiles)).sort()).toEqual(['.creating-0123456789abcdee', session.profile.id]);
   });
 });
 

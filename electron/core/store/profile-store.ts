@@ -1,6 +1,6 @@
 // The profiles on this machine: create, list, unlock, delete, import; everything under one injected root folder.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncDirectory } from './atomic-write.js';
 import { decodeBackup } from './backup-file.js';
@@ -58,6 +58,7 @@ export interface ProfileListing {
 const PROFILE_ID = /^[0-9a-f]{16}$/u;
 const MAX_LABEL = 64;
 const IMPORT_BATCH = 1000;
+const LEFTOVER_AGE_MS = 60 * 60 * 1000;
 
 function assertStrong(password: string): void {
   const strength = checkPasswordStrength(password);
@@ -102,6 +103,7 @@ export class ProfileStore {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { profiles: [], unreadable: [] };
       throw error;
     }
+    await this.removeLeftovers(names);
     const listing: ProfileListing = { profiles: [], unreadable: [] };
     for (const id of names.filter((name) => PROFILE_ID.test(name)).sort()) {
       try {
@@ -237,6 +239,15 @@ export class ProfileStore {
   private assertId(profileId: string): string {
     if (!PROFILE_ID.test(profileId)) throw new ProfileNotFoundError(profileId);
     return profileId;
+  }
+
+  /** Folders of deletions and creations a crash interrupted (a creation still running elsewhere is younger than an hour). */
+  private async removeLeftovers(names: readonly string[]): Promise<void> {
+    for (const name of names) {
+      const path = join(this.profilesDir, name);
+      const stale = name.startsWith('.deleting-') || (name.startsWith('.creating-') && Date.now() - (await stat(path)).mtimeMs > LEFTOVER_AGE_MS);
+      if (stale) await rm(path, { recursive: true, force: true });
+    }
   }
 
   /** Temporary files of atomic writes interrupted by a crash; the real files are intact. */
