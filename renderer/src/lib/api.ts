@@ -1,10 +1,14 @@
 // The renderer's only door to the core: a MessagePort from the Electron preload, or a WebSocket in web mode.
 import { channelFromMessagePort, channelFromWebSocket, createApiClient, type ApiConnection, type RpcChannel } from '../../../electron/shared/rpc/index.js';
 
-/** What the preload posts to the page along with the port to the core. */
-export const CORE_PORT_MESSAGE = 'allium:core-port';
+/** Page → preload: "my listener is ready, send me a port" (electron/main/ipc-channels.ts). */
+const CONNECT_MESSAGE = 'allium:connect';
+/** Preload → page: the message that carries the port to the core. */
+const CORE_PORT_MESSAGE = 'allium:core-port';
 /** Web mode serves the API here on the page's own host; the access cookie set by the server authenticates it. */
 const RPC_PATH = '/rpc';
+/** After the WebSocket failed, how long a port from a preload (Electron with a dev server) may still take to arrive. */
+const PORT_GRACE_MS = 5_000;
 
 /** Raised when no transport to the core could be opened. */
 export class CoreConnectionError extends Error {
@@ -12,33 +16,19 @@ export class CoreConnectionError extends Error {
 }
 
 /**
- * Served over http(s), the page is in web mode and opens a WebSocket to its own host. Anywhere else (Electron's
- * file: or app: page) the preload hands over a port once the page has loaded.
+ * In Electron the preload hands over a port; in web mode (an http page without a preload) the page opens a WebSocket
+ * to its own host. An http page may be either (Electron loads Vite's dev server over http), so it tries both and takes
+ * whichever answers; an app: page only ever gets a port.
  */
 export async function connectToCore(): Promise<ApiConnection> {
-  const channel = location.protocol === 'http:' || location.protocol === 'https:' ? await openWebSocket() : await receivePort();
-  return createApiClient(channel);
-}
-
-function openWebSocket(): Promise<RpcChannel> {
-  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  const socket = new WebSocket(`${scheme}//${location.host}${RPC_PATH}`);
-  return new Promise((resolve, reject) => {
-    const opened = (): void => {
-      socket.removeEventListener('error', failed);
-      resolve(channelFromWebSocket(socket));
-    };
-    const failed = (): void => {
-      socket.removeEventListener('open', opened);
-      reject(new CoreConnectionError(`Could not open the connection to Allium's core at ${location.host}${RPC_PATH}`));
-    };
-    socket.addEventListener('open', opened, { once: true });
-    socket.addEventListener('error', failed, { once: true });
-  });
+  const port = receivePort();
+  if (location.protocol !== 'http:' && location.protocol !== 'https:') return createApiClient(await port);
+  const socket = openWebSocket().catch((error: unknown) => withDeadline(port, PORT_GRACE_MS, error));
+  return createApiClient(await Promise.race([port, socket]));
 }
 
 function receivePort(): Promise<RpcChannel> {
-  return new Promise((resolve) => {
+  const received = new Promise<RpcChannel>((resolve) => {
     const onMessage = (event: MessageEvent): void => {
       // Only the preload, which runs in this window, may hand over the port.
       const port = event.ports[0];
@@ -47,5 +37,36 @@ function receivePort(): Promise<RpcChannel> {
       resolve(channelFromMessagePort(port));
     };
     window.addEventListener('message', onMessage);
+  });
+  // Without a preload nobody listens, and this message goes nowhere.
+  window.postMessage(CONNECT_MESSAGE, location.origin === 'null' ? '*' : location.origin);
+  return received;
+}
+
+function openWebSocket(): Promise<RpcChannel> {
+  const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  const url = `${scheme}//${location.host}${RPC_PATH}`;
+  const socket = new WebSocket(url);
+  return new Promise((resolve, reject) => {
+    const opened = (): void => {
+      socket.removeEventListener('error', failed);
+      resolve(channelFromWebSocket(socket));
+    };
+    const failed = (): void => {
+      socket.removeEventListener('open', opened);
+      reject(new CoreConnectionError(`Could not open the connection to Allium's core at ${url}`));
+    };
+    socket.addEventListener('open', opened, { once: true });
+    socket.addEventListener('error', failed, { once: true });
+  });
+}
+
+function withDeadline(port: Promise<RpcChannel>, ms: number, cause: unknown): Promise<RpcChannel> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(cause instanceof Error ? cause : new CoreConnectionError('No connection to the core', { cause })), ms);
+    void port.then((channel) => {
+      clearTimeout(timer);
+      resolve(channel);
+    });
   });
 }
