@@ -2,10 +2,9 @@
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 
-// Paths are relative to the repository root, where the npm scripts run (the renderer may not import node:*).
 export default defineConfig({
-  root: 'renderer',
-  // Relative asset URLs so the same build loads from file:// in Electron and from 127.0.0.1 in web mode.
+  root: import.meta.dirname,
+  // Relative asset URLs so the same build loads from app://allium in Electron and from 127.0.0.1 in web mode.
   base: './',
   // The CSP forbids inline styles: Svelte hands each component's CSS to Vite, which writes it to a file.
   plugins: [svelte({ configFile: false, emitCss: true, compilerOptions: { css: 'external' } })],
