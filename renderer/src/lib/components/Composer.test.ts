@@ -33,6 +33,15 @@ describe('Composer', () => {
     expect(ontyping).toHaveBeenLastCalledWith(false);
   });
 
+  it('stops reporting typing when it goes away mid-sentence', async () => {
+    const ontyping = vi.fn<(typing: boolean) => void>();
+    const { unmount } = render(Composer, { props: { label: 'Message Alice', ontyping, onsend: () => Promise.resolve() } });
+    await fireEvent.input(screen.getByLabelText('Message Alice'), { target: { value: 'half a thou' } });
+    expect(ontyping).toHaveBeenLastCalledWith(true);
+    unmount();
+    expect(ontyping).toHaveBeenLastCalledWith(false);
+  });
+
   it('does not send on Shift+Enter, which is a new line', async () => {
     const { box, sent } = setup();
     await fireEvent.input(box, { target: { value: 'line one' } });
