@@ -59,7 +59,10 @@ export class EchoClient {
     }
     const elapsed = performance.now() - started;
     const echoed = Buffer.concat(this.#received);
-    if (!echoed.equals(payload)) throw new BenchFailureError(`the echo came back different: sent ${String(payload.length)} bytes, got ${String(echoed.length)}`);
+    if (!echoed.equals(payload)) {
+      const differsAt = payload.findIndex((byte, i) => echoed[i] !== byte);
+      throw new BenchFailureError(`the echo came back different: ${String(payload.length)} bytes sent, ${String(echoed.length)} received, first difference at byte ${String(differsAt)}`);
+    }
     return elapsed;
   }
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { startTestnet } from '../../testnet.js';
 import { openAlliumPair, type MessageRoundTrip } from '../peer-link/allium-pair.js';
 import { openBareEcho } from '../peer-link/bare-onion.js';
+import { measureDurableWrites } from '../peer-link/durable-write.js';
 import { interleavedRoundTrips, ms, summarize } from '../peer-link/latency.js';
 import { settleAll } from '../peer-link/settle.js';
 import { benchTimeToReachable, type TimeToReachableResult } from '../peer-link/time-to-reachable.js';
@@ -18,6 +19,7 @@ const PAYLOAD_BYTES = 64;
 const TARGET_FACTOR = 1.2;
 const TARGET_SLACK_MS = 5;
 const REACHABLE_ROUNDS = 3;
+const DURABLE_WRITES = 50;
 
 const log = (line: string): void => console.log(`  ${line}`);
 
@@ -80,6 +82,8 @@ export async function run(report: Report): Promise<void> {
     const testnet = await startTestnet({ log: (line) => log(`[testnet] ${line}`) });
     try {
       const env = { ...process.env, ALLIUM_TORRC_EXTRA: testnet.clientTorrcFile };
+      const durable = await measureDurableWrites(join(dir, 'disk'), DURABLE_WRITES);
+      report('disk.durable_10k_replace_p50_ms', ms(durable.p50), 'ms');
       await measureRoundTrips(dir, env, report);
       const reachable = await benchTimeToReachable({ dir: join(dir, 'reachable'), env, rounds: REACHABLE_ROUNDS, log });
       reportTimeToReachable(reachable, report);
