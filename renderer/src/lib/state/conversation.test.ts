@@ -1,29 +1,11 @@
 // Conversation state over the real RPC client and server, answered by the screenshot fake core: paging, sending, live updates.
 import { describe, expect, it } from 'vitest';
-import { createApiClient, serveApi, type RpcChannel } from '../../../../electron/shared/rpc/index.js';
-import { ADDRESSES, createFakeCore } from '../../../screenshots/fake-core.js';
+import { ADDRESSES } from '../../../screenshots/fake-core.js';
+import { connectToFakeCore } from '../../test-support/fake-connection.js';
 import { ConversationState } from './conversation.svelte.js';
 
-/** Two ends of an in-memory channel; messages go through structuredClone as they would through a MessagePort. */
-function channelPair(): [RpcChannel, RpcChannel] {
-  const listeners: [Set<(message: unknown) => void>, Set<(message: unknown) => void>] = [new Set(), new Set()];
-  const end = (mine: 0 | 1): RpcChannel => ({
-    send: (message) => queueMicrotask(() => listeners[mine === 0 ? 1 : 0].forEach((listener) => listener(structuredClone(message)))),
-    onMessage(listener) {
-      listeners[mine].add(listener);
-      return () => listeners[mine].delete(listener);
-    },
-    onClose: () => () => undefined,
-    close: () => undefined,
-  });
-  return [end(0), end(1)];
-}
-
 function open(historySize: number) {
-  const core = createFakeCore({ profiles: [], tor: { state: 'running', progress: 100, summary: 'Done' }, historySize });
-  const [client, server] = channelPair();
-  serveApi(server, core);
-  const connection = createApiClient(client);
+  const { core, connection } = connectToFakeCore({ historySize });
   return { core, conversation: new ConversationState(connection, ADDRESSES.alice) };
 }
 
