@@ -30,16 +30,23 @@ export interface BareEcho {
   readonly close: () => Promise<void>;
 }
 
+/** How long a fresh start took: to the ADD_ONION reply (the profile's own work and tor's launch), and to the upload. */
+export interface StartTiming {
+  readonly publishedMs: number;
+  readonly reachableMs: number;
+}
+
 /**
  * Starts a fresh runtime and publishes a service the way a profile does (ADD_ONION as soon as the control port
- * is ours, not after bootstrap); resolves with the ms from start() until tor reports the descriptor uploaded.
+ * is ours, not after bootstrap), and times it until tor reports the descriptor uploaded.
  */
-export async function startPublished(runtime: TorRuntime, key: OnionKey, socketPath: string): Promise<number> {
+export async function startPublished(runtime: TorRuntime, key: OnionKey, socketPath: string): Promise<StartTiming> {
   const started = performance.now();
   await runtime.start();
   await runtime.publish({ key, virtualPort: VIRTUAL_PORT, target: { kind: 'unix', path: socketPath } });
+  const publishedMs = performance.now() - started;
   await runtime.waitForReachable(key.address, REACHABLE_TIMEOUT_MS);
-  return performance.now() - started;
+  return { publishedMs, reachableMs: performance.now() - started };
 }
 
 /** Dials until tor finds the fresh descriptor: the first fetch can fail on a young network. */

@@ -20,10 +20,11 @@ export function summarize(samples: readonly number[]): LatencySummary {
 
 /**
  * Times two kinds of round trip in alternating blocks after a warm-up of each, so load from elsewhere on the
- * machine (the relays, other processes) falls on both alike instead of on whichever ran second.
+ * machine (the relays, other processes) falls on both alike instead of on whichever ran second. `afterBlock`
+ * runs between blocks, for probes that should see the same conditions.
  */
 export async function interleavedRoundTrips<A, B>(
-  { warmUp, count, block }: { warmUp: number; count: number; block: number },
+  { warmUp, count, block, afterBlock }: { warmUp: number; count: number; block: number; afterBlock: () => Promise<void> },
   first: () => Promise<A>,
   second: () => Promise<B>,
 ): Promise<{ first: A[]; second: B[] }> {
@@ -34,6 +35,7 @@ export async function interleavedRoundTrips<A, B>(
     const size = Math.min(block, count - samples.first.length);
     for (let i = 0; i < size; i += 1) samples.first.push(await first());
     for (let i = 0; i < size; i += 1) samples.second.push(await second());
+    await afterBlock();
   }
   return samples;
 }

@@ -5,7 +5,7 @@ import { createCore } from '../../../electron/core/index.js';
 import { generateOnionKey } from '../../../electron/core/identity/index.js';
 import { createTorRuntime } from '../../../electron/core/tor/index.js';
 import { BENCH_KDF, openProfile } from './allium-profile.js';
-import { startPublished } from './bare-onion.js';
+import { startPublished, type StartTiming } from './bare-onion.js';
 
 export interface TimeToReachableOptions {
   /** Folder for every fresh tor and profile (removed by the caller). */
@@ -16,11 +16,11 @@ export interface TimeToReachableOptions {
 }
 
 export interface TimeToReachableResult {
-  readonly bareMs: readonly number[];
-  readonly alliumMs: readonly number[];
+  readonly bare: readonly StartTiming[];
+  readonly allium: readonly StartTiming[];
 }
 
-async function bareSample(dir: string, env: NodeJS.ProcessEnv): Promise<number> {
+async function bareSample(dir: string, env: NodeJS.ProcessEnv): Promise<StartTiming> {
   const runtime = createTorRuntime({ torDir: join(dir, 'tor'), env });
   try {
     // Nothing dials this service, so its target socket need not exist.
@@ -30,10 +30,10 @@ async function bareSample(dir: string, env: NodeJS.ProcessEnv): Promise<number> 
   }
 }
 
-async function alliumSample(dir: string, env: NodeJS.ProcessEnv, name: string): Promise<number> {
+async function alliumSample(dir: string, env: NodeJS.ProcessEnv, name: string): Promise<StartTiming> {
   const core = await createCore({ dataDir: dir, env, kdf: BENCH_KDF, log: () => undefined });
   try {
-    return (await openProfile(core, name)).reachableMs;
+    return (await openProfile(core, name)).timing;
   } finally {
     await core.stop();
   }
@@ -41,12 +41,14 @@ async function alliumSample(dir: string, env: NodeJS.ProcessEnv, name: string): 
 
 /** One fresh start at a time, so no start competes with another for the CPU. */
 export async function benchTimeToReachable({ dir, env, rounds, log }: TimeToReachableOptions): Promise<TimeToReachableResult> {
-  const bareMs: number[] = [];
-  const alliumMs: number[] = [];
+  const bare: StartTiming[] = [];
+  const allium: StartTiming[] = [];
   for (let round = 1; round <= rounds; round += 1) {
-    bareMs.push(await bareSample(join(dir, `bare-${String(round)}`), env));
-    alliumMs.push(await alliumSample(join(dir, `allium-${String(round)}`), env, `Fresh${String(round)}`));
-    log(`time to reachable, round ${String(round)}: bare ${bareMs.at(-1)?.toFixed(0) ?? '?'} ms, Allium ${alliumMs.at(-1)?.toFixed(0) ?? '?'} ms`);
+    const b = await bareSample(join(dir, `bare-${String(round)}`), env);
+    const a = await alliumSample(join(dir, `allium-${String(round)}`), env, `Fresh${String(round)}`);
+    bare.push(b);
+    allium.push(a);
+    log(`time to reachable, round ${String(round)}: bare ${b.reachableMs.toFixed(0)} ms (ADD_ONION at ${b.publishedMs.toFixed(0)}), Allium ${a.reachableMs.toFixed(0)} ms (ADD_ONION at ${a.publishedMs.toFixed(0)})`);
   }
-  return { bareMs, alliumMs };
+  return { bare, allium };
 }
