@@ -1,6 +1,6 @@
 // Typed accessors over the sealed state database; every change is written through before its promise settles.
 import type { Low } from 'lowdb';
-import { ProfileLockedError } from './errors.js';
+import { InvalidDocumentError, ProfileLockedError } from './errors.js';
 import type { ContactRecord, ContactRequestRecord, OutboxRecord, Settings, SignalRecordKind, StateData } from './state-schema.js';
 
 export interface Identity {
@@ -19,10 +19,18 @@ export class ProfileState {
 
   constructor(private readonly db: Low<StateData>) {}
 
-  /** Applies several changes with a single durable write. */
+  /**
+   * Applies several changes with a single durable write. A change that breaks the schema is refused
+   * (InvalidDocumentError) and memory goes back to what is on disk, so later writes are not poisoned.
+   */
   async update(change: (draft: StateData) => void): Promise<void> {
     change(this.data);
-    await this.db.write();
+    try {
+      await this.db.write();
+    } catch (error) {
+      if (error instanceof InvalidDocumentError) await this.db.read();
+      throw error;
+    }
   }
 
   get nickname(): string {

@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   CorruptFileError,
+  InvalidDocumentError,
   MissingFileError,
   ProfileInUseError,
   ProfileLockedError,
@@ -117,6 +118,16 @@ describe('profiles', () => {
     expect(again.state.signalRecordKeys('prekey')).toEqual([]);
     expect(again.state.signalRecord('signed-prekey', '6')).toEqual(Uint8Array.of(6));
     expect(again.state.signalRecord('kyber-prekey', '5')).toEqual(Uint8Array.of(5));
+  });
+
+  it('refuses a change that breaks the schema and keeps working with what is on disk', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await session.state.setNickname('Zeb');
+    await expect(session.state.update((d) => (d.profile.nickname = ''))).rejects.toThrow(InvalidDocumentError);
+    expect(session.state.nickname).toBe('Zeb');
+    await session.state.setNickname('Zebulon II');
+    await session.lock();
+    expect((await store.unlock(session.profile.id, GOOD_PASSWORD)).state.nickname).toBe('Zebulon II');
   });
 
   it('changes the password without touching anything but vault.json', async () => {

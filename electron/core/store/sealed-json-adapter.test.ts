@@ -64,6 +64,14 @@ describe('SealedJsonAdapter', () => {
     expect((await adapter().read())?.items).toEqual([1]);
   });
 
+  it('keeps writing after a refused write', async () => {
+    const writer = adapter();
+    await expect(writer.write({ formatVersion: 1, items: ['x'] } as unknown as Doc)).rejects.toThrow(InvalidDocumentError);
+    await writer.write({ formatVersion: 1, items: [2] });
+    await writer.flush();
+    expect((await adapter().read())?.items).toEqual([2]);
+  });
+
   it.each([
     ['flipped bit', (b: Buffer) => Buffer.from(b.map((x, i) => (i === 20 ? x ^ 1 : x))), 'authentication-failed'],
     ['truncation', (b: Buffer) => b.subarray(0, 10), 'too-short'],

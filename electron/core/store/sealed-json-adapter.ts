@@ -74,6 +74,8 @@ export class SealedJsonAdapter<T> implements Adapter<T> {
   }
 
   private async drain(): Promise<void> {
+    // Yield first: a drain that finished without awaiting would clear `draining` before write() set it.
+    await Promise.resolve();
     const { path, key, role, context } = this.options;
     while (this.pending) {
       const batch = this.pending;

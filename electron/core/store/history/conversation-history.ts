@@ -261,6 +261,8 @@ export class ConversationHistory {
   }
 
   private async drain(): Promise<void> {
+    // Yield first: a drain that finished without awaiting would clear `draining` before appendMany set it.
+    await Promise.resolve();
     while (this.queue.length > 0) {
       const first = this.queue[0]!;
       if (this.current.length > 0 && !this.fits(first, 0, 0)) await this.rotate();
