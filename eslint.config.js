@@ -3,6 +3,7 @@ import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import svelte from 'eslint-plugin-svelte';
 
 const nodeBuiltins = builtinModules.flatMap((name) => [name, `${name}/*`]);
 const noElectron = { name: 'electron', message: 'core and shared run under plain Node: never import electron.' };
@@ -64,6 +65,15 @@ export default tseslint.config(
       ],
     },
   },
+  ...svelte.configs.recommended,
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: {
+      globals: { ...globals.browser },
+      parserOptions: { projectService: true, extraFileExtensions: ['.svelte'], parser: tseslint.parser, tsconfigRootDir: import.meta.dirname },
+    },
+  },
+  { files: ['renderer/src/**/*.ts'], languageOptions: { globals: { ...globals.browser } } },
   {
     files: ['**/*.test.ts', 'scripts/**/*.ts'],
     rules: {
