@@ -1,0 +1,194 @@
+// The whole one-to-one journey in Chromium over the private Tor network: two web-mode profiles made, introduced, chatting, verified, all through the UI.
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchBrowser, openPersonPage, screenshot, type PersonPage } from './journey-browser.js';
+import { buildRenderer, type RendererBuild } from './renderer-build.js';
+import { startWebModePerson, type WebModePerson } from './web-mode-person.js';
+
+const SECOND = 1_000;
+const MINUTE = 60 * SECOND;
+// Tor: publishing a service and the first request to a fresh one can take a minute or two on a loaded machine.
+const TOR_WAIT = 3 * MINUTE;
+const STEP_TIMEOUT = 5 * MINUTE;
+
+const HOSTILE = '<img src=x onerror=alert(1)>';
+const REQUEST_MESSAGE = "Hi Alice, it's Bob from the reading group.";
+const STATUS_TEXT = 'Back after lunch';
+
+describe('messenger journey in a browser over Tor', () => {
+  const people: WebModePerson[] = [];
+  let renderer: RendererBuild | undefined;
+  let browser: Browser | undefined;
+  let alice: PersonPage;
+  let bob: PersonPage;
+  const logLines: string[] = [];
+  let bobAddress = '';
+  // Later steps build on earlier ones: after one fails, the rest report that instead of failing obscurely.
+  let failedStep: string | undefined;
+
+  beforeAll(async () => {
+    const torrcExtraFile = inject('testnetTorrcFile');
+    const log = (line: string): void => void logLines.push(line);
+    renderer = await buildRenderer();
+    const rendererDir = renderer.dir;
+    const started = await Promise.allSettled(['Alice', 'Bob'].map((name) => startWebModePerson({ name, torrcExtraFile, rendererDir, log })));
+    for (const result of started) if (result.status === 'fulfilled') people.push(result.value);
+    const failure = started.find((result) => result.status === 'rejected');
+    if (failure !== undefined) throw failure.reason;
+    const [aliceServer, bobServer] = people;
+    if (aliceServer === undefined || bobServer === undefined) throw new Error('both people should have started');
+    browser = await launchBrowser();
+    alice = await openPersonPage(browser, 'Alice', aliceServer.url);
+    bob = await openPersonPage(browser, 'Bob', bobServer.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.allSettled(people.map((person) => person.stop()));
+    await renderer?.remove();
+    if (failedStep !== undefined) console.log(`core log of the failed run:\n${logLines.join('\n')}`);
+  });
+
+  /** One step of the journey; on failure both screens are kept, as `failed-<step>-<person>.png`. */
+  const step = (name: string, slug: string, run: () => Promise<void>): void => {
+    it(name, async ({ skip }) => {
+      if (failedStep !== undefined) skip(`an earlier step failed: ${failedStep}`);
+      try {
+        await run();
+        expect(alice.problems).toEqual([]);
+        expect(bob.problems).toEqual([]);
+      } catch (error) {
+        failedStep = name;
+        for (const person of [alice, bob]) await screenshot(person, `failed-${slug}-${person.name.toLowerCase()}`).catch(() => undefined);
+        throw error;
+      }
+    }, STEP_TIMEOUT);
+  };
+
+  step('both create a profile in the UI and become reachable', 'create', async () => {
+    [, bobAddress] = await Promise.all([createProfile(alice, '01'), createProfile(bob, '03')]);
+  });
+
+  step("Bob adds Alice by the address copied from her screen, with a request message", 'add', async () => {
+    const { page } = alice;
+    const shown = await page.locator('.card').getByLabel(/^Onion address /).getAttribute('aria-label');
+    await page.getByRole('button', { name: 'Copy address' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    // A string, not a function: scripts are type-checked without the DOM library.
+    const copied = await page.evaluate<string>('navigator.clipboard.readText()');
+    expect(shown).toBe(`Onion address ${copied}`);
+    expect(copied).toMatch(/^[a-z2-7]{56}\.onion$/);
+
+    await bob.page.getByRole('button', { name: 'Add contact', exact: true }).click();
+    await bob.page.getByLabel('Their onion address').fill(copied);
+    await bob.page.getByText('Valid onion address').waitFor();
+    await bob.page.getByLabel('Name for this contact').fill('Alice');
+    await bob.page.getByLabel('Message with your request').fill(REQUEST_MESSAGE);
+    await screenshot(bob, '05-bob-add-contact');
+    await bob.page.getByRole('button', { name: 'Send request' }).click();
+    await bob.page.getByText('Waiting for Alice to accept your request.').waitFor();
+    await screenshot(bob, '06-bob-request-pending');
+  });
+
+  step('Alice finds the request with its message in her inbox and accepts it', 'accept', async () => {
+    const { page } = alice;
+    await page.getByRole('button', { name: /^Requests/ }).getByLabel('1 waiting').waitFor({ timeout: TOR_WAIT });
+    await page.getByRole('button', { name: /^Requests/ }).click();
+    const request = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Bob' }) });
+    await request.getByText(REQUEST_MESSAGE).waitFor();
+    await request.getByLabel(`Onion address ${bobAddress}.onion`).waitFor();
+    await screenshot(alice, '07-alice-request-inbox');
+    await request.getByRole('button', { name: 'Accept' }).click();
+    await page.getByRole('heading', { name: 'Bob', level: 2 }).waitFor();
+    await bob.page.getByText('Waiting for Alice to accept your request.').waitFor({ state: 'detached', timeout: TOR_WAIT });
+  });
+
+  step('they chat both ways, see "Delivered", and hostile text stays text', 'chat', async () => {
+    await send(alice, 'Bob', 'Hi Bob! Accepted, welcome.');
+    await conversation(bob.page).getByText('Hi Bob! Accepted, welcome.').waitFor({ timeout: TOR_WAIT });
+    await send(bob, 'Alice', HOSTILE);
+    const received = conversation(alice.page).locator('.message.in').filter({ hasText: HOSTILE });
+    await received.waitFor({ timeout: TOR_WAIT });
+    expect(await received.locator('.text').textContent()).toBe(HOSTILE);
+    expect(await conversation(alice.page).locator('img').count()).toBe(0);
+    await screenshot(alice, '08-alice-chat');
+    await screenshot(bob, '09-bob-chat');
+  });
+
+  step('Bob goes "Away" with a status text and Alice sees it', 'presence', async () => {
+    const { page } = bob;
+    await page.getByRole('navigation').getByRole('button', { name: /^Bob/ }).click();
+    await page.getByRole('heading', { name: 'My identity' }).waitFor();
+    await page.getByLabel('Away').check();
+    await page.getByLabel('Status text').fill(STATUS_TEXT);
+    await page.getByRole('button', { name: 'Save status' }).click();
+    await page.getByRole('status').getByText('Saved').waitFor();
+    await screenshot(bob, '10-bob-identity-away');
+
+    const header = alice.page.locator('header');
+    await header.getByText(`Away · ${STATUS_TEXT}`).waitFor({ timeout: TOR_WAIT });
+    await header.getByRole('img', { name: 'Away' }).waitFor();
+    const listed = alice.page.getByRole('list', { name: 'Contacts' }).getByRole('button', { name: /Bob/ });
+    await listed.getByRole('img', { name: 'Away' }).waitFor();
+    await listed.getByText(STATUS_TEXT).waitFor();
+    await screenshot(alice, '11-alice-sees-bob-away');
+  });
+
+  step("Alice compares Bob's safety number with his screen and marks him verified", 'verify', async () => {
+    await bob.page.getByRole('list', { name: 'Contacts' }).getByRole('button', { name: /Alice/ }).click();
+    const bobDigits = await safetyNumber(bob.page);
+    await screenshot(bob, '12-bob-safety-number');
+    const aliceDigits = await safetyNumber(alice.page);
+    expect(aliceDigits).toMatch(/^\d{60}$/);
+    expect(aliceDigits).toBe(bobDigits);
+    await alice.page.getByText('Not verified yet.').waitFor();
+    await alice.page.getByRole('button', { name: 'The numbers match: mark as verified' }).click();
+    await alice.page.getByText('✓ You marked this safety number as verified.').waitFor();
+    await screenshot(alice, '13-alice-safety-number-verified');
+    await alice.page.getByRole('button', { name: '← Back to the conversation' }).click();
+    await alice.page.locator('header').getByText('✓ Verified').waitFor();
+    await alice.page.getByRole('list', { name: 'Contacts' }).getByLabel('verified').waitFor();
+    await screenshot(alice, '14-alice-chat-bob-verified');
+  });
+});
+
+/** Creates a profile through the first-run form, waits until its onion service is published, and returns the address shown. */
+async function createProfile(person: PersonPage, number: '01' | '03'): Promise<string> {
+  const { page, name } = person;
+  const slug = name.toLowerCase();
+  await page.getByRole('heading', { name: 'Create your profile' }).waitFor();
+  await page.getByLabel('Profile name on this computer').fill(`${name} at home`);
+  await page.getByLabel('Your nickname').fill(name);
+  await page.getByLabel('Password', { exact: true }).fill(`${slug} walks the long river path at dawn`);
+  await page.getByLabel('Password again').fill(`${slug} walks the long river path at dawn`);
+  const create = page.getByRole('button', { name: 'Create profile' });
+  await expect.poll(() => create.isEnabled(), { timeout: 10 * SECOND }).toBe(true);
+  await screenshot(person, `${number}-${slug}-create-profile`);
+  await create.click();
+  await page.getByRole('heading', { name: 'Welcome to Allium' }).waitFor({ timeout: MINUTE });
+  await page.getByRole('navigation').getByText('Reachable', { exact: true }).waitFor({ timeout: TOR_WAIT });
+  await screenshot(person, `${number === '01' ? '02' : '04'}-${slug}-signed-in-reachable`);
+  const shown = (await page.locator('.card').getByLabel(/^Onion address /).getAttribute('aria-label')) ?? '';
+  return shown.replace(/^Onion address /, '').replace(/\.onion$/, '');
+}
+
+function conversation(page: Page) {
+  return page.getByRole('log');
+}
+
+/** Types a message, sends it with Enter and waits until the contact's ack turns it "Delivered". */
+async function send(person: PersonPage, contact: string, text: string): Promise<void> {
+  const box = person.page.getByLabel(`Message ${contact}`);
+  await box.fill(text);
+  await box.press('Enter');
+  const mine = conversation(person.page).locator('.message.out').filter({ hasText: text });
+  await mine.getByText('Delivered').waitFor({ timeout: TOR_WAIT });
+}
+
+/** Opens the open chat's safety number page and reads the 60 digits as shown. */
+async function safetyNumber(page: Page): Promise<string> {
+  await page.locator('header').getByRole('button', { name: 'Safety number' }).click();
+  const digits = page.getByLabel(/^Safety number: /);
+  await digits.waitFor();
+  return (await digits.textContent()) ?? '';
+}
