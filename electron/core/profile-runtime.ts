@@ -119,7 +119,7 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
 
   async #start(): Promise<void> {
     const target = await this.#listener.listen();
-    this.messenger.start();
+    await this.messenger.start();
     await this.tor.start();
     await this.tor.publish({ key: this.#onionKey, virtualPort: VIRTUAL_PORT, target });
   }

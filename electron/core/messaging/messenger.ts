@@ -6,7 +6,7 @@ import { assertNever } from '../../shared/assert-never.js';
 import { parseOnionAddress, type OnionAddress } from '../../shared/onion-address/index.js';
 import { LinkClosedError, NoLinkError, SendBufferFullError, type LinkManager } from '../link/index.js';
 import type { ApplicationFrame, ContactRequestFrame } from '../protocol/index.js';
-import { BindingError, IdentityChangedError, UntrustedIdentityError, verifyBinding, type SignalSessions } from '../signal/index.js';
+import { BindingError, IdentityChangedError, UntrustedIdentityError, verifyBinding, type SignalCiphertext, type SignalSessions } from '../signal/index.js';
 import type { ProfileSession } from '../store/index.js';
 import type { Contact, HistoryCursor, HistoryMessage, OutboxEntry } from '../store/index.js';
 import { decodeEnvelope, encodeEnvelope, makeEnvelope, type Envelope, type EnvelopeBody } from './envelope.js';
@@ -31,6 +31,8 @@ export interface MessengerOptions {
 type MessengerEvents = { [E in keyof ApiEvents]: [ApiEvents[E]] };
 
 interface LiveState {
+  /** Highest sequence number stored from the peer, read from history once, then kept here. */
+  inSeq?: number;
   presence?: PresenceDto;
   typingUntil?: number;
   typingTimer?: NodeJS.Timeout;
@@ -60,8 +62,9 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     return this.#o.session.state;
   }
 
-  /** Follows every contact (for presence and delivery) and reacts to links and frames. */
-  start(): void {
+  /** Repairs what a crash between two writes can leave, then follows every contact and reacts to links and frames. */
+  async start(): Promise<void> {
+    for (const contact of this.#state.contacts()) await this.#reconcile(contact);
     const { links } = this.#o;
     links.on('link-up', ({ peer }) => void this.#serial(peer, () => this.#onLinkUp(peer)));
     links.on('link-down', ({ peer }) => this.#onLinkDown(peer));
@@ -156,7 +159,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       });
       this.emit('request.removed', { id: address });
       this.#o.links.want(address);
-      await this.#flush(address);
+      await this.#flush(address, 'all');
       return this.#emitContact(address);
     });
   }
@@ -204,7 +207,10 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     return this.#emitContact(peer);
   }
 
-  /** Stores the message and its outbox entry in one write, then sends it when a link is up. */
+  /**
+   * Encrypts the message if it can go out now, then stores it (outbox entry, counter and the ratchet step in one
+   * state write, history beside it) and only then hands it to the link: stored before sent, no key used unsaved.
+   */
   async sendText(address: string, text: string): Promise<MessageDto> {
     const contact = this.#requireContact(address);
     if (contact.blocked) throw new ApiError('blocked', `You blocked ${contact.nickname}; unblock them to send messages.`);
@@ -218,18 +224,21 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       const envelope = makeEnvelope({ kind: 'text', seq, text }, this.#now());
       const stored = historyRecord(envelope, 'out', text, this.#now());
       const history = await this.#o.session.history(peer);
-      await this.#state.update((d) => {
-        const record = d.contacts[peer];
-        if (record === undefined) throw new ApiError('contact-not-found', 'This contact was removed.');
-        record.outSeq = seq;
-        record.lastMessage = { text, at: envelope.sentAt, direction: 'out' };
-        d.outbox[envelope.id] = outboxRecord(envelope, peer, seq, this.#now());
-      });
-      await history.append(stored);
-      const dto = this.#messageDto(peer, stored);
+      const sendNow = this.#unsent(peer).length === 0 ? await this.#seal(peer, encodeEnvelope(envelope)) : undefined;
+      await Promise.all([
+        this.#state.update((d) => {
+          const record = d.contacts[peer];
+          if (record === undefined) throw new ApiError('contact-not-found', 'This contact was removed.');
+          record.outSeq = seq;
+          record.lastMessage = { text, at: envelope.sentAt, direction: 'out' };
+          d.outbox[envelope.id] = outboxRecord(envelope, peer, seq, this.#now());
+        }),
+        history.append(stored),
+      ]);
       this.#emitContact(peer);
-      await this.#flush(peer);
-      return { ...dto, state: this.#outgoingState(peer, envelope.id) };
+      if (sendNow === undefined) await this.#flush(peer, 'unsent');
+      else this.#transmit(peer, envelope.id, sendNow);
+      return { ...this.#messageDto(peer, stored), state: this.#outgoingState(peer, envelope.id) };
     });
   }
 
@@ -241,7 +250,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     const envelope = decodeEnvelope(entry.envelope);
     const text = envelope.body.kind === 'text' ? envelope.body.text : '';
     this.emit('message.updated', { conversation: contact.address, id, state: 'queued' });
-    await this.#serial(contact.address, () => this.#flush(contact.address as OnionAddress));
+    await this.#serial(contact.address, () => this.#flush(contact.address as OnionAddress, 'unsent'));
     return { ...this.#messageDto(contact.address, historyRecord(envelope, 'out', text, envelope.sentAt)), state: this.#outgoingState(contact.address, id) };
   }
 
@@ -302,9 +311,9 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       const { presence } = this.#state.settings;
       await this.#sendEphemeral(peer, { kind: 'presence', presence });
       await this.#sendEphemeral(peer, { kind: 'profile', nickname: this.#state.nickname });
-      await this.#sendEphemeral(peer, { kind: 'receipt', upTo: contact.inSeq });
+      await this.#sendEphemeral(peer, { kind: 'receipt', upTo: await this.#deliveredUpTo(peer, contact) });
     }
-    await this.#flush(peer);
+    await this.#flush(peer, 'all');
     this.#emitContact(peer);
   }
 
@@ -405,7 +414,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       delete d.contactRequests[peer];
       d.outbox[accept.id] = outboxRecord(accept, peer, 1, this.#now());
     });
-    await this.#flush(peer);
+    await this.#flush(peer, 'all');
     this.#emitContact(peer);
   }
 
@@ -447,7 +456,10 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     }
   }
 
-  /** Sequenced envelopes are stored in order, exactly once, and acknowledged only after they are durable. */
+  /**
+   * Sequenced envelopes are stored in order, exactly once, and acknowledged only after they are durable. The receipt
+   * is encrypted first, so one state write carries both ratchet steps; history is the record of what was stored.
+   */
   async #onSequenced(peer: OnionAddress, envelope: Envelope, content: Extract<EnvelopeBody, { seq: number }>): Promise<void> {
     const contact = this.#state.contact(peer);
     if (contact === undefined) return;
@@ -463,6 +475,10 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       } catch (error) {
         return this.#log(`acceptance from ${peer} refused: ${String(error)}`);
       }
+    }
+    const receipt = await this.#seal(peer, encodeEnvelope(makeEnvelope({ kind: 'receipt', upTo: content.seq }, this.#now())));
+    if (content.kind === 'accept') {
+      // Nothing goes to history, so the state write alone records that seq 1 arrived.
       await this.#state.update((d) => {
         const record = d.contacts[peer];
         if (record === undefined) return;
@@ -473,32 +489,62 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       });
     } else {
       const stored = historyRecord(envelope, 'in', content.text, this.#now());
-      await (await this.#o.session.history(peer)).append(stored);
-      await this.#state.update((d) => {
-        const record = d.contacts[peer];
-        if (record === undefined) return;
-        record.inSeq = content.seq;
-        record.unread += 1;
-        record.lastMessage = { text: content.text, at: envelope.sentAt, direction: 'in' };
-      });
+      const history = await this.#o.session.history(peer);
+      await Promise.all([
+        history.append(stored),
+        this.#state.update((d) => {
+          const record = d.contacts[peer];
+          if (record === undefined) return;
+          record.unread += 1;
+          record.lastMessage = { text: content.text, at: envelope.sentAt, direction: 'in' };
+        }),
+      ]);
       this.#setTypingFromPeer(peer, false);
       this.emit('message.received', this.#messageDto(peer, stored));
     }
-    await this.#sendEphemeral(peer, { kind: 'receipt', upTo: content.seq });
-    if (content.kind === 'accept') await this.#flush(peer);
+    this.#liveOf(peer).inSeq = content.seq;
+    if (receipt !== undefined) this.#trySend(peer, { type: 'signal', kind: receipt.kind, body: receipt.body });
+    if (content.kind === 'accept') await this.#flush(peer, 'all');
     this.#emitContact(peer);
   }
 
   /**
-   * The highest sequence number stored from this peer. The state's counter is written after the history append,
-   * so a crash between the two is repaired here from the newest stored messages.
+   * The highest sequence number stored from this peer: `inSeq` in state for the acceptance (which has no history
+   * entry), else the newest incoming message in history. History is appended before anything is acknowledged, so
+   * it is the truth after any crash.
    */
   async #deliveredUpTo(peer: OnionAddress, contact: Contact): Promise<number> {
-    const history = await this.#o.session.history(peer);
-    const newest = await history.page({ limit: 20 });
-    const stored = Math.max(contact.inSeq, ...newest.messages.filter((m) => m.direction === 'in').map((m) => m.seq ?? 0));
-    if (stored > contact.inSeq) await this.#state.putContact({ ...contact, inSeq: stored });
-    return stored;
+    const live = this.#liveOf(peer);
+    if (live.inSeq !== undefined) return live.inSeq;
+    const newest = await (await this.#o.session.history(peer)).page({ limit: 50 });
+    live.inSeq = Math.max(contact.inSeq, ...newest.messages.filter((m) => m.direction === 'in').map((m) => m.seq ?? 0));
+    return live.inSeq;
+  }
+
+  /**
+   * A crash between the outbox write and the history append (they run side by side) leaves one message in one
+   * of them only: put it back in the other, so it is both shown and delivered.
+   */
+  async #reconcile(contact: Contact): Promise<void> {
+    const history = await this.#o.session.history(contact.address);
+    const newest = (await history.page({ limit: 50 })).messages.filter((m) => m.direction === 'out' && m.kind === 'text');
+    for (const entry of this.#state.outbox().filter((e) => e.to === contact.address)) {
+      const envelope = decodeEnvelope(entry.envelope);
+      if (envelope.body.kind !== 'text' || newest.some((m) => m.id === entry.id)) continue;
+      await history.append(historyRecord(envelope, 'out', envelope.body.text, this.#now()));
+    }
+    const lost = newest.filter((m) => (m.seq ?? 0) > contact.outSeq).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+    if (lost.length === 0) return;
+    await this.#state.update((d) => {
+      const record = d.contacts[contact.address];
+      if (record === undefined) return;
+      for (const message of lost) {
+        const seq = message.seq ?? 0;
+        const envelope: Envelope = { v: 1, id: message.id, sentAt: message.sentAt, body: { kind: 'text', seq, text: message.body } };
+        d.outbox[message.id] = outboxRecord(envelope, contact.address, seq, this.#now());
+        record.outSeq = Math.max(record.outSeq, seq);
+      }
+    });
   }
 
   async #onReceipt(peer: OnionAddress, upTo: number): Promise<void> {
@@ -523,41 +569,74 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     this.#trySend(peer, { type: 'contact-request', nickname: request.nickname, message: request.message, ...introduction });
   }
 
-  /** Sends every unacknowledged envelope for the peer in sequence order, if a link and a session exist. */
-  async #flush(peer: OnionAddress): Promise<void> {
+  /** Outbox entries for the peer that are still to be tried and not yet sent on the current link, in order. */
+  #unsent(peer: OnionAddress): OutboxEntry[] {
+    const live = this.#live.get(peer);
+    return this.#state
+      .outbox()
+      .filter((e) => e.to === peer && e.failed === null && live?.transmitted.has(e.id) !== true)
+      .sort((a, b) => a.seq - b.seq);
+  }
+
+  /**
+   * Sends the peer's outbox in sequence order, if a link and a session exist: `unsent` only what this link has not
+   * carried yet, `all` everything unacknowledged (after link-up, and every 20 s while receipts are missing). All
+   * ciphertexts are made first, their ratchet steps written once, then sent.
+   */
+  async #flush(peer: OnionAddress, which: 'all' | 'unsent'): Promise<void> {
     if (this.#stopped) return;
     const { links, signal } = this.#o;
-    const pending = this.#state
-      .outbox()
-      .filter((e) => e.to === peer && e.failed === null)
-      .sort((a, b) => a.seq - b.seq);
+    const pending =
+      which === 'unsent'
+        ? this.#unsent(peer)
+        : this.#state
+            .outbox()
+            .filter((e) => e.to === peer && e.failed === null)
+            .sort((a, b) => a.seq - b.seq);
     if (pending.length === 0) return;
     if (!links.isUp(peer)) {
       links.want(peer);
       return;
     }
     if (!(await signal.hasSession(peer))) return;
-    const live = this.#liveOf(peer);
+    const sealed: { id: string; ciphertext: SignalCiphertext }[] = [];
     for (const entry of pending) {
-      let sealed;
       try {
-        sealed = await signal.encrypt(peer, entry.envelope);
+        sealed.push({ id: entry.id, ciphertext: await signal.encrypt(peer, entry.envelope) });
       } catch (error) {
-        if (error instanceof IdentityChangedError || error instanceof UntrustedIdentityError) {
-          await this.#fail(peer, entry, 'identity-changed');
-          continue;
-        }
-        throw error;
-      }
-      if (!this.#trySend(peer, { type: 'signal', kind: sealed.kind, body: sealed.body })) break;
-      if (!live.transmitted.has(entry.id)) {
-        live.transmitted.add(entry.id);
-        this.emit('message.updated', { conversation: peer, id: entry.id, state: 'sent' });
+        if (!(error instanceof IdentityChangedError || error instanceof UntrustedIdentityError)) throw error;
+        await this.#fail(peer, entry, 'identity-changed');
+        break;
       }
     }
+    await this.#state.persist();
+    for (const { id, ciphertext } of sealed) if (!this.#transmit(peer, id, ciphertext)) break;
+  }
+
+  /** Hands one stored message's ciphertext to the link and schedules a resend in case no receipt comes. */
+  #transmit(peer: OnionAddress, id: string, ciphertext: SignalCiphertext): boolean {
+    if (!this.#trySend(peer, { type: 'signal', kind: ciphertext.kind, body: ciphertext.body })) return false;
+    const live = this.#liveOf(peer);
+    if (!live.transmitted.has(id)) {
+      live.transmitted.add(id);
+      this.emit('message.updated', { conversation: peer, id, state: 'sent' });
+    }
     clearTimeout(live.resendTimer);
-    live.resendTimer = setTimeout(() => void this.#serial(peer, () => this.#flush(peer)), RESEND_AFTER_MS);
+    live.resendTimer = setTimeout(() => void this.#serial(peer, () => this.#flush(peer, 'all')), RESEND_AFTER_MS);
     live.resendTimer.unref();
+    return true;
+  }
+
+  /** Encrypts for the peer when a link and session exist; the ratchet step is staged for the caller's next write. */
+  async #seal(peer: OnionAddress, plaintext: Uint8Array): Promise<SignalCiphertext | undefined> {
+    const { links, signal } = this.#o;
+    if (!links.isUp(peer) || this.#state.contact(peer)?.status !== 'accepted' || !(await signal.hasSession(peer))) return undefined;
+    try {
+      return await signal.encrypt(peer, plaintext);
+    } catch (error) {
+      this.#log(`could not encrypt for ${peer}: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
   }
 
   async #fail(peer: OnionAddress, entry: OutboxEntry, reason: string): Promise<void> {
@@ -567,14 +646,10 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   /** Presence, typing, receipts and profile: sent only if the link and session are there, never stored. */
   async #sendEphemeral(peer: OnionAddress, body: EnvelopeBody): Promise<void> {
-    const { links, signal } = this.#o;
-    if (!links.isUp(peer) || this.#state.contact(peer)?.status !== 'accepted' || !(await signal.hasSession(peer))) return;
-    try {
-      const sealed = await signal.encrypt(peer, encodeEnvelope(makeEnvelope(body, this.#now())));
-      this.#trySend(peer, { type: 'signal', kind: sealed.kind, body: sealed.body });
-    } catch (error) {
-      this.#log(`could not send ${body.kind} to ${peer}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    const sealed = await this.#seal(peer, encodeEnvelope(makeEnvelope(body, this.#now())));
+    if (sealed === undefined) return;
+    await this.#state.persist();
+    this.#trySend(peer, { type: 'signal', kind: sealed.kind, body: sealed.body });
   }
 
   /**

@@ -17,7 +17,7 @@ let backupFile: string;
 
 async function populate(session: ProfileSession): Promise<void> {
   await session.state.setIdentity({ onionSeed: seed });
-  await session.state.putSignalRecord('local', 'identity-key-pair', signalPair);
+  session.state.putSignalRecord('local', 'identity-key-pair', signalPair);
   await session.state.putContact(contactRecord({ address: 'ravenna.onion', nickname: 'Ravenna', verified: true, delivery: 'relay' }));
   await session.state.updateSettings({ notifications: { enabled: false, showContent: false } });
   const history = await session.history('ravenna.onion');

@@ -98,6 +98,8 @@ export class ProfileSession {
   async lock(): Promise<void> {
     if (this.locked) return;
     this.locked = true;
+    // Staged changes (Signal ratchet steps not yet carried by a message write) are kept, not dropped.
+    await this.state.persist();
     await this.context.db.adapter.flush();
     await this.histories.close();
     this.state.close();

@@ -33,6 +33,19 @@ export class ProfileState {
     }
   }
 
+  /**
+   * Applies a change in memory only; it becomes durable with the next write of any kind (update or persist).
+   * For changes whose durability a caller orders itself, e.g. Signal ratchet steps saved together with a message.
+   */
+  stage(change: (draft: StateData) => void): void {
+    change(this.data);
+  }
+
+  /** Makes every staged change durable. */
+  persist(): Promise<void> {
+    return this.update(() => undefined);
+  }
+
   get nickname(): string {
     return this.data.profile.nickname;
   }
@@ -60,14 +73,16 @@ export class ProfileState {
     return value === undefined ? undefined : fromBase64(value);
   }
 
-  putSignalRecord(kind: SignalRecordKind, key: string, value: Uint8Array): Promise<void> {
-    return this.update((d) => {
+  /** Staged: durable with the next write (see {@link stage}). */
+  putSignalRecord(kind: SignalRecordKind, key: string, value: Uint8Array): void {
+    this.stage((d) => {
       d.signalRecords[kind][key] = toBase64(value);
     });
   }
 
-  deleteSignalRecord(kind: SignalRecordKind, key: string): Promise<void> {
-    return this.update((d) => {
+  /** Staged: durable with the next write (see {@link stage}). */
+  deleteSignalRecord(kind: SignalRecordKind, key: string): void {
+    this.stage((d) => {
       delete d.signalRecords[kind][key];
     });
   }

@@ -81,7 +81,8 @@ describe('profiles', () => {
     await session.state.setIdentity({ onionSeed: seed });
     await session.state.putContact(contactRecord({ address: contact, nickname: 'Ravenna' }));
     await (await session.history(contact)).append(message('m1', text));
-    await session.state.putSignalRecord('session', `${contact}.1`, seed.subarray(0, 16));
+    session.state.putSignalRecord('session', `${contact}.1`, seed.subarray(0, 16));
+    await session.state.persist();
     await session.lock();
     for (const needle of [nickname, text, 'Ravenna', contact, GOOD_PASSWORD, seed, seed.toString('base64'), seed.toString('hex'), seed.subarray(0, 12)]) {
       expect(await filesContaining(root, needle)).toEqual([]);
@@ -96,14 +97,13 @@ describe('profiles', () => {
     await session.state.putContactRequest({ address: 'a.onion', direction: 'incoming', nickname: 'A', message: 'hi', at: new Date().toISOString(), status: 'pending', delivered: false, payload: Uint8Array.of(1, 2, 3) });
     await session.state.putOutboxEntry(outboxEntry({ id: 'o2', to: 'a.onion', createdAt: '2026-01-02T00:00:00.000Z', envelope: Uint8Array.of(2), seq: 2 }));
     await session.state.putOutboxEntry(outboxEntry({ id: 'o1', to: 'a.onion', createdAt: '2026-01-01T00:00:00.000Z', envelope: Uint8Array.of(1), attempts: 3, via: 'relay' }));
-    await Promise.all([
-      session.state.putSignalRecord('session', 'a.onion.1', Uint8Array.of(9)),
-      session.state.putSignalRecord('identity', 'a.onion', Uint8Array.of(8)),
-      session.state.putSignalRecord('prekey', '7', Uint8Array.of(7)),
-      session.state.putSignalRecord('signed-prekey', '6', Uint8Array.of(6)),
-      session.state.putSignalRecord('kyber-prekey', '5', Uint8Array.of(5)),
-    ]);
-    await session.state.deleteSignalRecord('prekey', '7');
+    session.state.putSignalRecord('session', 'a.onion.1', Uint8Array.of(9));
+    session.state.putSignalRecord('identity', 'a.onion', Uint8Array.of(8));
+    session.state.putSignalRecord('prekey', '7', Uint8Array.of(7));
+    session.state.putSignalRecord('signed-prekey', '6', Uint8Array.of(6));
+    session.state.putSignalRecord('kyber-prekey', '5', Uint8Array.of(5));
+    session.state.deleteSignalRecord('prekey', '7');
+    await session.state.persist();
     await session.lock();
     expect(() => session.state.contacts()).toThrow(ProfileLockedError);
 
