@@ -1,5 +1,5 @@
 // The whole one-to-one journey in Chromium over the private Tor network: two web-mode profiles made, introduced, chatting, verified, all through the UI.
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchBrowser, openPersonPage, screenshot, type PersonPage } from './journey-browser.js';
 import { buildRenderer, type RendererBuild } from './renderer-build.js';
@@ -46,7 +46,7 @@ describe('messenger journey in a browser over Tor', () => {
     await browser?.close();
     await Promise.allSettled(people.map((person) => person.stop()));
     await renderer?.remove();
-    if (failedStep !== undefined) console.log(`core log of the failed run:\n${logLines.join('\n')}`);
+    if (failedStep !== undefined && logLines.length > 0) console.log(`core log of the failed run:\n${logLines.join('\n')}`);
   });
 
   /** One step of the journey; on failure both screens are kept, as `failed-<step>-<person>.png`. */
@@ -84,6 +84,7 @@ describe('messenger journey in a browser over Tor', () => {
     await bob.page.getByText('Valid onion address').waitFor();
     await bob.page.getByLabel('Name for this contact').fill('Alice');
     await bob.page.getByLabel('Message with your request').fill(REQUEST_MESSAGE);
+    expect(await verticalGap(bob.page.getByText('They receive your request'), bob.page.locator('form.card'))).toBeGreaterThanOrEqual(12);
     await screenshot(bob, '05-bob-add-contact');
     await bob.page.getByRole('button', { name: 'Send request' }).click();
     await bob.page.getByText('Waiting for Alice to accept your request.').waitFor();
@@ -123,6 +124,7 @@ describe('messenger journey in a browser over Tor', () => {
     await page.getByLabel('Status text').fill(STATUS_TEXT);
     await page.getByRole('button', { name: 'Save status' }).click();
     await page.getByRole('status').getByText('Saved').waitFor();
+    await page.getByRole('navigation').getByRole('button', { name: /^Bob/ }).getByText(STATUS_TEXT).waitFor();
     await screenshot(bob, '10-bob-identity-away');
 
     const header = alice.page.locator('header');
@@ -148,6 +150,8 @@ describe('messenger journey in a browser over Tor', () => {
     await alice.page.getByRole('button', { name: '← Back to the conversation' }).click();
     await alice.page.locator('header').getByText('✓ Verified').waitFor();
     await alice.page.getByRole('list', { name: 'Contacts' }).getByLabel('verified').waitFor();
+    expect(await gapBeforeMark(alice.page, 'header .verified')).toBeGreaterThanOrEqual(3);
+    expect(await gapBeforeMark(alice.page, 'nav .verified')).toBeGreaterThanOrEqual(3);
     await screenshot(alice, '14-alice-chat-bob-verified');
   });
 });
@@ -166,13 +170,16 @@ async function createProfile(person: PersonPage, number: '01' | '03'): Promise<s
   await screenshot(person, `${number}-${slug}-create-profile`);
   await create.click();
   await page.getByRole('heading', { name: 'Welcome to Allium' }).waitFor({ timeout: MINUTE });
-  await page.getByRole('navigation').getByText('Reachable', { exact: true }).waitFor({ timeout: TOR_WAIT });
+  const me = page.getByRole('navigation').getByRole('button', { name: new RegExp(`^${name}`) });
+  await me.getByText('Reachable', { exact: true }).waitFor({ timeout: TOR_WAIT });
+  // No status text yet: the sidebar says the presence itself.
+  await me.getByText('Available', { exact: true }).waitFor();
   await screenshot(person, `${number === '01' ? '02' : '04'}-${slug}-signed-in-reachable`);
   const shown = (await page.locator('.card').getByLabel(/^Onion address /).getAttribute('aria-label')) ?? '';
   return shown.replace(/^Onion address /, '').replace(/\.onion$/, '');
 }
 
-function conversation(page: Page) {
+function conversation(page: Page): Locator {
   return page.getByRole('log');
 }
 
@@ -191,4 +198,24 @@ async function safetyNumber(page: Page): Promise<string> {
   const digits = page.getByLabel(/^Safety number: /);
   await digits.waitFor();
   return (await digits.textContent()) ?? '';
+}
+
+/** Pixels from the bottom of `upper` to the top of `lower`. */
+async function verticalGap(upper: Locator, lower: Locator): Promise<number> {
+  const [top, bottom] = await Promise.all([upper.boundingBox(), lower.boundingBox()]);
+  if (top === null || bottom === null) throw new Error('both elements should be laid out');
+  return bottom.y - (top.y + top.height);
+}
+
+/** Pixels between a name and the verified mark after it (a mark glued to the name reads as part of the name). */
+async function gapBeforeMark(page: Page, markSelector: string): Promise<number> {
+  // A string, not a function: scripts are type-checked without the DOM library.
+  return page.evaluate<number>(`(() => {
+    const mark = document.querySelector(${JSON.stringify(markSelector)});
+    const name = [...(mark?.parentElement?.childNodes ?? [])].find((node) => node.nodeType === Node.TEXT_NODE && node.textContent.trim() !== '');
+    if (!mark || !name) throw new Error('no name and mark at ${markSelector}');
+    const range = document.createRange();
+    range.selectNodeContents(name);
+    return mark.getBoundingClientRect().left - range.getBoundingClientRect().right;
+  })()`);
 }
