@@ -1,18 +1,3 @@
-// Public surface of the onion identity: v3 addresses, identity keys, signatures and their errors.
-export {
-  OnionAddressError,
-  OnionKeyError,
-  type OnionAddressErrorReason,
-  type OnionAddressProblem,
-} from '../../shared/onion-address/errors.js';
-export {
-  ONION_ADDRESS_LENGTH,
-  encodeOnionAddress,
-  isOnionAddress,
-  isSmallOrderKey,
-  onionHostname,
-  parseOnionAddress,
-  type OnionAddress,
-  type ParsedOnionAddress,
-} from '../../shared/onion-address/onion-address.js';
+// Public surface of the onion identity: v3 addresses (shared with the renderer), identity keys, signatures.
+export * from '../../shared/onion-address/index.js';
 export { generateOnionKey, onionKeyFromSeed, verifyOnionSignature, type OnionKey } from './onion-key.js';

@@ -7,7 +7,7 @@ import { parseOnionAddress, type OnionAddress } from '../../shared/onion-address
 import { LinkClosedError, NoLinkError, SendBufferFullError, type LinkManager } from '../link/index.js';
 import type { ApplicationFrame, ContactRequestFrame } from '../protocol/index.js';
 import { BindingError, IdentityChangedError, UntrustedIdentityError, verifyBinding, type SignalCiphertext, type SignalSessions } from '../signal/index.js';
-import type { ProfileSession } from '../store/index.js';
+import { newContact, type ProfileSession } from '../store/index.js';
 import type { Contact, HistoryCursor, HistoryMessage, OutboxEntry } from '../store/index.js';
 import { decodeEnvelope, encodeEnvelope, makeEnvelope, type Envelope, type EnvelopeBody } from './envelope.js';
 import { decodeIntroduction, encodeIntroduction } from './introduction-codec.js';
@@ -118,7 +118,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     const introduction = await this.#o.signal.localIdentity();
     const at = new Date(this.#now()).toISOString();
     await this.#state.update((d) => {
-      d.contacts[address] = newContactRecord(address, nickname, at, 'requested');
+      d.contacts[address] = newContact({ address, nickname, addedAt: at, status: 'requested' });
       d.contactRequests[address] = {
         address,
         direction: 'outgoing',
@@ -153,7 +153,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: this.#state.nickname, binding }, this.#now());
       const at = new Date(this.#now()).toISOString();
       await this.#state.update((d) => {
-        d.contacts[address] = { ...newContactRecord(address, nickname ?? request.nickname, at, 'accepted'), theirNickname: request.nickname, outSeq: 1 };
+        d.contacts[address] = { ...newContact({ address, nickname: nickname ?? request.nickname, addedAt: at, status: 'accepted' }), theirNickname: request.nickname, outSeq: 1 };
         delete d.contactRequests[address];
         d.outbox[accept.id] = outboxRecord(accept, address, 1, this.#now());
       });
@@ -547,18 +547,23 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     });
   }
 
+  /**
+   * A receipt means the contact stored everything up to `upTo`, so those messages are delivered now; removing them
+   * from the outbox can follow. If that write is lost in a crash they are only sent again, and the contact drops them.
+   */
   async #onReceipt(peer: OnionAddress, upTo: number): Promise<void> {
     const acknowledged = this.#state.outbox().filter((e) => e.to === peer && e.seq <= upTo);
     if (acknowledged.length === 0) return;
-    await this.#state.update((d) => {
-      for (const entry of acknowledged) delete d.outbox[entry.id];
-    });
     const live = this.#liveOf(peer);
     for (const entry of acknowledged) {
       live.transmitted.delete(entry.id);
       if (decodeEnvelope(entry.envelope).body.kind === 'text') this.emit('message.updated', { conversation: peer, id: entry.id, state: 'delivered' });
     }
+    await this.#state.update((d) => {
+      for (const entry of acknowledged) delete d.outbox[entry.id];
+    });
   }
+
 
   // ——— sending ———
 
@@ -774,24 +779,6 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   #log(line: string): void {
     this.#o.log?.(line);
   }
-}
-
-function newContactRecord(address: string, nickname: string, at: string, status: 'requested' | 'accepted') {
-  return {
-    address,
-    nickname,
-    addedAt: at,
-    status,
-    theirNickname: null,
-    verified: false,
-    identityChanged: false,
-    blocked: false,
-    delivery: null,
-    outSeq: 0,
-    inSeq: 0,
-    unread: 0,
-    lastMessage: null,
-  };
 }
 
 function toBase64(bytes: Uint8Array): string {

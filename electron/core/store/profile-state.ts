@@ -8,6 +8,22 @@ export interface Identity {
 }
 
 export type Contact = ContactRecord;
+
+/** A contact as first added: nothing exchanged yet. */
+export function newContact(fields: Pick<Contact, 'address' | 'nickname' | 'addedAt' | 'status'>): Contact {
+  return {
+    ...fields,
+    theirNickname: null,
+    verified: false,
+    identityChanged: false,
+    blocked: false,
+    delivery: null,
+    outSeq: 0,
+    inSeq: 0,
+    unread: 0,
+    lastMessage: null,
+  };
+}
 export type ContactRequest = Omit<ContactRequestRecord, 'payload'> & { payload: Uint8Array };
 export type OutboxEntry = Omit<OutboxRecord, 'envelope'> & { envelope: Uint8Array };
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import type { SegmentLimits } from './history/conversation-history.js';
 import type { ScryptParams } from './kdf.js';
-import type { Contact, OutboxEntry } from './profile-state.js';
+import { newContact, type Contact, type OutboxEntry } from './profile-state.js';
 
 /** Milliseconds instead of half a second: tests exercise the code, not the cost. */
 export const FAST_KDF: ScryptParams = { name: 'scrypt', logN: 10, r: 8, p: 1 };
@@ -48,20 +48,7 @@ export async function filesContaining(dir: string, needle: Uint8Array | string):
 
 /** A contact record with every field, defaults for the ones a test does not care about. */
 export function contactRecord(fields: Partial<Contact> & Pick<Contact, 'address' | 'nickname'>): Contact {
-  return {
-    addedAt: '2026-01-01T00:00:00.000Z',
-    status: 'accepted',
-    theirNickname: null,
-    verified: false,
-    identityChanged: false,
-    blocked: false,
-    delivery: null,
-    outSeq: 0,
-    inSeq: 0,
-    unread: 0,
-    lastMessage: null,
-    ...fields,
-  };
+  return { ...newContact({ addedAt: '2026-01-01T00:00:00.000Z', status: 'accepted', ...fields }), ...fields };
 }
 
 /** An outbox entry with defaults. */
