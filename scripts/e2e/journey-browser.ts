@@ -1,5 +1,5 @@
 // Debian's Chromium for the journey: one browser, a page per person, screenshots, and everything the page should never do recorded.
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { REPO_ROOT } from '../../electron/web/repo-paths.js';
@@ -15,7 +15,9 @@ export interface PersonPage {
   readonly problems: string[];
 }
 
+/** Starts Chromium and empties the screenshot folder, so it holds this run's pictures only. */
 export async function launchBrowser(): Promise<Browser> {
+  await rm(SCREENSHOT_DIR, { recursive: true, force: true });
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
 }

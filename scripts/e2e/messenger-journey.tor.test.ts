@@ -108,9 +108,10 @@ describe('messenger journey in a browser over Tor', () => {
     await send(alice, 'Bob', 'Hi Bob! Accepted, welcome.');
     await conversation(bob.page).getByText('Hi Bob! Accepted, welcome.').waitFor({ timeout: TOR_WAIT });
     await send(bob, 'Alice', HOSTILE);
-    const received = conversation(alice.page).locator('.message.in').filter({ hasText: HOSTILE });
-    await received.waitFor({ timeout: TOR_WAIT });
-    expect(await received.locator('.text').textContent()).toBe(HOSTILE);
+    // Bob's reply is Alice's first incoming message: wait for it by position, so markup made of it fails the assertion, not a timeout.
+    const received = conversation(alice.page).locator('.message.in');
+    await received.first().waitFor({ timeout: TOR_WAIT });
+    expect(await received.locator('.text').allTextContents()).toEqual([HOSTILE]);
     expect(await conversation(alice.page).locator('img').count()).toBe(0);
     await screenshot(alice, '08-alice-chat');
     await screenshot(bob, '09-bob-chat');
@@ -186,9 +187,14 @@ function conversation(page: Page): Locator {
 /** Types a message, sends it with Enter and waits until the contact's ack turns it "Delivered". */
 async function send(person: PersonPage, contact: string, text: string): Promise<void> {
   const box = person.page.getByLabel(`Message ${contact}`);
+  const outgoing = conversation(person.page).locator('.message.out');
+  const before = await outgoing.count();
   await box.fill(text);
   await box.press('Enter');
-  const mine = conversation(person.page).locator('.message.out').filter({ hasText: text });
+  // Found by position, not by text, so text that turned into markup fails the comparison instead of timing out.
+  const mine = outgoing.nth(before);
+  await mine.waitFor();
+  expect(await mine.locator('.text').textContent()).toBe(text);
   await mine.getByText('Delivered').waitFor({ timeout: TOR_WAIT });
 }
 
