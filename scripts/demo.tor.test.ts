@@ -31,7 +31,12 @@ describe('npm run demo', () => {
     const urls = [...output.matchAll(/(Alice|Bob): (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/g)].map((m) => m[2]!);
     expect(urls).toHaveLength(2);
     for (const url of urls) {
-      const page = await fetch(url);
+      // The token is traded for a cookie on the first visit, as a browser would do it.
+      const visit = await fetch(url, { redirect: 'manual' });
+      expect(visit.status).toBe(303);
+      const cookie = visit.headers.get('set-cookie')?.split(';')[0];
+      expect(cookie).toMatch(/^allium_token_\d+=/);
+      const page = await fetch(new URL('/', url), { headers: { cookie: cookie ?? '' } });
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('<title>Allium</title>');
     }
