@@ -13,7 +13,7 @@ import { acquireProcessLock } from './process-lock.js';
 import { checkPasswordStrength } from './password-strength.js';
 import { PROFILES_FOLDER, profilePaths } from './profile-layout.js';
 import { ProfileSession, type ProfileSummary } from './profile-session.js';
-import { type StateDatabase, createStateDatabase, openStateDatabase } from './state-database.js';
+import { StateDatabase, createStateDatabase } from './state-database.js';
 import type { StateData } from './state-schema.js';
 import { DEFAULT_UNLOCK_THROTTLE, UnlockThrottle, type UnlockThrottleOptions } from './unlock-throttle.js';
 import { type Vault, createVault, openVault, readVault, writeVault } from './vault.js';
@@ -203,7 +203,7 @@ export class ProfileStore {
     let release: () => Promise<void> = () => Promise.resolve();
     try {
       release = await acquireProcessLock(paths.dir);
-      db = await openStateDatabase(paths.state, keys.state, profileId);
+      db = await StateDatabase.open(paths.state, keys.state, profileId);
     } catch (error) {
       await release();
       for (const key of [dataKey, keys.state, keys.history, keys.names]) key.fill(0);
