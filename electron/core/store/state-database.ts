@@ -4,10 +4,11 @@ import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic-write.js';
-import { CorruptFileError, InvalidDocumentError, MissingFileError, SealedFileError, UnsupportedFormatError } from './errors.js';
+import { CorruptFileError, InvalidDocumentError, MissingFileError, UnsupportedFormatError } from './errors.js';
 import { decodeLog, encodeRecord } from './history/record-log.js';
 import { STATE_VERSION, migrateState } from './migrations/index.js';
 import { moveAside } from './quarantine.js';
+import { describeDamage } from './sealed-json-adapter.js';
 import { nonceOf, seal, unseal } from './sealed-file.js';
 import type { StateData } from './state-schema.js';
 
@@ -89,13 +90,6 @@ function apply(doc: JsonObject, changes: Changes): void {
   }
 }
 
-function describe(error: unknown): string {
-  if (error instanceof SealedFileError) return error.problem;
-  if (error instanceof SyntaxError) return 'not valid JSON';
-  if (error instanceof Error) return `does not match its schema: ${error.message.slice(0, 200)}`;
-  return 'unreadable';
-}
-
 const journalHeader = (nonce: Buffer): Buffer => Buffer.concat([JOURNAL_MAGIC, nonce]);
 
 interface Location {
@@ -156,7 +150,7 @@ export class StateDatabase {
       if (!isObject(parsed)) throw new SyntaxError('not an object');
       raw = parsed;
     } catch (error) {
-      throw new CorruptFileError(path, describe(error), await moveAside(path), { cause: error });
+      throw new CorruptFileError(path, describeDamage(error), await moveAside(path), { cause: error });
     }
     const corrupt = async (reason: string, cause?: unknown): Promise<never> => {
       const movedTo = await moveAside(journalPath);
@@ -186,8 +180,8 @@ export class StateDatabase {
       data = migrateState(raw);
     } catch (error) {
       if (error instanceof UnsupportedFormatError) throw new UnsupportedFormatError(path, error.version);
-      if (records > 0) return corrupt(describe(error), error);
-      throw new CorruptFileError(path, describe(error), await moveAside(path), { cause: error });
+      if (records > 0) return corrupt(describeDamage(error), error);
+      throw new CorruptFileError(path, describeDamage(error), await moveAside(path), { cause: error });
     }
     const db = new StateDatabase(location, limits, data, flatten(data, [], new Map()), nonce);
     if (stale || validLength < header.length || raw.formatVersion !== STATE_VERSION) {
