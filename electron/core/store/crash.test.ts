@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HistoryCursor, createProfileStore } from './index.js';
-import { CRASH_SEGMENT_LIMITS, FAST_KDF, GOOD_PASSWORD, filesUnder, tempRoot } from './test-fixtures.js';
+import { CRASH_JOURNAL_LIMITS, CRASH_SEGMENT_LIMITS, FAST_KDF, GOOD_PASSWORD, filesUnder, tempRoot } from './test-fixtures.js';
 
 const CHILD = join(import.meta.dirname, 'crash-child.ts');
 const REPO = join(import.meta.dirname, '..', '..', '..');
@@ -47,10 +47,13 @@ describe('crash safety', () => {
   it(`keeps every acknowledged message through ${String(ROUNDS)} SIGKILLs`, async () => {
     const acknowledged: string[] = [];
     const outbox: string[] = [];
+    const signal: string[] = [];
     for (let round = 0; round < ROUNDS; round += 1) {
-      for (const line of await runAndKill(round * 1_000_000, round)) (line.startsWith('o') ? outbox : acknowledged).push(line);
+      for (const line of await runAndKill(round * 1_000_000, round)) {
+        (line.startsWith('o') ? outbox : line.startsWith('s') ? signal : acknowledged).push(line);
+      }
 
-      const store = createProfileStore({ rootDir: root, kdf: FAST_KDF, segmentLimits: CRASH_SEGMENT_LIMITS });
+      const store = createProfileStore({ rootDir: root, kdf: FAST_KDF, segmentLimits: CRASH_SEGMENT_LIMITS, journalLimits: CRASH_JOURNAL_LIMITS });
       const session = await store.unlock(profileId, GOOD_PASSWORD);
       const history = await session.history('peer.onion');
       expect(history.problems).toEqual([]);
@@ -65,9 +68,12 @@ describe('crash safety', () => {
       expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
       const outboxIds = new Set(session.state.outbox().map((o) => o.id));
       expect(outbox.filter((id) => !outboxIds.has(id))).toEqual([]);
+      expect(signal.filter((key) => session.state.signalRecord('session', key) === undefined)).toEqual([]);
       await store.close();
       expect((await filesUnder(root)).filter((f) => f.includes('.corrupt-'))).toEqual([]);
     }
     expect(acknowledged.length).toBeGreaterThan(ROUNDS * 10);
+    // Enough state changes that the journal was compacted, and killed while compacting, many times.
+    expect(signal.length).toBeGreaterThan(ROUNDS * 5);
   }, 300_000);
 });

@@ -11,6 +11,7 @@ export type { ProfileState, Identity, Contact, ContactRequest, OutboxEntry } fro
 export { newContact } from './profile-state.js';
 export { StateSignalRecords } from './signal-records.js';
 export type { Settings } from './state-schema.js';
+export type { JournalLimits } from './state-database.js';
 export type { ConversationHistory, HistoryCursor, HistoryPage, SegmentLimits } from './history/conversation-history.js';
 export type { HistoryMessage } from './history/history-message.js';
 export type { ScryptParams } from './kdf.js';

@@ -86,7 +86,7 @@ export class ProfileSession {
     this.assertUnlocked();
     const strength = checkPasswordStrength(passphrase);
     if (!strength.ok) throw new WeakPasswordError(strength.reason ?? 'too weak');
-    await this.context.db.adapter.flush();
+    await this.context.db.flush();
     const history = includeHistory ? await this.allHistory() : null;
     const contents = { formatVersion: 1 as const, exportedAt: new Date().toISOString(), label: this.profile.label, state: this.state.snapshot(), history };
     const backup = await encodeBackup(contents, passphrase, this.context.kdf);
@@ -100,7 +100,7 @@ export class ProfileSession {
     this.locked = true;
     // Staged changes (Signal ratchet steps not yet carried by a message write) are kept, not dropped.
     await this.state.persist();
-    await this.context.db.adapter.flush();
+    await this.context.db.close();
     await this.histories.close();
     this.state.close();
     const { dataKey, keys } = this.context;

@@ -1,6 +1,6 @@
-// Typed accessors over the sealed state database; every change is written through before its promise settles.
-import type { Low } from 'lowdb';
+// Typed accessors over the sealed state database; every change is durable (journaled) before its promise settles.
 import { InvalidDocumentError, ProfileLockedError } from './errors.js';
+import type { StateDatabase } from './state-database.js';
 import type { ContactRecord, ContactRequestRecord, OutboxRecord, Settings, SignalRecordKind, StateData } from './state-schema.js';
 
 export interface Identity {
@@ -33,10 +33,10 @@ const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text
 export class ProfileState {
   private locked = false;
 
-  constructor(private readonly db: Low<StateData>) {}
+  constructor(private readonly db: StateDatabase) {}
 
   /**
-   * Applies several changes with a single durable write. A change that breaks the schema is refused
+   * Applies several changes with a single durable write (one journal record). A change that breaks the schema is refused
    * (InvalidDocumentError) and memory goes back to what is on disk, so later writes are not poisoned.
    */
   async update(change: (draft: StateData) => void): Promise<void> {
@@ -44,7 +44,7 @@ export class ProfileState {
     try {
       await this.db.write();
     } catch (error) {
-      if (error instanceof InvalidDocumentError) await this.db.read();
+      if (error instanceof InvalidDocumentError) this.db.reload();
       throw error;
     }
   }

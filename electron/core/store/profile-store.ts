@@ -13,7 +13,7 @@ import { acquireProcessLock } from './process-lock.js';
 import { checkPasswordStrength } from './password-strength.js';
 import { PROFILES_FOLDER, profilePaths } from './profile-layout.js';
 import { ProfileSession, type ProfileSummary } from './profile-session.js';
-import { type StateDatabase, createStateDatabase, openStateDatabase } from './state-database.js';
+import { DEFAULT_JOURNAL_LIMITS, type JournalLimits, StateDatabase, createStateDatabase } from './state-database.js';
 import type { StateData } from './state-schema.js';
 import { DEFAULT_UNLOCK_THROTTLE, UnlockThrottle, type UnlockThrottleOptions } from './unlock-throttle.js';
 import { type Vault, createVault, openVault, readVault, writeVault } from './vault.js';
@@ -24,6 +24,8 @@ export interface ProfileStoreOptions {
   /** Cost of new password hashes; tests pass cheap ones. */
   kdf?: ScryptParams;
   segmentLimits?: SegmentLimits;
+  /** When the state journal is folded into a new snapshot. */
+  journalLimits?: JournalLimits;
   unlockThrottle?: UnlockThrottleOptions;
 }
 
@@ -74,12 +76,14 @@ function cleanName(value: string, what: string): string {
 export class ProfileStore {
   private readonly kdf: ScryptParams;
   private readonly segmentLimits: SegmentLimits;
+  private readonly journalLimits: JournalLimits;
   private readonly throttle: UnlockThrottle;
   private readonly sessions = new Map<string, ProfileSession>();
 
   constructor(private readonly options: ProfileStoreOptions) {
     this.kdf = options.kdf ?? DEFAULT_SCRYPT_PARAMS;
     this.segmentLimits = options.segmentLimits ?? DEFAULT_SEGMENT_LIMITS;
+    this.journalLimits = options.journalLimits ?? DEFAULT_JOURNAL_LIMITS;
     this.throttle = new UnlockThrottle(options.unlockThrottle ?? DEFAULT_UNLOCK_THROTTLE);
   }
 
@@ -203,7 +207,7 @@ export class ProfileStore {
     let release: () => Promise<void> = () => Promise.resolve();
     try {
       release = await acquireProcessLock(paths.dir);
-      db = await openStateDatabase(paths.state, keys.state, profileId);
+      db = await StateDatabase.open(paths.state, keys.state, profileId, this.journalLimits);
     } catch (error) {
       await release();
       for (const key of [dataKey, keys.state, keys.history, keys.names]) key.fill(0);

@@ -3,7 +3,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { SealedFileError } from './errors.js';
 
 /** What a sealed blob is for; bound into the authentication tag so one can't be passed off as another. */
-export type SealedRole = 'state' | 'history-segment' | 'history-record' | 'conversation' | 'data-key' | 'backup';
+export type SealedRole = 'state' | 'state-record' | 'history-segment' | 'history-record' | 'conversation' | 'data-key' | 'backup';
 
 export const SEALED_MAGIC = Buffer.from('ALSF', 'ascii');
 export const SEALED_VERSION = 1;
@@ -27,6 +27,12 @@ export function seal(key: Uint8Array, role: SealedRole, context: string, plainte
   cipher.setAAD(associatedData(header, role, context));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return Buffer.concat([header, nonce, body, cipher.getAuthTag()]);
+}
+
+/** The random nonce of a sealed blob: it names that exact blob (the state journal binds its records to its snapshot by it). */
+export function nonceOf(sealed: Uint8Array): Buffer {
+  if (sealed.length < SEALED_OVERHEAD) throw new SealedFileError('too-short');
+  return Buffer.from(sealed.subarray(HEADER_BYTES, HEADER_BYTES + NONCE_BYTES));
 }
 
 /** Opens a sealed blob, or throws SealedFileError naming what is wrong with it; never anything else. */

@@ -20,7 +20,8 @@ interface Waiter {
   reject: (error: unknown) => void;
 }
 
-function describe(error: unknown): string {
+/** Why a sealed document could not be read, in words for CorruptFileError. */
+export function describeDamage(error: unknown): string {
   if (error instanceof SealedFileError) return error.problem;
   if (error instanceof SyntaxError) return 'not valid JSON';
   if (error instanceof Error) return `does not match its schema: ${error.message.slice(0, 200)}`;
@@ -51,7 +52,7 @@ export class SealedJsonAdapter<T> implements Adapter<T> {
       return parse(JSON.parse(unseal(key, role, context, bytes).toString('utf8')));
     } catch (error) {
       if (error instanceof UnsupportedFormatError) throw new UnsupportedFormatError(path, error.version);
-      throw new CorruptFileError(path, describe(error), await moveAside(path), { cause: error });
+      throw new CorruptFileError(path, describeDamage(error), await moveAside(path), { cause: error });
     }
   }
 

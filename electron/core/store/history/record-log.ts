@@ -1,4 +1,4 @@
-// The append-only log of the open history segment: a header, then length-prefixed records each sealed on its own.
+// An append-only log of sealed records (history's open segment, the state journal): a header, then length-prefixed records.
 
 export const LOG_MAGIC = Buffer.from('ALHL\x01', 'latin1');
 /** A record is at most one message; anything claiming more is damage, not data. */
@@ -21,15 +21,15 @@ export type LogDecoding =
  * file is a record that was being written when the process died: it is reported as torn, to be
  * cut off. Damage followed by more data cannot come from a crash and is reported as corruption.
  */
-export function decodeLog(bytes: Buffer, open: (sealed: Buffer, index: number) => Buffer): LogDecoding {
-  if (bytes.length < LOG_MAGIC.length) {
-    return LOG_MAGIC.subarray(0, bytes.length).equals(bytes)
+export function decodeLog(bytes: Buffer, open: (sealed: Buffer, index: number) => Buffer, header: Buffer = LOG_MAGIC): LogDecoding {
+  if (bytes.length < header.length) {
+    return header.subarray(0, bytes.length).equals(bytes)
       ? { ok: true, records: [], validLength: 0, tornBytes: bytes.length }
       : { ok: false, reason: 'bad-magic' };
   }
-  if (!bytes.subarray(0, LOG_MAGIC.length).equals(LOG_MAGIC)) return { ok: false, reason: 'bad-magic' };
+  if (!bytes.subarray(0, header.length).equals(header)) return { ok: false, reason: 'bad-magic' };
   const records: Buffer[] = [];
-  let offset = LOG_MAGIC.length;
+  let offset = header.length;
   const torn = (): LogDecoding => ({ ok: true, records, validLength: offset, tornBytes: bytes.length - offset });
   while (offset < bytes.length) {
     if (bytes.length - offset < LENGTH_BYTES) return torn();
