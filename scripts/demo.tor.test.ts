@@ -9,12 +9,20 @@ describe('npm run demo', () => {
   let child: ChildProcess | undefined;
   let output = '';
 
-  afterAll(() => {
-    if (child?.exitCode === null) child.kill('SIGKILL');
-  });
+  // On a failure the demo still gets Ctrl-C, so it stops its tors; SIGKILL only if it does not exit in time.
+  afterAll(async () => {
+    const running = child;
+    if (running === undefined || running.exitCode !== null || running.signalCode !== null) return;
+    const exited = new Promise((resolve) => running.once('exit', resolve));
+    running.kill('SIGINT');
+    const timer = setTimeout(() => running.kill('SIGKILL'), 30_000);
+    await exited;
+    clearTimeout(timer);
+  }, 40_000);
 
   it('brings up Alice and Bob, reachable and contacts, serves both pages, and stops on Ctrl-C', async () => {
-    child = spawn(process.execPath, [join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(REPO_ROOT, 'scripts', 'demo.ts')], {
+    // node itself runs the demo (tsx as a loader, no wrapper process), so signals reach the demo directly.
+    child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'demo.ts')], {
       cwd: REPO_ROOT,
       env: { ...process.env, ALLIUM_TESTNET_TORRC: inject('testnetTorrcFile') },
       stdio: ['ignore', 'pipe', 'pipe'],
