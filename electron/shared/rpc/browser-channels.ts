@@ -1,5 +1,5 @@
 // Channel adapters for the page: a DOM MessagePort (Electron) or a browser WebSocket (web mode), typed by shape so shared needs no DOM library.
-import type { RpcChannel } from './channel.js';
+import { CloseSignal, type RpcChannel } from './channel.js';
 
 /** What listeners read from a DOM event; `type` is there so a plain `Event` matches this shape. */
 export interface ChannelEvent {
@@ -30,33 +30,23 @@ const WEBSOCKET_CLOSED = 3;
 
 /** Structured clone carries the messages as they are. */
 export function channelFromMessagePort(port: MessagePortLike): RpcChannel {
-  const closeListeners = new Set<() => void>();
-  let closed = false;
-  const onClose = (): void => {
-    if (closed) return;
-    closed = true;
-    for (const listener of closeListeners) listener();
-    closeListeners.clear();
-  };
-  port.addEventListener('close', onClose);
+  const closing = new CloseSignal();
+  port.addEventListener('close', () => closing.fire());
   port.start();
   return {
     send(message) {
-      if (!closed) port.postMessage(message);
+      if (!closing.closed) port.postMessage(message);
     },
     onMessage(listener) {
       const forward = (event: ChannelEvent): void => listener(event.data);
       port.addEventListener('message', forward);
       return () => port.removeEventListener('message', forward);
     },
-    onClose(listener) {
-      closeListeners.add(listener);
-      return () => closeListeners.delete(listener);
-    },
+    onClose: (listener) => closing.listen(listener),
     close() {
       port.close();
       // The DOM does not fire `close` on the side that closes.
-      onClose();
+      closing.fire();
     },
   };
 }
@@ -64,22 +54,17 @@ export function channelFromMessagePort(port: MessagePortLike): RpcChannel {
 /** JSON text frames; messages sent before the socket opens wait for it, frames that are not JSON are dropped. */
 export function channelFromWebSocket(socket: WebSocketLike): RpcChannel {
   const queued: string[] = [];
-  const closeListeners = new Set<() => void>();
-  let closed = socket.readyState === WEBSOCKET_CLOSED;
+  const closing = new CloseSignal(socket.readyState === WEBSOCKET_CLOSED);
   socket.addEventListener('open', () => {
     for (const text of queued.splice(0)) socket.send(text);
   });
-  const onClose = (): void => {
-    if (closed) return;
-    closed = true;
+  socket.addEventListener('close', () => {
     queued.length = 0;
-    for (const listener of closeListeners) listener();
-    closeListeners.clear();
-  };
-  socket.addEventListener('close', onClose);
+    closing.fire();
+  });
   return {
     send(message) {
-      if (closed) return;
+      if (closing.closed) return;
       const text = JSON.stringify(message);
       if (socket.readyState === WEBSOCKET_OPEN) socket.send(text);
       else queued.push(text);
@@ -98,17 +83,11 @@ export function channelFromWebSocket(socket: WebSocketLike): RpcChannel {
       socket.addEventListener('message', forward);
       return () => socket.removeEventListener('message', forward);
     },
-    onClose(listener) {
-      if (closed) {
-        listener();
-        return () => undefined;
-      }
-      closeListeners.add(listener);
-      return () => closeListeners.delete(listener);
-    },
+    onClose: (listener) => closing.listen(listener),
     close() {
       socket.close(1000, 'closed by client');
-      onClose();
+      queued.length = 0;
+      closing.fire();
     },
   };
 }

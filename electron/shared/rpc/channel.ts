@@ -11,3 +11,35 @@ export interface RpcChannel {
   /** Closes the channel; `onClose` listeners run. */
   close(): void;
 }
+
+/** A channel's closing, told once to every listener, including one added after the close. */
+export class CloseSignal {
+  readonly #listeners = new Set<() => void>();
+  #closed = false;
+
+  constructor(closed = false) {
+    this.#closed = closed;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** Marks the channel closed and runs the listeners; later calls do nothing. */
+  fire(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const listener of this.#listeners) listener();
+    this.#listeners.clear();
+  }
+
+  /** What RpcChannel.onClose returns: the remover, or a no-op when the listener already ran. */
+  listen(listener: () => void): () => void {
+    if (this.#closed) {
+      listener();
+      return () => undefined;
+    }
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}

@@ -1,5 +1,5 @@
 // Channel adapter for Electron's MessagePortMain (main process and utility process), typed by shape so the core never imports electron.
-import type { RpcChannel } from './channel.js';
+import { CloseSignal, type RpcChannel } from './channel.js';
 
 /** The parts of Electron's `MessagePortMain` used here. */
 export interface EmitterPortLike {
@@ -14,36 +14,22 @@ export interface EmitterPortLike {
 
 /** Structured clone carries the messages as they are; `close` fires on both ends. */
 export function channelFromEmitterPort(port: EmitterPortLike): RpcChannel {
-  const closeListeners = new Set<() => void>();
-  let closed = false;
-  const onClose = (): void => {
-    if (closed) return;
-    closed = true;
-    for (const listener of closeListeners) listener();
-    closeListeners.clear();
-  };
-  port.on('close', onClose);
+  const closing = new CloseSignal();
+  port.on('close', () => closing.fire());
   port.start();
   return {
     send(message) {
-      if (!closed) port.postMessage(message);
+      if (!closing.closed) port.postMessage(message);
     },
     onMessage(listener) {
       const forward = (event: { readonly data: unknown }): void => listener(event.data);
       port.on('message', forward);
       return () => port.off('message', forward);
     },
-    onClose(listener) {
-      if (closed) {
-        listener();
-        return () => undefined;
-      }
-      closeListeners.add(listener);
-      return () => closeListeners.delete(listener);
-    },
+    onClose: (listener) => closing.listen(listener),
     close() {
       port.close();
-      onClose();
+      closing.fire();
     },
   };
 }

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ApiError, commandInputs, type ApiHandlers, type CommandName, type MessageDto, type TorStatusDto } from '../api/index.js';
 import type { AnyApiEvent, ApiBackend } from './backend.js';
 import { channelFromMessagePort } from './browser-channels.js';
+import { CloseSignal } from './channel.js';
 import { createApiClient } from './client.js';
 import { serveApi } from './server.js';
 
@@ -231,5 +232,20 @@ describe('closed channels', () => {
     const pending = client.api['tor.status']({});
     client.close();
     expect(await rejection(pending)).toMatchObject({ code: 'disconnected' });
+  });
+});
+
+describe('CloseSignal', () => {
+  it('tells every listener once, a late listener at once, and a removed listener never', () => {
+    const closing = new CloseSignal();
+    const heard: string[] = [];
+    closing.listen(() => heard.push('early'));
+    const remove = closing.listen(() => heard.push('removed'));
+    remove();
+    closing.fire();
+    closing.fire();
+    closing.listen(() => heard.push('late'));
+    expect(heard).toEqual(['early', 'late']);
+    expect(closing.closed).toBe(true);
   });
 });
