@@ -238,7 +238,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       this.#emitContact(peer);
       if (sendNow === undefined) await this.#flush(peer, 'unsent');
       else this.#transmit(peer, envelope.id, sendNow);
-      return { ...this.#messageDto(peer, stored), state: this.#outgoingState(peer, envelope.id) };
+      return this.#messageDto(peer, stored);
     });
   }
 
@@ -251,15 +251,16 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     const text = envelope.body.kind === 'text' ? envelope.body.text : '';
     this.emit('message.updated', { conversation: contact.address, id, state: 'queued' });
     await this.#serial(contact.address, () => this.#flush(contact.address as OnionAddress, 'unsent'));
-    return { ...this.#messageDto(contact.address, historyRecord(envelope, 'out', text, envelope.sentAt)), state: this.#outgoingState(contact.address, id) };
+    return this.#messageDto(contact.address, historyRecord(envelope, 'out', text, envelope.sentAt));
   }
 
   async history(address: string, before: string | undefined, limit: number): Promise<HistoryPageDto> {
     const contact = this.#requireContact(address);
     const history = await this.#o.session.history(contact.address);
     const page = await history.page({ ...(before === undefined ? {} : { before: before as HistoryCursor }), limit });
+    const pending = this.#outboxById();
     return {
-      messages: page.messages.filter((m) => m.kind === 'text').map((m) => this.#messageDto(contact.address, m)),
+      messages: page.messages.filter((m) => m.kind === 'text').map((m) => this.#messageDto(contact.address, m, pending)),
       ...(page.before === null ? {} : { nextCursor: page.before }),
     };
   }
@@ -710,28 +711,29 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     };
   }
 
-  #messageDto(conversation: string, message: HistoryMessage): MessageDto {
+  /** `pending` is the outbox by id; pass it when building many DTOs so the outbox is read once. */
+  #messageDto(conversation: string, message: HistoryMessage, pending = this.#outboxById()): MessageDto {
+    const entry = message.direction === 'out' ? pending.get(message.id) : undefined;
     return {
       id: message.id,
       conversation,
       direction: message.direction,
       text: message.body,
       sentAt: new Date(message.sentAt).toISOString(),
-      state: message.direction === 'in' ? 'delivered' : this.#outgoingState(conversation, message.id),
-      ...(message.direction === 'out' ? this.#failure(message.id) : {}),
+      state: message.direction === 'in' ? 'delivered' : this.#outgoingState(conversation, entry),
+      ...(entry?.failed == null ? {} : { error: entry.failed }),
     };
   }
 
-  #failure(id: string): { error?: string } {
-    const failed = this.#state.outbox().find((e) => e.id === id)?.failed;
-    return failed === undefined || failed === null ? {} : { error: failed };
+  #outboxById(): Map<string, OutboxEntry> {
+    return new Map(this.#state.outbox().map((entry) => [entry.id, entry]));
   }
 
-  #outgoingState(conversation: string, id: string): MessageDto['state'] {
-    const entry = this.#state.outbox().find((e) => e.id === id);
+  /** Delivered once the receipt removed it from the outbox; failed, sent on this link, or still queued otherwise. */
+  #outgoingState(conversation: string, entry: OutboxEntry | undefined): MessageDto['state'] {
     if (entry === undefined) return 'delivered';
     if (entry.failed !== null) return 'failed';
-    return this.#live.get(conversation)?.transmitted.has(id) === true ? 'sent' : 'queued';
+    return this.#live.get(conversation)?.transmitted.has(entry.id) === true ? 'sent' : 'queued';
   }
 
   // ——— helpers ———
