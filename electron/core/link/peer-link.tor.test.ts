@@ -20,8 +20,11 @@ interface Profile {
 
 const signal = (text: string): Frame & { type: 'signal' } => ({ type: 'signal', kind: 'prekey', body: new TextEncoder().encode(text) });
 
-/** Dials until tor finds the fresh descriptor: the first fetches can fail on a young network. */
-async function dialWithRetry(from: Profile, signer: AuthSigner, to: Profile, timeoutMs: number): Promise<PeerLink> {
+/**
+ * Dials until tor finds the fresh descriptor: the first fetches can fail on a young network, and a loaded machine can
+ * lose an attempt after it reached the callee. Each lost attempt is pushed to `lost` so a test can account for it.
+ */
+async function dialWithRetry(from: Profile, signer: AuthSigner, to: Profile, timeoutMs: number, lost: unknown[] = []): Promise<PeerLink> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const socks = from.tor.socks;
@@ -30,6 +33,7 @@ async function dialWithRetry(from: Profile, signer: AuthSigner, to: Profile, tim
       return await dialPeer({ socks, port: VIRTUAL_PORT, signer, peer: to.key.address, dialTimeoutMs: 60_000 });
     } catch (error) {
       if (error instanceof AuthRefusedError || Date.now() > deadline) throw error;
+      lost.push(error);
       await new Promise((resolve) => setTimeout(resolve, 1_000));
     }
   }
@@ -94,8 +98,13 @@ describe('peer links over the private Tor network', () => {
 
   it("refuses Mallory's forged proof for Alice's address, and Alice's link keeps working", async () => {
     const forger: AuthSigner = { address: alice.key.address, sign: (message) => mallory.sign(message) };
-    await expect(dialWithRetry(alice, forger, bob, 120_000)).rejects.toMatchObject({ name: 'AuthRefusedError', reason: 'bad-proof' });
-    expect(bob.rejected).toEqual([{ reason: 'handshake-failed', error: expect.any(BadAuthProofError) as unknown }]);
+    const lost: unknown[] = [];
+    await expect(dialWithRetry(alice, forger, bob, 120_000, lost)).rejects.toMatchObject({ name: 'AuthRefusedError', reason: 'bad-proof' });
+    // Every attempt that reached Bob was refused for its proof; attempts lost on the way (a slow machine) may not have.
+    const refusal = { reason: 'handshake-failed', error: expect.any(BadAuthProofError) as unknown };
+    expect(bob.rejected.length).toBeGreaterThanOrEqual(1);
+    expect(bob.rejected.length).toBeLessThanOrEqual(1 + lost.length);
+    expect(bob.rejected).toEqual(bob.rejected.map(() => refusal));
     expect(bob.inbound).toHaveLength(1);
 
     const atBob = next<Frame>(bobFromAlice, 'frame');
