@@ -95,6 +95,8 @@ describe('two cores over the private Tor network', () => {
 
     const request = await waitFor(async () => (await bob.api['requests.list']({})).find((r) => r.address === alice.address), { what: 'Bob to see the request', timeoutMs: 3 * MINUTE });
     expect(request).toMatchObject({ nickname: 'Alice', message: 'Hi Bob, it is Alice' });
+    // The link that carried the request is up, but Bob has not accepted: Alice is told nothing of his presence.
+    expect((await alice.api['contacts.list']({})).find((c) => c.address === bob.address)).toMatchObject({ pending: true, online: false });
 
     const contact = await bob.api['requests.accept']({ id: request.id });
     expect(contact).toMatchObject({ address: alice.address, pending: false });

@@ -692,7 +692,8 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   #contactDto(contact: Contact): ContactDto {
     const live = this.#live.get(contact.address);
-    const online = this.#o.links.isUp(contact.address as OnionAddress);
+    // A link to someone who has not accepted yet only carries our request; it says nothing of their presence.
+    const online = contact.status !== 'requested' && this.#o.links.isUp(contact.address as OnionAddress);
     return {
       address: contact.address,
       nickname: contact.nickname,
