@@ -119,7 +119,13 @@ export function createFakeCore(scenario: FakeScenario): FakeCore {
       unlocked = false;
       return Promise.resolve(null);
     },
-    'profiles.delete': () => Promise.resolve(null),
+    'profiles.delete': ({ profileId, password }) => {
+      const index = profiles.findIndex((p) => p.id === profileId);
+      if (index === -1) return Promise.reject(new ApiError('profile-not-found', 'No such profile'));
+      if (password !== PASSWORD) return Promise.reject(new ApiError('wrong-password', 'Wrong password'));
+      profiles.splice(index, 1);
+      return Promise.resolve(null);
+    },
     'profiles.changePassword': () => Promise.resolve(null),
     'profiles.passwordStrength': ({ password }) =>
       Promise.resolve(

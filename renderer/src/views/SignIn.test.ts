@@ -45,3 +45,44 @@ describe('SignIn', () => {
     expect(screen.getByRole('button', { name: 'Create profile' })).toBeDisabled();
   });
 });
+
+describe('Deleting a profile from the sign-in screen', () => {
+  async function openDelete(label: string): Promise<void> {
+    await fireEvent.click(screen.getByRole('radio', { name: new RegExp(`^${label}`) }));
+    await fireEvent.click(screen.getByRole('button', { name: `Delete “${label}”…` }));
+    expect(screen.getByRole('heading', { name: `Delete “${label}”?` })).toBeInTheDocument();
+  }
+
+  it('needs the acknowledgement and the password, and keeps the profile when the password is wrong', async () => {
+    const session = await signInScreen();
+    await openDelete('Work');
+    const erase = screen.getByRole('button', { name: 'Delete profile' });
+    await fireEvent.input(screen.getByLabelText('Password of this profile'), { target: { value: 'not it' } });
+    expect(erase).toBeDisabled();
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'I understand this cannot be undone' }));
+    await fireEvent.click(erase);
+    expect(await screen.findByRole('alert')).toHaveTextContent('Wrong password. Check Caps Lock and try again.');
+    expect(session.profiles.map((p) => p.label)).toEqual(['Personal', 'Work']);
+  });
+
+  it('erases the chosen profile with the right password and returns to the remaining ones', async () => {
+    const session = await signInScreen();
+    await openDelete('Work');
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'I understand this cannot be undone' }));
+    await fireEvent.input(screen.getByLabelText('Password of this profile'), { target: { value: 'correct horse battery staple' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Delete profile' }));
+    expect(await screen.findByRole('heading', { name: 'Unlock your profile' })).toBeInTheDocument();
+    expect(session.profiles.map((p) => p.label)).toEqual(['Personal']);
+    expect(screen.queryByRole('radio', { name: /^Work/ })).toBeNull();
+    expect(screen.getByRole('radio', { name: /^Personal/ })).toBeChecked();
+  });
+
+  it('goes to creating a profile once the last one is deleted', async () => {
+    await signInScreen([profiles[0]!]);
+    await openDelete('Personal');
+    await fireEvent.click(screen.getByRole('checkbox', { name: 'I understand this cannot be undone' }));
+    await fireEvent.input(screen.getByLabelText('Password of this profile'), { target: { value: 'correct horse battery staple' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Delete profile' }));
+    expect(await screen.findByRole('heading', { name: 'Create your profile' })).toBeInTheDocument();
+  });
+});

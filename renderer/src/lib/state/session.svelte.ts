@@ -50,6 +50,13 @@ export class SessionState {
     return profile;
   }
 
+  /** Erases a profile from this computer for good; the core checks the password first. */
+  async deleteProfile(profileId: string, password: string): Promise<void> {
+    await this.core.api['profiles.delete']({ profileId, password });
+    this.profiles = this.profiles.filter((p) => p.id !== profileId);
+    if (this.session?.profile.id === profileId) this.#signedOut();
+  }
+
   async lock(): Promise<void> {
     await this.core.api['profiles.lock']({});
     this.#signedOut();
