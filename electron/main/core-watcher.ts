@@ -1,7 +1,7 @@
 // Main's own connection to the core, for the tray and desktop notifications only: it listens to events and never changes anything.
 import { Notification } from 'electron';
+import { watchIncoming, type NotificationContent } from '../shared/notifications/index.js';
 import type { ApiConnection } from '../shared/rpc/index.js';
-import { notificationContent, type NotificationContent } from './notification-content.js';
 import type { StatusTray } from './status-tray.js';
 import type { TrayState } from './tray-status.js';
 
@@ -17,16 +17,11 @@ export function watchCore(connection: ApiConnection, options: CoreWatcherOptions
     state = { ...state, ...next };
     options.tray.update(state);
   };
-  const notify = (content: NotificationContent | undefined): void => {
-    if (content === undefined || !Notification.isSupported()) return;
+  const notify = (content: NotificationContent): void => {
+    if (!Notification.isSupported()) return;
     const notification = new Notification({ title: content.title, body: content.body, silent: false });
     notification.on('click', options.onNotificationClick);
     notification.show();
-  };
-  const report = (error: unknown): void => {
-    // A locked profile has no settings to read: then there is nothing to notify about anyway.
-    if (error instanceof Error && 'code' in error && error.code === 'locked') return;
-    console.error('[main] notification failed', error);
   };
 
   const api = connection.api;
@@ -38,19 +33,7 @@ export function watchCore(connection: ApiConnection, options: CoreWatcherOptions
     connection.on('tor.status', (tor) => update({ tor })),
     connection.on('identity.updated', (identity) => update({ identity, locked: false })),
     connection.on('session.locked', () => update({ locked: true, identity: undefined })),
-    connection.on('message.received', (message) => {
-      Promise.all([api['settings.get']({}), api['contacts.list']({})])
-        .then(([settings, contacts]) => {
-          const nickname = contacts.find((contact) => contact.address === message.conversation)?.nickname;
-          notify(notificationContent({ kind: 'message', message, nickname }, settings.notifications));
-        })
-        .catch(report);
-    }),
-    connection.on('request.received', (request) => {
-      api['settings.get']({})
-        .then((settings) => notify(notificationContent({ kind: 'request', request }, settings.notifications)))
-        .catch(report);
-    }),
+    watchIncoming(connection, notify, (error) => console.error('[main] notification failed', error)),
   ];
   return () => {
     for (const remove of removers) remove();

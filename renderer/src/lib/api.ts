@@ -10,6 +10,14 @@ const RPC_PATH = '/rpc';
 /** After the WebSocket failed, how long a port from a preload (Electron with a dev server) may still take to arrive. */
 const PORT_GRACE_MS = 5_000;
 
+/** Electron hands the page a port and shows notifications itself; in web mode the page is a browser tab. */
+export type Transport = 'electron' | 'web';
+
+export interface CoreLink {
+  readonly connection: ApiConnection;
+  readonly transport: Transport;
+}
+
 /** Raised when no transport to the core could be opened. */
 export class CoreConnectionError extends Error {
   override readonly name = 'CoreConnectionError';
@@ -20,11 +28,13 @@ export class CoreConnectionError extends Error {
  * to its own host. An http page may be either (Electron loads Vite's dev server over http), so it tries both and takes
  * whichever answers; an app: page only ever gets a port.
  */
-export async function connectToCore(): Promise<ApiConnection> {
-  const port = receivePort();
-  if (location.protocol !== 'http:' && location.protocol !== 'https:') return createApiClient(await port);
-  const socket = openWebSocket().catch((error: unknown) => withDeadline(port, PORT_GRACE_MS, error));
-  return createApiClient(await Promise.race([port, socket]));
+export async function connectToCore(): Promise<CoreLink> {
+  const port = receivePort().then((channel) => ({ channel, transport: 'electron' as const }));
+  const opened =
+    location.protocol !== 'http:' && location.protocol !== 'https:'
+      ? await port
+      : await Promise.race([port, openWebSocket().then((channel) => ({ channel, transport: 'web' as const }), (error: unknown) => withDeadline(port, PORT_GRACE_MS, error))]);
+  return { connection: createApiClient(opened.channel), transport: opened.transport };
 }
 
 function receivePort(): Promise<RpcChannel> {
@@ -61,12 +71,12 @@ function openWebSocket(): Promise<RpcChannel> {
   });
 }
 
-function withDeadline(port: Promise<RpcChannel>, ms: number, cause: unknown): Promise<RpcChannel> {
+function withDeadline<T>(port: Promise<T>, ms: number, cause: unknown): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(cause instanceof Error ? cause : new CoreConnectionError('No connection to the core', { cause })), ms);
-    void port.then((channel) => {
+    void port.then((opened) => {
       clearTimeout(timer);
-      resolve(channel);
+      resolve(opened);
     });
   });
 }

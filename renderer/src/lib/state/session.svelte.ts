@@ -1,5 +1,6 @@
 // Who is signed in: the profiles on this computer, the unlocked session, my identity and Tor's progress.
 import type { IdentityDto, ProfileSummary, SessionDto, TorStatusDto } from '../../../../electron/shared/api/index.js';
+import type { Transport } from '../api.js';
 import type { CoreConnection } from '../core-connection.js';
 
 export class SessionState {
@@ -10,7 +11,11 @@ export class SessionState {
   loaded = $state(false);
   readonly #unsubscribe: (() => void)[];
 
-  constructor(readonly core: CoreConnection) {
+  /** `transport` says who shows desktop notifications: Electron main, or this page in web mode. */
+  constructor(
+    readonly core: CoreConnection,
+    readonly transport: Transport = 'electron',
+  ) {
     this.#unsubscribe = [
       core.on('tor.status', (status) => (this.tor = status)),
       core.on('identity.updated', (identity) => (this.identity = identity)),

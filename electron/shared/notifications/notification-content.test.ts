@@ -1,6 +1,6 @@
 // Notifications say nothing when asked for privacy, and only short previews otherwise.
 import { describe, expect, it } from 'vitest';
-import type { ContactRequestDto, MessageDto } from '../shared/api/index.js';
+import type { ContactRequestDto, MessageDto } from '../api/index.js';
 import { notificationContent } from './notification-content.js';
 
 const message: MessageDto = { id: 'm', conversation: 'a'.repeat(56), direction: 'in', text: 'meet at\nnoon', sentAt: '2026-01-01T00:00:00Z', state: 'delivered' };

@@ -1,5 +1,5 @@
 // What a desktop notification says for an incoming message or contact request, honouring the privacy setting.
-import type { ContactRequestDto, MessageDto, SettingsDto } from '../shared/api/index.js';
+import type { ContactRequestDto, MessageDto, SettingsDto } from '../api/index.js';
 
 export interface NotificationContent {
   readonly title: string;
