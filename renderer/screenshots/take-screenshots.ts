@@ -81,6 +81,10 @@ try {
   await page.getByRole('button', { name: 'Unlock' }).click();
   await page.getByRole('alert').waitFor();
   await shot(page, '02-unlock-wrong-password');
+  await page.getByRole('button', { name: 'Delete “Personal”…' }).click();
+  await page.getByRole('checkbox', { name: 'I understand this cannot be undone' }).check();
+  await shot(page, '02b-delete-profile');
+  await page.getByRole('button', { name: 'Back' }).click();
 
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Unlock' }).click();
