@@ -1,16 +1,19 @@
 // Conversations with contacts over peer links: requests, Signal envelopes, ordered exactly-once delivery, presence.
 import { EventEmitter } from 'node:events';
-import type { ApiEvents, ContactDto, ContactRequestDto, HistoryPageDto, MessageDto, PresenceDto } from '../../shared/api/index.js';
+import type { ContactDto, ContactRequestDto, HistoryPageDto, MessageDto, PresenceDto } from '../../shared/api/index.js';
 import { ApiError } from '../../shared/api/index.js';
 import { assertNever } from '../../shared/assert-never.js';
 import { parseOnionAddress, type OnionAddress } from '../../shared/onion-address/index.js';
-import { LinkClosedError, NoLinkError, SendBufferFullError, type LinkManager } from '../link/index.js';
+import { LinkClosedError, NoLinkError, SendBufferFullError } from '../link/index.js';
 import type { ApplicationFrame, ContactRequestFrame } from '../protocol/index.js';
-import { BindingError, IdentityChangedError, UntrustedIdentityError, verifyBinding, type SignalCiphertext, type SignalSessions } from '../signal/index.js';
-import { newContact, type ProfileSession } from '../store/index.js';
+import { BindingError, IdentityChangedError, UntrustedIdentityError, verifyBinding, type SignalCiphertext } from '../signal/index.js';
+import { newContact } from '../store/index.js';
 import type { Contact, HistoryCursor, HistoryMessage, OutboxEntry } from '../store/index.js';
 import { decodeEnvelope, encodeEnvelope, makeEnvelope, type Envelope, type EnvelopeBody } from './envelope.js';
 import { decodeIntroduction, encodeIntroduction } from './introduction-codec.js';
+import { LiveStates } from './live-state.js';
+import type { MessengerContext, MessengerEvents, MessengerOptions } from './messenger-context.js';
+import { PeerChains } from './peer-chains.js';
 import { RequestLimiter } from './request-limiter.js';
 
 /** How long a "typing" signal lasts unless renewed. */
@@ -18,78 +21,57 @@ const TYPING_TTL_MS = 6_000;
 /** Unacknowledged messages on a live link are sent again after this long (the receiver drops duplicates). */
 const RESEND_AFTER_MS = 20_000;
 
-export interface MessengerOptions {
-  readonly localAddress: OnionAddress;
-  readonly session: ProfileSession;
-  readonly signal: SignalSessions;
-  readonly links: LinkManager;
-  readonly limiter?: RequestLimiter;
-  readonly now?: () => number;
-  readonly log?: (line: string) => void;
-}
-
-type MessengerEvents = { [E in keyof ApiEvents]: [ApiEvents[E]] };
-
-interface LiveState {
-  /** Highest sequence number stored from the peer, read from history once, then kept here. */
-  inSeq?: number;
-  presence?: PresenceDto;
-  typingUntil?: number;
-  typingTimer?: NodeJS.Timeout;
-  /** Outbox ids sent on the current link and not yet acknowledged. */
-  readonly transmitted: Set<string>;
-  resendTimer?: NodeJS.Timeout;
-}
+export type { MessengerOptions } from './messenger-context.js';
 
 /** The messaging engine of one unlocked profile. */
 export class Messenger extends EventEmitter<MessengerEvents> {
-  readonly #o: MessengerOptions;
-  readonly #limiter: RequestLimiter;
-  readonly #live = new Map<string, LiveState>();
-  readonly #now: () => number;
-  /** One chain of work per peer, so frames and commands for a contact never interleave. */
-  readonly #chains = new Map<string, Promise<unknown>>();
+  readonly #ctx: MessengerContext;
   #stopped = false;
 
   constructor(options: MessengerOptions) {
     super();
-    this.#o = options;
-    this.#limiter = options.limiter ?? new RequestLimiter();
-    this.#now = options.now ?? Date.now;
-  }
-
-  get #state(): ProfileSession['state'] {
-    return this.#o.session.state;
+    const log = (line: string): void => options.log?.(line);
+    this.#ctx = {
+      localAddress: options.localAddress,
+      session: options.session,
+      state: options.session.state,
+      signal: options.signal,
+      links: options.links,
+      limiter: options.limiter ?? new RequestLimiter(),
+      now: options.now ?? Date.now,
+      log,
+      live: new LiveStates(),
+      chains: new PeerChains(log),
+      events: this,
+      stopped: () => this.#stopped,
+    };
   }
 
   /** Repairs what a crash between two writes can leave, then follows every contact and reacts to links and frames. */
   async start(): Promise<void> {
-    for (const contact of this.#state.contacts()) await this.#reconcile(contact);
-    const { links } = this.#o;
-    links.on('link-up', ({ peer }) => void this.#serial(peer, () => this.#onLinkUp(peer)));
+    for (const contact of this.#ctx.state.contacts()) await this.#reconcile(contact);
+    const { links } = this.#ctx;
+    links.on('link-up', ({ peer }) => void this.#ctx.chains.run(peer, () => this.#onLinkUp(peer)));
     links.on('link-down', ({ peer }) => this.#onLinkDown(peer));
-    links.on('frame', ({ peer, frame }) => void this.#serial(peer, () => this.#onFrame(peer, frame)));
-    for (const contact of this.#state.contacts()) if (!contact.blocked) links.want(contact.address as OnionAddress);
+    links.on('frame', ({ peer, frame }) => void this.#ctx.chains.run(peer, () => this.#onFrame(peer, frame)));
+    for (const contact of this.#ctx.state.contacts()) if (!contact.blocked) links.want(contact.address as OnionAddress);
   }
 
   stop(): void {
     this.#stopped = true;
-    for (const live of this.#live.values()) {
-      clearTimeout(live.typingTimer);
-      clearTimeout(live.resendTimer);
-    }
+    this.#ctx.live.clearTimers();
   }
 
   /** Whether a caller may connect at all: blocked addresses are refused at the handshake. */
   isBlocked(address: string): boolean {
     if (this.#stopped) return true;
-    return this.#state.contact(address)?.blocked === true || this.#state.contactRequests().some((r) => r.address === address && r.status === 'blocked');
+    return this.#ctx.state.contact(address)?.blocked === true || this.#ctx.state.contactRequests().some((r) => r.address === address && r.status === 'blocked');
   }
 
   // ——— commands ———
 
   contacts(): ContactDto[] {
-    return this.#state
+    return this.#ctx.state
       .contacts()
       .sort((a, b) => (b.lastMessage?.at ?? 0) - (a.lastMessage?.at ?? 0) || a.nickname.localeCompare(b.nickname))
       .map((c) => this.#contactDto(c));
@@ -100,7 +82,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   }
 
   requests(): ContactRequestDto[] {
-    return this.#state
+    return this.#ctx.state
       .contactRequests()
       .filter((r) => r.direction === 'incoming' && r.status === 'pending')
       .map((r) => ({ id: r.address, address: r.address, nickname: r.nickname, message: r.message, receivedAt: r.at }));
@@ -109,20 +91,20 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   /** Adds a contact by address and sends them a request; a pending request from them is accepted instead. */
   async addContact(typedAddress: string, nickname: string, message: string): Promise<ContactDto> {
     const address = this.#parseAddress(typedAddress);
-    if (address === this.#o.localAddress) throw new ApiError('own-address', 'This is your own address; share it with a friend and add theirs.');
-    const existing = this.#state.contact(address);
+    if (address === this.#ctx.localAddress) throw new ApiError('own-address', 'This is your own address; share it with a friend and add theirs.');
+    const existing = this.#ctx.state.contact(address);
     if (existing !== undefined && !existing.blocked) throw new ApiError('already-contact', `${existing.nickname} is already in your contacts.`);
-    const theirRequest = this.#state.contactRequests().find((r) => r.address === address && r.direction === 'incoming' && r.status === 'pending');
+    const theirRequest = this.#ctx.state.contactRequests().find((r) => r.address === address && r.direction === 'incoming' && r.status === 'pending');
     if (theirRequest !== undefined) return this.acceptRequest(address, nickname);
 
-    const introduction = await this.#o.signal.localIdentity();
-    const at = new Date(this.#now()).toISOString();
-    await this.#state.update((d) => {
+    const introduction = await this.#ctx.signal.localIdentity();
+    const at = new Date(this.#ctx.now()).toISOString();
+    await this.#ctx.state.update((d) => {
       d.contacts[address] = newContact({ address, nickname, addedAt: at, status: 'requested' });
       d.contactRequests[address] = {
         address,
         direction: 'outgoing',
-        nickname: this.#state.nickname,
+        nickname: this.#ctx.state.nickname,
         message,
         at,
         status: 'pending',
@@ -130,79 +112,79 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         payload: toBase64(encodeIntroduction(introduction)),
       };
     });
-    this.#o.links.want(address);
-    if (this.#o.links.isUp(address)) this.#sendRequest(address);
+    this.#ctx.links.want(address);
+    if (this.#ctx.links.isUp(address)) this.#sendRequest(address);
     return this.#emitContact(address);
   }
 
   /** Accepts a stranger's request: start the Signal session from their bundle and send our acceptance first. */
   async acceptRequest(id: string, nickname?: string): Promise<ContactDto> {
-    const request = this.#state.contactRequests().find((r) => r.address === id && r.direction === 'incoming' && r.status === 'pending');
+    const request = this.#ctx.state.contactRequests().find((r) => r.address === id && r.direction === 'incoming' && r.status === 'pending');
     if (request === undefined) throw new ApiError('request-not-found', 'This request is no longer waiting for an answer.');
     const address = request.address as OnionAddress;
-    return this.#serial(address, async () => {
+    return this.#ctx.chains.run(address, async () => {
       try {
-        await this.#o.signal.startSession(address, decodeIntroduction(request.payload));
+        await this.#ctx.signal.startSession(address, decodeIntroduction(request.payload));
       } catch (error) {
         if (!(error instanceof BindingError)) throw error;
-        await this.#state.removeContactRequest(address);
+        await this.#ctx.state.removeContactRequest(address);
         this.emit('request.removed', { id: address });
         throw new ApiError('request-not-found', 'This request was not really signed by its sender and has been discarded.');
       }
-      const { binding } = this.#o.signal.localBinding();
-      const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: this.#state.nickname, binding }, this.#now());
-      const at = new Date(this.#now()).toISOString();
-      await this.#state.update((d) => {
+      const { binding } = this.#ctx.signal.localBinding();
+      const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: this.#ctx.state.nickname, binding }, this.#ctx.now());
+      const at = new Date(this.#ctx.now()).toISOString();
+      await this.#ctx.state.update((d) => {
         d.contacts[address] = { ...newContact({ address, nickname: nickname ?? request.nickname, addedAt: at, status: 'accepted' }), theirNickname: request.nickname, outSeq: 1 };
         delete d.contactRequests[address];
-        d.outbox[accept.id] = outboxRecord(accept, address, 1, this.#now());
+        d.outbox[accept.id] = outboxRecord(accept, address, 1, this.#ctx.now());
       });
       this.emit('request.removed', { id: address });
-      this.#o.links.want(address);
+      this.#ctx.links.want(address);
       await this.#flush(address, 'all');
       return this.#emitContact(address);
     });
   }
 
   async rejectRequest(id: string, block: boolean): Promise<void> {
-    const request = this.#state.contactRequests().find((r) => r.address === id && r.direction === 'incoming');
+    const request = this.#ctx.state.contactRequests().find((r) => r.address === id && r.direction === 'incoming');
     if (request === undefined) throw new ApiError('request-not-found', 'This request is no longer waiting for an answer.');
     if (block) {
-      await this.#state.putContactRequest({ ...request, status: 'blocked', message: '', payload: new Uint8Array(0) });
-      this.#o.links.disconnect(request.address as OnionAddress, 'blocked');
+      await this.#ctx.state.putContactRequest({ ...request, status: 'blocked', message: '', payload: new Uint8Array(0) });
+      this.#ctx.links.disconnect(request.address as OnionAddress, 'blocked');
     } else {
-      await this.#state.removeContactRequest(request.address);
+      await this.#ctx.state.removeContactRequest(request.address);
     }
     this.emit('request.removed', { id });
   }
 
   async renameContact(address: string, nickname: string): Promise<ContactDto> {
     const contact = this.#requireContact(address);
-    await this.#state.putContact({ ...contact, nickname });
+    await this.#ctx.state.putContact({ ...contact, nickname });
     return this.#emitContact(contact.address);
   }
 
   async removeContact(address: string): Promise<void> {
     const contact = this.#requireContact(address);
-    await this.#state.update((d) => {
+    await this.#ctx.state.update((d) => {
       delete d.contacts[contact.address];
       delete d.contactRequests[contact.address];
       for (const [id, entry] of Object.entries(d.outbox)) if (entry.to === contact.address) delete d.outbox[id];
     });
-    this.#o.links.unwant(contact.address as OnionAddress);
-    this.#o.links.disconnect(contact.address as OnionAddress, 'shutdown');
+    this.#ctx.links.unwant(contact.address as OnionAddress);
+    this.#ctx.links.disconnect(contact.address as OnionAddress, 'shutdown');
     this.emit('contact.removed', { address: contact.address });
   }
 
   async setBlocked(address: string, blocked: boolean): Promise<ContactDto> {
     const contact = this.#requireContact(address);
-    await this.#state.putContact({ ...contact, blocked });
+    await this.#ctx.state.putContact({ ...contact, blocked });
     const peer = contact.address as OnionAddress;
     if (blocked) {
-      this.#o.links.unwant(peer);
-      this.#o.links.disconnect(peer, 'blocked');
+      this.#ctx.links.unwant(peer);
+      this.#ctx.links.disconnect(peer, 'blocked');
     } else {
-      this.#o.links.want(peer);
+      this.#ctx.links.want(peer);
     }
     return this.#emitContact(peer);
   }
@@ -218,20 +200,20 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       throw new ApiError('identity-changed', `${contact.nickname}'s safety number changed. Review it before sending more messages.`);
     }
     const peer = contact.address as OnionAddress;
-    return this.#serial(peer, async () => {
+    return this.#ctx.chains.run(peer, async () => {
       const current = this.#requireContact(peer);
       const seq = current.outSeq + 1;
-      const envelope = makeEnvelope({ kind: 'text', seq, text }, this.#now());
-      const stored = historyRecord(envelope, 'out', text, this.#now());
-      const history = await this.#o.session.history(peer);
+      const envelope = makeEnvelope({ kind: 'text', seq, text }, this.#ctx.now());
+      const stored = historyRecord(envelope, 'out', text, this.#ctx.now());
+      const history = await this.#ctx.session.history(peer);
       const sendNow = this.#unsent(peer).length === 0 ? await this.#seal(peer, encodeEnvelope(envelope)) : undefined;
       await Promise.all([
-        this.#state.update((d) => {
+        this.#ctx.state.update((d) => {
           const record = d.contacts[peer];
           if (record === undefined) throw new ApiError('contact-not-found', 'This contact was removed.');
           record.outSeq = seq;
           record.lastMessage = { text, at: envelope.sentAt, direction: 'out' };
-          d.outbox[envelope.id] = outboxRecord(envelope, peer, seq, this.#now());
+          d.outbox[envelope.id] = outboxRecord(envelope, peer, seq, this.#ctx.now());
         }),
         history.append(stored),
       ]);
@@ -244,19 +226,19 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   async retry(address: string, id: string): Promise<MessageDto> {
     const contact = this.#requireContact(address);
-    const entry = this.#state.outbox().find((e) => e.id === id && e.to === contact.address);
+    const entry = this.#ctx.state.outbox().find((e) => e.id === id && e.to === contact.address);
     if (entry === undefined) throw new ApiError('message-not-found', 'This message was already delivered or removed.');
-    await this.#state.putOutboxEntry({ ...entry, failed: null });
+    await this.#ctx.state.putOutboxEntry({ ...entry, failed: null });
     const envelope = decodeEnvelope(entry.envelope);
     const text = envelope.body.kind === 'text' ? envelope.body.text : '';
     this.emit('message.updated', { conversation: contact.address, id, state: 'queued' });
-    await this.#serial(contact.address, () => this.#flush(contact.address as OnionAddress, 'unsent'));
+    await this.#ctx.chains.run(contact.address, () => this.#flush(contact.address as OnionAddress, 'unsent'));
     return this.#messageDto(contact.address, historyRecord(envelope, 'out', text, envelope.sentAt));
   }
 
   async history(address: string, before: string | undefined, limit: number): Promise<HistoryPageDto> {
     const contact = this.#requireContact(address);
-    const history = await this.#o.session.history(contact.address);
+    const history = await this.#ctx.session.history(contact.address);
     const page = await history.page({ ...(before === undefined ? {} : { before: before as HistoryCursor }), limit });
     const pending = this.#outboxById();
     return {
@@ -268,7 +250,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   async markRead(address: string): Promise<void> {
     const contact = this.#requireContact(address);
     if (contact.unread === 0) return;
-    await this.#state.putContact({ ...contact, unread: 0 });
+    await this.#ctx.state.putContact({ ...contact, unread: 0 });
     this.#emitContact(contact.address);
   }
 
@@ -278,40 +260,40 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   }
 
   async setPresence(presence: PresenceDto): Promise<PresenceDto> {
-    await this.#state.updateSettings({ presence: { status: presence.status, text: presence.text } });
-    for (const contact of this.#state.contacts()) void this.#sendEphemeral(contact.address as OnionAddress, { kind: 'presence', presence });
+    await this.#ctx.state.updateSettings({ presence: { status: presence.status, text: presence.text } });
+    for (const contact of this.#ctx.state.contacts()) void this.#sendEphemeral(contact.address as OnionAddress, { kind: 'presence', presence });
     return presence;
   }
 
   async announceNickname(): Promise<void> {
-    for (const contact of this.#state.contacts()) await this.#sendEphemeral(contact.address as OnionAddress, { kind: 'profile', nickname: this.#state.nickname });
+    for (const contact of this.#ctx.state.contacts()) await this.#sendEphemeral(contact.address as OnionAddress, { kind: 'profile', nickname: this.#ctx.state.nickname });
   }
 
   async setVerified(address: string, verified: boolean): Promise<ContactDto> {
     const contact = this.#requireContact(address);
-    await this.#state.putContact({ ...contact, verified });
+    await this.#ctx.state.putContact({ ...contact, verified });
     return this.#emitContact(contact.address);
   }
 
   async acceptIdentityChange(address: string): Promise<ContactDto> {
     const contact = this.#requireContact(address);
-    await this.#o.signal.acceptIdentityChange(contact.address);
-    await this.#state.putContact({ ...contact, identityChanged: false, verified: false });
+    await this.#ctx.signal.acceptIdentityChange(contact.address);
+    await this.#ctx.state.putContact({ ...contact, identityChanged: false, verified: false });
     return this.#emitContact(contact.address);
   }
 
   // ——— links and frames ———
 
   async #onLinkUp(peer: OnionAddress): Promise<void> {
-    const contact = this.#state.contact(peer);
+    const contact = this.#ctx.state.contact(peer);
     if (contact === undefined || contact.blocked) return;
-    this.#liveOf(peer).transmitted.clear();
+    this.#ctx.live.of(peer).transmitted.clear();
     if (contact.status === 'requested') {
       this.#sendRequest(peer);
     } else {
-      const { presence } = this.#state.settings;
+      const { presence } = this.#ctx.state.settings;
       await this.#sendEphemeral(peer, { kind: 'presence', presence });
-      await this.#sendEphemeral(peer, { kind: 'profile', nickname: this.#state.nickname });
+      await this.#sendEphemeral(peer, { kind: 'profile', nickname: this.#ctx.state.nickname });
       await this.#sendEphemeral(peer, { kind: 'receipt', upTo: await this.#deliveredUpTo(peer, contact) });
     }
     await this.#flush(peer, 'all');
@@ -319,16 +301,16 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   }
 
   #onLinkDown(peer: OnionAddress): void {
-    const live = this.#live.get(peer);
+    const live = this.#ctx.live.get(peer);
     if (live !== undefined) {
       live.transmitted.clear();
       live.presence = undefined;
       live.typingUntil = undefined;
       clearTimeout(live.resendTimer);
     }
-    if (this.#state.contact(peer) !== undefined) {
+    if (this.#ctx.state.contact(peer) !== undefined) {
       this.#emitContact(peer);
-      for (const entry of this.#state.outbox()) {
+      for (const entry of this.#ctx.state.outbox()) {
         if (entry.to === peer && entry.failed === null) this.emit('message.updated', { conversation: peer, id: entry.id, state: 'queued' });
       }
     }
@@ -339,9 +321,9 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       case 'contact-request':
         return this.#onContactRequest(peer, frame);
       case 'contact-request-receipt': {
-        const request = this.#state.contactRequests().find((r) => r.address === peer && r.direction === 'outgoing');
-        if (request !== undefined && frame.status === 'received') await this.#state.putContactRequest({ ...request, delivered: true });
-        this.#log(`contact request to ${peer}: ${frame.status}`);
+        const request = this.#ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'outgoing');
+        if (request !== undefined && frame.status === 'received') await this.#ctx.state.putContactRequest({ ...request, delivered: true });
+        this.#ctx.log(`contact request to ${peer}: ${frame.status}`);
         return;
       }
       case 'signal':
@@ -352,7 +334,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   }
 
   async #onContactRequest(peer: OnionAddress, frame: ContactRequestFrame): Promise<void> {
-    const contact = this.#state.contact(peer);
+    const contact = this.#ctx.state.contact(peer);
     const reply = (status: 'received' | 'rate-limited' | 'blocked' | 'already-contact'): void => {
       this.#trySend(peer, { type: 'contact-request-receipt', status });
     };
@@ -361,14 +343,14 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     try {
       verifyBinding(peer, introduction.signalIdentityKey, introduction.binding);
     } catch (error) {
-      this.#log(`refused a contact request from ${peer}: ${String(error)}`);
+      this.#ctx.log(`refused a contact request from ${peer}: ${String(error)}`);
       return;
     }
     if (contact?.status === 'accepted') return reply('already-contact');
-    const pending = this.#state.contactRequests().filter((r) => r.direction === 'incoming' && r.status === 'pending').length;
-    const verdict = this.#limiter.admit(peer, pending, this.#now());
+    const pending = this.#ctx.state.contactRequests().filter((r) => r.direction === 'incoming' && r.status === 'pending').length;
+    const verdict = this.#ctx.limiter.admit(peer, pending, this.#ctx.now());
     if (verdict !== 'accept') {
-      this.#log(`contact request from ${peer} refused: ${verdict}`);
+      this.#ctx.log(`contact request from ${peer} refused: ${verdict}`);
       return reply('rate-limited');
     }
     const request = {
@@ -376,15 +358,15 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       direction: 'incoming' as const,
       nickname: frame.nickname,
       message: frame.message,
-      at: new Date(this.#now()).toISOString(),
+      at: new Date(this.#ctx.now()).toISOString(),
       status: 'pending' as const,
       delivered: true,
       payload: encodeIntroduction(introduction),
     };
     if (contact?.status === 'requested') {
       // Both added each other. The smaller address accepts, so exactly one side starts the Signal session.
-      if (this.#o.localAddress < peer) {
-        await this.#state.update((d) => {
+      if (this.#ctx.localAddress < peer) {
+        await this.#ctx.state.update((d) => {
           d.contactRequests[peer] = { ...request, payload: toBase64(request.payload) };
         });
         reply('received');
@@ -394,45 +376,45 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       }
       return;
     }
-    await this.#state.putContactRequest(request);
+    await this.#ctx.state.putContactRequest(request);
     reply('received');
     this.emit('request.received', { id: peer, address: peer, nickname: frame.nickname, message: frame.message, receivedAt: request.at });
   }
 
   /** acceptRequest for use inside this peer's chain (it must not queue behind itself). */
   async #acceptRequestInChain(peer: OnionAddress): Promise<void> {
-    const request = this.#state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming');
+    const request = this.#ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming');
     if (request === undefined) return;
-    await this.#o.signal.startSession(peer, decodeIntroduction(request.payload));
-    const { binding } = this.#o.signal.localBinding();
-    const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: this.#state.nickname, binding }, this.#now());
-    await this.#state.update((d) => {
+    await this.#ctx.signal.startSession(peer, decodeIntroduction(request.payload));
+    const { binding } = this.#ctx.signal.localBinding();
+    const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: this.#ctx.state.nickname, binding }, this.#ctx.now());
+    await this.#ctx.state.update((d) => {
       const record = d.contacts[peer];
       if (record === undefined) return;
       record.status = 'accepted';
       record.theirNickname = request.nickname;
       record.outSeq = 1;
       delete d.contactRequests[peer];
-      d.outbox[accept.id] = outboxRecord(accept, peer, 1, this.#now());
+      d.outbox[accept.id] = outboxRecord(accept, peer, 1, this.#ctx.now());
     });
     await this.#flush(peer, 'all');
     this.#emitContact(peer);
   }
 
   async #onSignal(peer: OnionAddress, kind: 'prekey' | 'whisper', body: Uint8Array): Promise<void> {
-    const contact = this.#state.contact(peer);
-    if (contact === undefined || contact.blocked) return this.#log(`dropped a Signal message from non-contact ${peer}`);
+    const contact = this.#ctx.state.contact(peer);
+    if (contact === undefined || contact.blocked) return this.#ctx.log(`dropped a Signal message from non-contact ${peer}`);
     let envelope: Envelope;
     try {
-      envelope = decodeEnvelope(await this.#o.signal.decrypt(peer, { kind, body }));
+      envelope = decodeEnvelope(await this.#ctx.signal.decrypt(peer, { kind, body }));
     } catch (error) {
       if (error instanceof IdentityChangedError || error instanceof UntrustedIdentityError) {
-        this.#log(`${peer} presented a different identity key; waiting for the user to review it`);
-        await this.#state.putContact({ ...contact, identityChanged: true, verified: false });
+        this.#ctx.log(`${peer} presented a different identity key; waiting for the user to review it`);
+        await this.#ctx.state.putContact({ ...contact, identityChanged: true, verified: false });
         this.#emitContact(peer);
         return;
       }
-      return this.#log(`could not read a message from ${peer}: ${error instanceof Error ? error.message : String(error)}`);
+      return this.#ctx.log(`could not read a message from ${peer}: ${error instanceof Error ? error.message : String(error)}`);
     }
     const { body: content } = envelope;
     switch (content.kind) {
@@ -442,14 +424,14 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       case 'receipt':
         return this.#onReceipt(peer, content.upTo);
       case 'presence':
-        this.#liveOf(peer).presence = content.presence;
+        this.#ctx.live.of(peer).presence = content.presence;
         this.#emitContact(peer);
         return;
       case 'typing':
         this.#setTypingFromPeer(peer, content.typing);
         return;
       case 'profile':
-        await this.#state.putContact({ ...contact, theirNickname: content.nickname });
+        await this.#ctx.state.putContact({ ...contact, theirNickname: content.nickname });
         this.#emitContact(peer);
         return;
       default:
@@ -462,25 +444,25 @@ export class Messenger extends EventEmitter<MessengerEvents> {
    * is encrypted first, so one state write carries both ratchet steps; history is the record of what was stored.
    */
   async #onSequenced(peer: OnionAddress, envelope: Envelope, content: Extract<EnvelopeBody, { seq: number }>): Promise<void> {
-    const contact = this.#state.contact(peer);
+    const contact = this.#ctx.state.contact(peer);
     if (contact === undefined) return;
     const inSeq = await this.#deliveredUpTo(peer, contact);
     if (content.seq <= inSeq) return this.#sendEphemeral(peer, { kind: 'receipt', upTo: inSeq });
-    if (content.seq > inSeq + 1) return this.#log(`gap from ${peer}: got ${String(content.seq)} after ${String(inSeq)}; waiting for the resend`);
+    if (content.seq > inSeq + 1) return this.#ctx.log(`gap from ${peer}: got ${String(content.seq)} after ${String(inSeq)}; waiting for the resend`);
 
     if (content.kind === 'accept') {
-      const identity = await this.#o.signal.peerIdentity(peer);
+      const identity = await this.#ctx.signal.peerIdentity(peer);
       try {
         if (identity === undefined) throw new BindingError(peer, 'signature');
         verifyBinding(peer, identity.identityKey, content.binding);
       } catch (error) {
-        return this.#log(`acceptance from ${peer} refused: ${String(error)}`);
+        return this.#ctx.log(`acceptance from ${peer} refused: ${String(error)}`);
       }
     }
-    const receipt = await this.#seal(peer, encodeEnvelope(makeEnvelope({ kind: 'receipt', upTo: content.seq }, this.#now())));
+    const receipt = await this.#seal(peer, encodeEnvelope(makeEnvelope({ kind: 'receipt', upTo: content.seq }, this.#ctx.now())));
     if (content.kind === 'accept') {
       // Nothing goes to history, so the state write alone records that seq 1 arrived.
-      await this.#state.update((d) => {
+      await this.#ctx.state.update((d) => {
         const record = d.contacts[peer];
         if (record === undefined) return;
         record.status = 'accepted';
@@ -489,11 +471,11 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         delete d.contactRequests[peer];
       });
     } else {
-      const stored = historyRecord(envelope, 'in', content.text, this.#now());
-      const history = await this.#o.session.history(peer);
+      const stored = historyRecord(envelope, 'in', content.text, this.#ctx.now());
+      const history = await this.#ctx.session.history(peer);
       await Promise.all([
         history.append(stored),
-        this.#state.update((d) => {
+        this.#ctx.state.update((d) => {
           const record = d.contacts[peer];
           if (record === undefined) return;
           record.unread += 1;
@@ -503,7 +485,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       this.#setTypingFromPeer(peer, false);
       this.emit('message.received', this.#messageDto(peer, stored));
     }
-    this.#liveOf(peer).inSeq = content.seq;
+    this.#ctx.live.of(peer).inSeq = content.seq;
     if (receipt !== undefined) this.#trySend(peer, { type: 'signal', kind: receipt.kind, body: receipt.body });
     if (content.kind === 'accept') await this.#flush(peer, 'all');
     this.#emitContact(peer);
@@ -515,9 +497,9 @@ export class Messenger extends EventEmitter<MessengerEvents> {
    * it is the truth after any crash.
    */
   async #deliveredUpTo(peer: OnionAddress, contact: Contact): Promise<number> {
-    const live = this.#liveOf(peer);
+    const live = this.#ctx.live.of(peer);
     if (live.inSeq !== undefined) return live.inSeq;
-    const newest = await (await this.#o.session.history(peer)).page({ limit: 50 });
+    const newest = await (await this.#ctx.session.history(peer)).page({ limit: 50 });
     live.inSeq = Math.max(contact.inSeq, ...newest.messages.filter((m) => m.direction === 'in').map((m) => m.seq ?? 0));
     return live.inSeq;
   }
@@ -527,22 +509,22 @@ export class Messenger extends EventEmitter<MessengerEvents> {
    * of them only: put it back in the other, so it is both shown and delivered.
    */
   async #reconcile(contact: Contact): Promise<void> {
-    const history = await this.#o.session.history(contact.address);
+    const history = await this.#ctx.session.history(contact.address);
     const newest = (await history.page({ limit: 50 })).messages.filter((m) => m.direction === 'out' && m.kind === 'text');
-    for (const entry of this.#state.outbox().filter((e) => e.to === contact.address)) {
+    for (const entry of this.#ctx.state.outbox().filter((e) => e.to === contact.address)) {
       const envelope = decodeEnvelope(entry.envelope);
       if (envelope.body.kind !== 'text' || newest.some((m) => m.id === entry.id)) continue;
-      await history.append(historyRecord(envelope, 'out', envelope.body.text, this.#now()));
+      await history.append(historyRecord(envelope, 'out', envelope.body.text, this.#ctx.now()));
     }
     const lost = newest.filter((m) => (m.seq ?? 0) > contact.outSeq).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
     if (lost.length === 0) return;
-    await this.#state.update((d) => {
+    await this.#ctx.state.update((d) => {
       const record = d.contacts[contact.address];
       if (record === undefined) return;
       for (const message of lost) {
         const seq = message.seq ?? 0;
         const envelope: Envelope = { v: 1, id: message.id, sentAt: message.sentAt, body: { kind: 'text', seq, text: message.body } };
-        d.outbox[message.id] = outboxRecord(envelope, contact.address, seq, this.#now());
+        d.outbox[message.id] = outboxRecord(envelope, contact.address, seq, this.#ctx.now());
         record.outSeq = Math.max(record.outSeq, seq);
       }
     });
@@ -553,14 +535,14 @@ export class Messenger extends EventEmitter<MessengerEvents> {
    * from the outbox can follow. If that write is lost in a crash they are only sent again, and the contact drops them.
    */
   async #onReceipt(peer: OnionAddress, upTo: number): Promise<void> {
-    const acknowledged = this.#state.outbox().filter((e) => e.to === peer && e.seq <= upTo);
+    const acknowledged = this.#ctx.state.outbox().filter((e) => e.to === peer && e.seq <= upTo);
     if (acknowledged.length === 0) return;
-    const live = this.#liveOf(peer);
+    const live = this.#ctx.live.of(peer);
     for (const entry of acknowledged) {
       live.transmitted.delete(entry.id);
       if (decodeEnvelope(entry.envelope).body.kind === 'text') this.emit('message.updated', { conversation: peer, id: entry.id, state: 'delivered' });
     }
-    await this.#state.update((d) => {
+    await this.#ctx.state.update((d) => {
       for (const entry of acknowledged) delete d.outbox[entry.id];
     });
   }
@@ -569,7 +551,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   // ——— sending ———
 
   #sendRequest(peer: OnionAddress): void {
-    const request = this.#state.contactRequests().find((r) => r.address === peer && r.direction === 'outgoing');
+    const request = this.#ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'outgoing');
     if (request === undefined) return;
     const introduction = decodeIntroduction(request.payload);
     this.#trySend(peer, { type: 'contact-request', nickname: request.nickname, message: request.message, ...introduction });
@@ -577,8 +559,8 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   /** Outbox entries for the peer that are still to be tried and not yet sent on the current link, in order. */
   #unsent(peer: OnionAddress): OutboxEntry[] {
-    const live = this.#live.get(peer);
-    return this.#state
+    const live = this.#ctx.live.get(peer);
+    return this.#ctx.state
       .outbox()
       .filter((e) => e.to === peer && e.failed === null && live?.transmitted.has(e.id) !== true)
       .sort((a, b) => a.seq - b.seq);
@@ -591,11 +573,11 @@ export class Messenger extends EventEmitter<MessengerEvents> {
    */
   async #flush(peer: OnionAddress, which: 'all' | 'unsent'): Promise<void> {
     if (this.#stopped) return;
-    const { links, signal } = this.#o;
+    const { links, signal } = this.#ctx;
     const pending =
       which === 'unsent'
         ? this.#unsent(peer)
-        : this.#state
+        : this.#ctx.state
             .outbox()
             .filter((e) => e.to === peer && e.failed === null)
             .sort((a, b) => a.seq - b.seq);
@@ -615,46 +597,46 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         break;
       }
     }
-    await this.#state.persist();
+    await this.#ctx.state.persist();
     for (const { id, ciphertext } of sealed) if (!this.#transmit(peer, id, ciphertext)) break;
   }
 
   /** Hands one stored message's ciphertext to the link and schedules a resend in case no receipt comes. */
   #transmit(peer: OnionAddress, id: string, ciphertext: SignalCiphertext): boolean {
     if (!this.#trySend(peer, { type: 'signal', kind: ciphertext.kind, body: ciphertext.body })) return false;
-    const live = this.#liveOf(peer);
+    const live = this.#ctx.live.of(peer);
     if (!live.transmitted.has(id)) {
       live.transmitted.add(id);
       this.emit('message.updated', { conversation: peer, id, state: 'sent' });
     }
     clearTimeout(live.resendTimer);
-    live.resendTimer = setTimeout(() => void this.#serial(peer, () => this.#flush(peer, 'all')), RESEND_AFTER_MS);
+    live.resendTimer = setTimeout(() => void this.#ctx.chains.run(peer, () => this.#flush(peer, 'all')), RESEND_AFTER_MS);
     live.resendTimer.unref();
     return true;
   }
 
   /** Encrypts for the peer when a link and session exist; the ratchet step is staged for the caller's next write. */
   async #seal(peer: OnionAddress, plaintext: Uint8Array): Promise<SignalCiphertext | undefined> {
-    const { links, signal } = this.#o;
-    if (!links.isUp(peer) || this.#state.contact(peer)?.status !== 'accepted' || !(await signal.hasSession(peer))) return undefined;
+    const { links, signal } = this.#ctx;
+    if (!links.isUp(peer) || this.#ctx.state.contact(peer)?.status !== 'accepted' || !(await signal.hasSession(peer))) return undefined;
     try {
       return await signal.encrypt(peer, plaintext);
     } catch (error) {
-      this.#log(`could not encrypt for ${peer}: ${error instanceof Error ? error.message : String(error)}`);
+      this.#ctx.log(`could not encrypt for ${peer}: ${error instanceof Error ? error.message : String(error)}`);
       return undefined;
     }
   }
 
   async #fail(peer: OnionAddress, entry: OutboxEntry, reason: string): Promise<void> {
-    await this.#state.putOutboxEntry({ ...entry, failed: reason });
+    await this.#ctx.state.putOutboxEntry({ ...entry, failed: reason });
     this.emit('message.updated', { conversation: peer, id: entry.id, state: 'failed', error: reason });
   }
 
   /** Presence, typing, receipts and profile: sent only if the link and session are there, never stored. */
   async #sendEphemeral(peer: OnionAddress, body: EnvelopeBody): Promise<void> {
-    const sealed = await this.#seal(peer, encodeEnvelope(makeEnvelope(body, this.#now())));
+    const sealed = await this.#seal(peer, encodeEnvelope(makeEnvelope(body, this.#ctx.now())));
     if (sealed === undefined) return;
-    await this.#state.persist();
+    await this.#ctx.state.persist();
     this.#trySend(peer, { type: 'signal', kind: sealed.kind, body: sealed.body });
   }
 
@@ -664,7 +646,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
    */
   #trySend(peer: OnionAddress, frame: ApplicationFrame): boolean {
     try {
-      return this.#o.links.send(peer, frame);
+      return this.#ctx.links.send(peer, frame);
     } catch (error) {
       if (error instanceof NoLinkError || error instanceof LinkClosedError || error instanceof SendBufferFullError) return false;
       throw error;
@@ -674,14 +656,14 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   // ——— views ———
 
   #setTypingFromPeer(peer: OnionAddress, typing: boolean): void {
-    const live = this.#liveOf(peer);
+    const live = this.#ctx.live.of(peer);
     clearTimeout(live.typingTimer);
-    live.typingUntil = typing ? this.#now() + TYPING_TTL_MS : undefined;
+    live.typingUntil = typing ? this.#ctx.now() + TYPING_TTL_MS : undefined;
     if (typing) {
       live.typingTimer = setTimeout(() => this.#setTypingFromPeer(peer, false), TYPING_TTL_MS);
       live.typingTimer.unref();
     }
-    if (this.#state.contact(peer) !== undefined) this.#emitContact(peer);
+    if (this.#ctx.state.contact(peer) !== undefined) this.#emitContact(peer);
   }
 
   #emitContact(address: string): ContactDto {
@@ -691,16 +673,16 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   }
 
   #contactDto(contact: Contact): ContactDto {
-    const live = this.#live.get(contact.address);
+    const live = this.#ctx.live.get(contact.address);
     // A link to someone who has not accepted yet only carries our request; it says nothing of their presence.
-    const online = contact.status !== 'requested' && this.#o.links.isUp(contact.address as OnionAddress);
+    const online = contact.status !== 'requested' && this.#ctx.links.isUp(contact.address as OnionAddress);
     return {
       address: contact.address,
       nickname: contact.nickname,
       ...(contact.theirNickname === null ? {} : { theirNickname: contact.theirNickname }),
       online,
       ...(online && live?.presence !== undefined ? { presence: live.presence } : {}),
-      typing: online && live?.typingUntil !== undefined && live.typingUntil > this.#now(),
+      typing: online && live?.typingUntil !== undefined && live.typingUntil > this.#ctx.now(),
       verified: contact.verified,
       identityChanged: contact.identityChanged,
       blocked: contact.blocked,
@@ -727,14 +709,14 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   }
 
   #outboxById(): Map<string, OutboxEntry> {
-    return new Map(this.#state.outbox().map((entry) => [entry.id, entry]));
+    return new Map(this.#ctx.state.outbox().map((entry) => [entry.id, entry]));
   }
 
   /** Delivered once the receipt removed it from the outbox; failed, sent on this link, or still queued otherwise. */
   #outgoingState(conversation: string, entry: OutboxEntry | undefined): MessageDto['state'] {
     if (entry === undefined) return 'delivered';
     if (entry.failed !== null) return 'failed';
-    return this.#live.get(conversation)?.transmitted.has(entry.id) === true ? 'sent' : 'queued';
+    return this.#ctx.live.get(conversation)?.transmitted.has(entry.id) === true ? 'sent' : 'queued';
   }
 
   // ——— helpers ———
@@ -754,33 +736,9 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     } catch {
       throw new ApiError('contact-not-found', 'There is no contact with this address.');
     }
-    const contact = this.#state.contact(canonical);
+    const contact = this.#ctx.state.contact(canonical);
     if (contact === undefined) throw new ApiError('contact-not-found', 'There is no contact with this address.');
     return contact;
-  }
-
-  #liveOf(peer: string): LiveState {
-    let live = this.#live.get(peer);
-    if (live === undefined) {
-      live = { transmitted: new Set() };
-      this.#live.set(peer, live);
-    }
-    return live;
-  }
-
-  #serial<T>(peer: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.#chains.get(peer) ?? Promise.resolve();
-    const next = previous.then(work, work);
-    const settled = next.catch((error: unknown) => this.#log(`work for ${peer} failed: ${error instanceof Error ? error.message : String(error)}`));
-    this.#chains.set(peer, settled);
-    void settled.then(() => {
-      if (this.#chains.get(peer) === settled) this.#chains.delete(peer);
-    });
-    return next;
-  }
-
-  #log(line: string): void {
-    this.#o.log?.(line);
   }
 }
 
