@@ -3,12 +3,14 @@ import { EventEmitter } from 'node:events';
 import type { ContactDto, ContactRequestDto, HistoryPageDto, MessageDto, PresenceDto } from '../../shared/api/index.js';
 import { ApiError } from '../../shared/api/index.js';
 import { assertNever } from '../../shared/assert-never.js';
-import { parseOnionAddress, type OnionAddress } from '../../shared/onion-address/index.js';
+import type { OnionAddress } from '../../shared/onion-address/index.js';
 import { LinkClosedError, NoLinkError, SendBufferFullError } from '../link/index.js';
 import type { ApplicationFrame, ContactRequestFrame } from '../protocol/index.js';
 import { BindingError, IdentityChangedError, UntrustedIdentityError, verifyBinding, type SignalCiphertext } from '../signal/index.js';
 import { newContact } from '../store/index.js';
 import type { Contact, HistoryCursor, HistoryMessage, OutboxEntry } from '../store/index.js';
+import { contactDto, emitContact, messageDto, outboxById } from './contact-dto.js';
+import { parseAddress, requireContact } from './contact-lookup.js';
 import { decodeEnvelope, encodeEnvelope, makeEnvelope, type Envelope, type EnvelopeBody } from './envelope.js';
 import { decodeIntroduction, encodeIntroduction } from './introduction-codec.js';
 import { LiveStates } from './live-state.js';
@@ -74,11 +76,11 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     return this.#ctx.state
       .contacts()
       .sort((a, b) => (b.lastMessage?.at ?? 0) - (a.lastMessage?.at ?? 0) || a.nickname.localeCompare(b.nickname))
-      .map((c) => this.#contactDto(c));
+      .map((c) => contactDto(this.#ctx, c));
   }
 
   contact(address: string): ContactDto {
-    return this.#contactDto(this.#requireContact(address));
+    return contactDto(this.#ctx, requireContact(this.#ctx.state, address));
   }
 
   requests(): ContactRequestDto[] {
@@ -90,7 +92,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   /** Adds a contact by address and sends them a request; a pending request from them is accepted instead. */
   async addContact(typedAddress: string, nickname: string, message: string): Promise<ContactDto> {
-    const address = this.#parseAddress(typedAddress);
+    const address = parseAddress(typedAddress);
     if (address === this.#ctx.localAddress) throw new ApiError('own-address', 'This is your own address; share it with a friend and add theirs.');
     const existing = this.#ctx.state.contact(address);
     if (existing !== undefined && !existing.blocked) throw new ApiError('already-contact', `${existing.nickname} is already in your contacts.`);
@@ -114,7 +116,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     });
     this.#ctx.links.want(address);
     if (this.#ctx.links.isUp(address)) this.#sendRequest(address);
-    return this.#emitContact(address);
+    return emitContact(this.#ctx, address);
   }
 
   /** Accepts a stranger's request: start the Signal session from their bundle and send our acceptance first. */
@@ -142,7 +144,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       this.emit('request.removed', { id: address });
       this.#ctx.links.want(address);
       await this.#flush(address, 'all');
-      return this.#emitContact(address);
+      return emitContact(this.#ctx, address);
     });
   }
 
@@ -159,13 +161,13 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   }
 
   async renameContact(address: string, nickname: string): Promise<ContactDto> {
-    const contact = this.#requireContact(address);
+    const contact = requireContact(this.#ctx.state, address);
     await this.#ctx.state.putContact({ ...contact, nickname });
-    return this.#emitContact(contact.address);
+    return emitContact(this.#ctx, contact.address);
   }
 
   async removeContact(address: string): Promise<void> {
-    const contact = this.#requireContact(address);
+    const contact = requireContact(this.#ctx.state, address);
     await this.#ctx.state.update((d) => {
       delete d.contacts[contact.address];
       delete d.contactRequests[contact.address];
@@ -177,7 +179,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   }
 
   async setBlocked(address: string, blocked: boolean): Promise<ContactDto> {
-    const contact = this.#requireContact(address);
+    const contact = requireContact(this.#ctx.state, address);
     await this.#ctx.state.putContact({ ...contact, blocked });
     const peer = contact.address as OnionAddress;
     if (blocked) {
@@ -186,7 +188,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     } else {
       this.#ctx.links.want(peer);
     }
-    return this.#emitContact(peer);
+    return emitContact(this.#ctx, peer);
   }
 
   /**
@@ -194,14 +196,14 @@ export class Messenger extends EventEmitter<MessengerEvents> {
    * state write, history beside it) and only then hands it to the link: stored before sent, no key used unsaved.
    */
   async sendText(address: string, text: string): Promise<MessageDto> {
-    const contact = this.#requireContact(address);
+    const contact = requireContact(this.#ctx.state, address);
     if (contact.blocked) throw new ApiError('blocked', `You blocked ${contact.nickname}; unblock them to send messages.`);
     if (contact.identityChanged) {
       throw new ApiError('identity-changed', `${contact.nickname}'s safety number changed. Review it before sending more messages.`);
     }
     const peer = contact.address as OnionAddress;
     return this.#ctx.chains.run(peer, async () => {
-      const current = this.#requireContact(peer);
+      const current = requireContact(this.#ctx.state, peer);
       const seq = current.outSeq + 1;
       const envelope = makeEnvelope({ kind: 'text', seq, text }, this.#ctx.now());
       const stored = historyRecord(envelope, 'out', text, this.#ctx.now());
@@ -217,15 +219,15 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         }),
         history.append(stored),
       ]);
-      this.#emitContact(peer);
+      emitContact(this.#ctx, peer);
       if (sendNow === undefined) await this.#flush(peer, 'unsent');
       else this.#transmit(peer, envelope.id, sendNow);
-      return this.#messageDto(peer, stored);
+      return messageDto(this.#ctx, peer, stored);
     });
   }
 
   async retry(address: string, id: string): Promise<MessageDto> {
-    const contact = this.#requireContact(address);
+    const contact = requireContact(this.#ctx.state, address);
     const entry = this.#ctx.state.outbox().find((e) => e.id === id && e.to === contact.address);
     if (entry === undefined) throw new ApiError('message-not-found', 'This message was already delivered or removed.');
     await this.#ctx.state.putOutboxEntry({ ...entry, failed: null });
@@ -233,29 +235,29 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     const text = envelope.body.kind === 'text' ? envelope.body.text : '';
     this.emit('message.updated', { conversation: contact.address, id, state: 'queued' });
     await this.#ctx.chains.run(contact.address, () => this.#flush(contact.address as OnionAddress, 'unsent'));
-    return this.#messageDto(contact.address, historyRecord(envelope, 'out', text, envelope.sentAt));
+    return messageDto(this.#ctx, contact.address, historyRecord(envelope, 'out', text, envelope.sentAt));
   }
 
   async history(address: string, before: string | undefined, limit: number): Promise<HistoryPageDto> {
-    const contact = this.#requireContact(address);
+    const contact = requireContact(this.#ctx.state, address);
     const history = await this.#ctx.session.history(contact.address);
     const page = await history.page({ ...(before === undefined ? {} : { before: before as HistoryCursor }), limit });
-    const pending = this.#outboxById();
+    const pending = outboxById(this.#ctx);
     return {
-      messages: page.messages.filter((m) => m.kind === 'text').map((m) => this.#messageDto(contact.address, m, pending)),
+      messages: page.messages.filter((m) => m.kind === 'text').map((m) => messageDto(this.#ctx, contact.address, m, pending)),
       ...(page.before === null ? {} : { nextCursor: page.before }),
     };
   }
 
   async markRead(address: string): Promise<void> {
-    const contact = this.#requireContact(address);
+    const contact = requireContact(this.#ctx.state, address);
     if (contact.unread === 0) return;
     await this.#ctx.state.putContact({ ...contact, unread: 0 });
-    this.#emitContact(contact.address);
+    emitContact(this.#ctx, contact.address);
   }
 
   setTyping(address: string, typing: boolean): void {
-    const contact = this.#requireContact(address);
+    const contact = requireContact(this.#ctx.state, address);
     void this.#sendEphemeral(contact.address as OnionAddress, { kind: 'typing', typing });
   }
 
@@ -270,16 +272,16 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   }
 
   async setVerified(address: string, verified: boolean): Promise<ContactDto> {
-    const contact = this.#requireContact(address);
+    const contact = requireContact(this.#ctx.state, address);
     await this.#ctx.state.putContact({ ...contact, verified });
-    return this.#emitContact(contact.address);
+    return emitContact(this.#ctx, contact.address);
   }
 
   async acceptIdentityChange(address: string): Promise<ContactDto> {
-    const contact = this.#requireContact(address);
+    const contact = requireContact(this.#ctx.state, address);
     await this.#ctx.signal.acceptIdentityChange(contact.address);
     await this.#ctx.state.putContact({ ...contact, identityChanged: false, verified: false });
-    return this.#emitContact(contact.address);
+    return emitContact(this.#ctx, contact.address);
   }
 
   // ——— links and frames ———
@@ -297,7 +299,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       await this.#sendEphemeral(peer, { kind: 'receipt', upTo: await this.#deliveredUpTo(peer, contact) });
     }
     await this.#flush(peer, 'all');
-    this.#emitContact(peer);
+    emitContact(this.#ctx, peer);
   }
 
   #onLinkDown(peer: OnionAddress): void {
@@ -309,7 +311,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       clearTimeout(live.resendTimer);
     }
     if (this.#ctx.state.contact(peer) !== undefined) {
-      this.#emitContact(peer);
+      emitContact(this.#ctx, peer);
       for (const entry of this.#ctx.state.outbox()) {
         if (entry.to === peer && entry.failed === null) this.emit('message.updated', { conversation: peer, id: entry.id, state: 'queued' });
       }
@@ -398,7 +400,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       d.outbox[accept.id] = outboxRecord(accept, peer, 1, this.#ctx.now());
     });
     await this.#flush(peer, 'all');
-    this.#emitContact(peer);
+    emitContact(this.#ctx, peer);
   }
 
   async #onSignal(peer: OnionAddress, kind: 'prekey' | 'whisper', body: Uint8Array): Promise<void> {
@@ -411,7 +413,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       if (error instanceof IdentityChangedError || error instanceof UntrustedIdentityError) {
         this.#ctx.log(`${peer} presented a different identity key; waiting for the user to review it`);
         await this.#ctx.state.putContact({ ...contact, identityChanged: true, verified: false });
-        this.#emitContact(peer);
+        emitContact(this.#ctx, peer);
         return;
       }
       return this.#ctx.log(`could not read a message from ${peer}: ${error instanceof Error ? error.message : String(error)}`);
@@ -425,14 +427,14 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         return this.#onReceipt(peer, content.upTo);
       case 'presence':
         this.#ctx.live.of(peer).presence = content.presence;
-        this.#emitContact(peer);
+        emitContact(this.#ctx, peer);
         return;
       case 'typing':
         this.#setTypingFromPeer(peer, content.typing);
         return;
       case 'profile':
         await this.#ctx.state.putContact({ ...contact, theirNickname: content.nickname });
-        this.#emitContact(peer);
+        emitContact(this.#ctx, peer);
         return;
       default:
         return assertNever(content);
@@ -483,12 +485,12 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         }),
       ]);
       this.#setTypingFromPeer(peer, false);
-      this.emit('message.received', this.#messageDto(peer, stored));
+      this.emit('message.received', messageDto(this.#ctx, peer, stored));
     }
     this.#ctx.live.of(peer).inSeq = content.seq;
     if (receipt !== undefined) this.#trySend(peer, { type: 'signal', kind: receipt.kind, body: receipt.body });
     if (content.kind === 'accept') await this.#flush(peer, 'all');
-    this.#emitContact(peer);
+    emitContact(this.#ctx, peer);
   }
 
   /**
@@ -663,82 +665,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       live.typingTimer = setTimeout(() => this.#setTypingFromPeer(peer, false), TYPING_TTL_MS);
       live.typingTimer.unref();
     }
-    if (this.#ctx.state.contact(peer) !== undefined) this.#emitContact(peer);
-  }
-
-  #emitContact(address: string): ContactDto {
-    const dto = this.#contactDto(this.#requireContact(address));
-    this.emit('contact.updated', dto);
-    return dto;
-  }
-
-  #contactDto(contact: Contact): ContactDto {
-    const live = this.#ctx.live.get(contact.address);
-    // A link to someone who has not accepted yet only carries our request; it says nothing of their presence.
-    const online = contact.status !== 'requested' && this.#ctx.links.isUp(contact.address as OnionAddress);
-    return {
-      address: contact.address,
-      nickname: contact.nickname,
-      ...(contact.theirNickname === null ? {} : { theirNickname: contact.theirNickname }),
-      online,
-      ...(online && live?.presence !== undefined ? { presence: live.presence } : {}),
-      typing: online && live?.typingUntil !== undefined && live.typingUntil > this.#ctx.now(),
-      verified: contact.verified,
-      identityChanged: contact.identityChanged,
-      blocked: contact.blocked,
-      pending: contact.status === 'requested',
-      unread: contact.unread,
-      ...(contact.lastMessage === null
-        ? {}
-        : { lastMessage: { text: contact.lastMessage.text, at: new Date(contact.lastMessage.at).toISOString(), direction: contact.lastMessage.direction } }),
-    };
-  }
-
-  /** `pending` is the outbox by id; pass it when building many DTOs so the outbox is read once. */
-  #messageDto(conversation: string, message: HistoryMessage, pending = this.#outboxById()): MessageDto {
-    const entry = message.direction === 'out' ? pending.get(message.id) : undefined;
-    return {
-      id: message.id,
-      conversation,
-      direction: message.direction,
-      text: message.body,
-      sentAt: new Date(message.sentAt).toISOString(),
-      state: message.direction === 'in' ? 'delivered' : this.#outgoingState(conversation, entry),
-      ...(entry?.failed == null ? {} : { error: entry.failed }),
-    };
-  }
-
-  #outboxById(): Map<string, OutboxEntry> {
-    return new Map(this.#ctx.state.outbox().map((entry) => [entry.id, entry]));
-  }
-
-  /** Delivered once the receipt removed it from the outbox; failed, sent on this link, or still queued otherwise. */
-  #outgoingState(conversation: string, entry: OutboxEntry | undefined): MessageDto['state'] {
-    if (entry === undefined) return 'delivered';
-    if (entry.failed !== null) return 'failed';
-    return this.#ctx.live.get(conversation)?.transmitted.has(entry.id) === true ? 'sent' : 'queued';
-  }
-
-  // ——— helpers ———
-
-  #parseAddress(typed: string): OnionAddress {
-    try {
-      return parseOnionAddress(typed).address;
-    } catch (error) {
-      throw new ApiError('invalid-address', error instanceof Error ? error.message : 'This is not an onion address.');
-    }
-  }
-
-  #requireContact(address: string): Contact {
-    let canonical: string;
-    try {
-      canonical = parseOnionAddress(address).address;
-    } catch {
-      throw new ApiError('contact-not-found', 'There is no contact with this address.');
-    }
-    const contact = this.#ctx.state.contact(canonical);
-    if (contact === undefined) throw new ApiError('contact-not-found', 'There is no contact with this address.');
-    return contact;
+    if (this.#ctx.state.contact(peer) !== undefined) emitContact(this.#ctx, peer);
   }
 }
 
