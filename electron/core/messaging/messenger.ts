@@ -4,24 +4,24 @@ import type { ContactDto, ContactRequestDto, HistoryPageDto, MessageDto, Presenc
 import { ApiError } from '../../shared/api/index.js';
 import { assertNever } from '../../shared/assert-never.js';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
-import { LinkClosedError, NoLinkError, SendBufferFullError } from '../link/index.js';
 import type { ApplicationFrame, ContactRequestFrame } from '../protocol/index.js';
-import { BindingError, IdentityChangedError, UntrustedIdentityError, verifyBinding, type SignalCiphertext } from '../signal/index.js';
+import { BindingError, IdentityChangedError, UntrustedIdentityError, verifyBinding } from '../signal/index.js';
 import { newContact } from '../store/index.js';
-import type { Contact, HistoryCursor, HistoryMessage, OutboxEntry } from '../store/index.js';
+import type { Contact, HistoryCursor } from '../store/index.js';
 import { contactDto, emitContact, messageDto, outboxById } from './contact-dto.js';
 import { parseAddress, requireContact } from './contact-lookup.js';
+import { flush, onReceipt, reconcile, retry, sendText } from './delivery.js';
 import { decodeEnvelope, encodeEnvelope, makeEnvelope, type Envelope, type EnvelopeBody } from './envelope.js';
 import { decodeIntroduction, encodeIntroduction } from './introduction-codec.js';
 import { LiveStates } from './live-state.js';
 import type { MessengerContext, MessengerEvents, MessengerOptions } from './messenger-context.js';
 import { PeerChains } from './peer-chains.js';
+import { seal, sendEphemeral, trySend } from './peer-send.js';
 import { RequestLimiter } from './request-limiter.js';
+import { historyRecord, outboxRecord, toBase64 } from './store-records.js';
 
 /** How long a "typing" signal lasts unless renewed. */
 const TYPING_TTL_MS = 6_000;
-/** Unacknowledged messages on a live link are sent again after this long (the receiver drops duplicates). */
-const RESEND_AFTER_MS = 20_000;
 
 export type { MessengerOptions } from './messenger-context.js';
 
@@ -51,7 +51,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   /** Repairs what a crash between two writes can leave, then follows every contact and reacts to links and frames. */
   async start(): Promise<void> {
-    for (const contact of this.#ctx.state.contacts()) await this.#reconcile(contact);
+    for (const contact of this.#ctx.state.contacts()) await reconcile(this.#ctx, contact);
     const { links } = this.#ctx;
     links.on('link-up', ({ peer }) => void this.#ctx.chains.run(peer, () => this.#onLinkUp(peer)));
     links.on('link-down', ({ peer }) => this.#onLinkDown(peer));
@@ -143,7 +143,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       });
       this.emit('request.removed', { id: address });
       this.#ctx.links.want(address);
-      await this.#flush(address, 'all');
+      await flush(this.#ctx, address, 'all');
       return emitContact(this.#ctx, address);
     });
   }
@@ -191,51 +191,13 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     return emitContact(this.#ctx, peer);
   }
 
-  /**
-   * Encrypts the message if it can go out now, then stores it (outbox entry, counter and the ratchet step in one
-   * state write, history beside it) and only then hands it to the link: stored before sent, no key used unsaved.
-   */
-  async sendText(address: string, text: string): Promise<MessageDto> {
-    const contact = requireContact(this.#ctx.state, address);
-    if (contact.blocked) throw new ApiError('blocked', `You blocked ${contact.nickname}; unblock them to send messages.`);
-    if (contact.identityChanged) {
-      throw new ApiError('identity-changed', `${contact.nickname}'s safety number changed. Review it before sending more messages.`);
-    }
-    const peer = contact.address as OnionAddress;
-    return this.#ctx.chains.run(peer, async () => {
-      const current = requireContact(this.#ctx.state, peer);
-      const seq = current.outSeq + 1;
-      const envelope = makeEnvelope({ kind: 'text', seq, text }, this.#ctx.now());
-      const stored = historyRecord(envelope, 'out', text, this.#ctx.now());
-      const history = await this.#ctx.session.history(peer);
-      const sendNow = this.#unsent(peer).length === 0 ? await this.#seal(peer, encodeEnvelope(envelope)) : undefined;
-      await Promise.all([
-        this.#ctx.state.update((d) => {
-          const record = d.contacts[peer];
-          if (record === undefined) throw new ApiError('contact-not-found', 'This contact was removed.');
-          record.outSeq = seq;
-          record.lastMessage = { text, at: envelope.sentAt, direction: 'out' };
-          d.outbox[envelope.id] = outboxRecord(envelope, peer, seq, this.#ctx.now());
-        }),
-        history.append(stored),
-      ]);
-      emitContact(this.#ctx, peer);
-      if (sendNow === undefined) await this.#flush(peer, 'unsent');
-      else this.#transmit(peer, envelope.id, sendNow);
-      return messageDto(this.#ctx, peer, stored);
-    });
+  /** Stored before it is sent, then handed to the link if one is up. */
+  sendText(address: string, text: string): Promise<MessageDto> {
+    return sendText(this.#ctx, address, text);
   }
 
-  async retry(address: string, id: string): Promise<MessageDto> {
-    const contact = requireContact(this.#ctx.state, address);
-    const entry = this.#ctx.state.outbox().find((e) => e.id === id && e.to === contact.address);
-    if (entry === undefined) throw new ApiError('message-not-found', 'This message was already delivered or removed.');
-    await this.#ctx.state.putOutboxEntry({ ...entry, failed: null });
-    const envelope = decodeEnvelope(entry.envelope);
-    const text = envelope.body.kind === 'text' ? envelope.body.text : '';
-    this.emit('message.updated', { conversation: contact.address, id, state: 'queued' });
-    await this.#ctx.chains.run(contact.address, () => this.#flush(contact.address as OnionAddress, 'unsent'));
-    return messageDto(this.#ctx, contact.address, historyRecord(envelope, 'out', text, envelope.sentAt));
+  retry(address: string, id: string): Promise<MessageDto> {
+    return retry(this.#ctx, address, id);
   }
 
   async history(address: string, before: string | undefined, limit: number): Promise<HistoryPageDto> {
@@ -258,17 +220,17 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   setTyping(address: string, typing: boolean): void {
     const contact = requireContact(this.#ctx.state, address);
-    void this.#sendEphemeral(contact.address as OnionAddress, { kind: 'typing', typing });
+    void sendEphemeral(this.#ctx, contact.address as OnionAddress, { kind: 'typing', typing });
   }
 
   async setPresence(presence: PresenceDto): Promise<PresenceDto> {
     await this.#ctx.state.updateSettings({ presence: { status: presence.status, text: presence.text } });
-    for (const contact of this.#ctx.state.contacts()) void this.#sendEphemeral(contact.address as OnionAddress, { kind: 'presence', presence });
+    for (const contact of this.#ctx.state.contacts()) void sendEphemeral(this.#ctx, contact.address as OnionAddress, { kind: 'presence', presence });
     return presence;
   }
 
   async announceNickname(): Promise<void> {
-    for (const contact of this.#ctx.state.contacts()) await this.#sendEphemeral(contact.address as OnionAddress, { kind: 'profile', nickname: this.#ctx.state.nickname });
+    for (const contact of this.#ctx.state.contacts()) await sendEphemeral(this.#ctx, contact.address as OnionAddress, { kind: 'profile', nickname: this.#ctx.state.nickname });
   }
 
   async setVerified(address: string, verified: boolean): Promise<ContactDto> {
@@ -294,11 +256,11 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       this.#sendRequest(peer);
     } else {
       const { presence } = this.#ctx.state.settings;
-      await this.#sendEphemeral(peer, { kind: 'presence', presence });
-      await this.#sendEphemeral(peer, { kind: 'profile', nickname: this.#ctx.state.nickname });
-      await this.#sendEphemeral(peer, { kind: 'receipt', upTo: await this.#deliveredUpTo(peer, contact) });
+      await sendEphemeral(this.#ctx, peer, { kind: 'presence', presence });
+      await sendEphemeral(this.#ctx, peer, { kind: 'profile', nickname: this.#ctx.state.nickname });
+      await sendEphemeral(this.#ctx, peer, { kind: 'receipt', upTo: await this.#deliveredUpTo(peer, contact) });
     }
-    await this.#flush(peer, 'all');
+    await flush(this.#ctx, peer, 'all');
     emitContact(this.#ctx, peer);
   }
 
@@ -338,7 +300,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   async #onContactRequest(peer: OnionAddress, frame: ContactRequestFrame): Promise<void> {
     const contact = this.#ctx.state.contact(peer);
     const reply = (status: 'received' | 'rate-limited' | 'blocked' | 'already-contact'): void => {
-      this.#trySend(peer, { type: 'contact-request-receipt', status });
+      trySend(this.#ctx, peer, { type: 'contact-request-receipt', status });
     };
     if (this.isBlocked(peer)) return reply('blocked');
     const introduction = { signalIdentityKey: frame.signalIdentityKey, binding: frame.binding, prekeyBundle: frame.prekeyBundle };
@@ -399,7 +361,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       delete d.contactRequests[peer];
       d.outbox[accept.id] = outboxRecord(accept, peer, 1, this.#ctx.now());
     });
-    await this.#flush(peer, 'all');
+    await flush(this.#ctx, peer, 'all');
     emitContact(this.#ctx, peer);
   }
 
@@ -424,7 +386,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       case 'accept':
         return this.#onSequenced(peer, envelope, content);
       case 'receipt':
-        return this.#onReceipt(peer, content.upTo);
+        return onReceipt(this.#ctx, peer, content.upTo);
       case 'presence':
         this.#ctx.live.of(peer).presence = content.presence;
         emitContact(this.#ctx, peer);
@@ -449,7 +411,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     const contact = this.#ctx.state.contact(peer);
     if (contact === undefined) return;
     const inSeq = await this.#deliveredUpTo(peer, contact);
-    if (content.seq <= inSeq) return this.#sendEphemeral(peer, { kind: 'receipt', upTo: inSeq });
+    if (content.seq <= inSeq) return sendEphemeral(this.#ctx, peer, { kind: 'receipt', upTo: inSeq });
     if (content.seq > inSeq + 1) return this.#ctx.log(`gap from ${peer}: got ${String(content.seq)} after ${String(inSeq)}; waiting for the resend`);
 
     if (content.kind === 'accept') {
@@ -461,7 +423,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
         return this.#ctx.log(`acceptance from ${peer} refused: ${String(error)}`);
       }
     }
-    const receipt = await this.#seal(peer, encodeEnvelope(makeEnvelope({ kind: 'receipt', upTo: content.seq }, this.#ctx.now())));
+    const receipt = await seal(this.#ctx, peer, encodeEnvelope(makeEnvelope({ kind: 'receipt', upTo: content.seq }, this.#ctx.now())));
     if (content.kind === 'accept') {
       // Nothing goes to history, so the state write alone records that seq 1 arrived.
       await this.#ctx.state.update((d) => {
@@ -488,8 +450,8 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       this.emit('message.received', messageDto(this.#ctx, peer, stored));
     }
     this.#ctx.live.of(peer).inSeq = content.seq;
-    if (receipt !== undefined) this.#trySend(peer, { type: 'signal', kind: receipt.kind, body: receipt.body });
-    if (content.kind === 'accept') await this.#flush(peer, 'all');
+    if (receipt !== undefined) trySend(this.#ctx, peer, { type: 'signal', kind: receipt.kind, body: receipt.body });
+    if (content.kind === 'accept') await flush(this.#ctx, peer, 'all');
     emitContact(this.#ctx, peer);
   }
 
@@ -506,153 +468,13 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     return live.inSeq;
   }
 
-  /**
-   * A crash between the outbox write and the history append (they run side by side) leaves one message in one
-   * of them only: put it back in the other, so it is both shown and delivered.
-   */
-  async #reconcile(contact: Contact): Promise<void> {
-    const history = await this.#ctx.session.history(contact.address);
-    const newest = (await history.page({ limit: 50 })).messages.filter((m) => m.direction === 'out' && m.kind === 'text');
-    for (const entry of this.#ctx.state.outbox().filter((e) => e.to === contact.address)) {
-      const envelope = decodeEnvelope(entry.envelope);
-      if (envelope.body.kind !== 'text' || newest.some((m) => m.id === entry.id)) continue;
-      await history.append(historyRecord(envelope, 'out', envelope.body.text, this.#ctx.now()));
-    }
-    const lost = newest.filter((m) => (m.seq ?? 0) > contact.outSeq).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
-    if (lost.length === 0) return;
-    await this.#ctx.state.update((d) => {
-      const record = d.contacts[contact.address];
-      if (record === undefined) return;
-      for (const message of lost) {
-        const seq = message.seq ?? 0;
-        const envelope: Envelope = { v: 1, id: message.id, sentAt: message.sentAt, body: { kind: 'text', seq, text: message.body } };
-        d.outbox[message.id] = outboxRecord(envelope, contact.address, seq, this.#ctx.now());
-        record.outSeq = Math.max(record.outSeq, seq);
-      }
-    });
-  }
-
-  /**
-   * A receipt means the contact stored everything up to `upTo`, so those messages are delivered now; removing them
-   * from the outbox can follow. If that write is lost in a crash they are only sent again, and the contact drops them.
-   */
-  async #onReceipt(peer: OnionAddress, upTo: number): Promise<void> {
-    const acknowledged = this.#ctx.state.outbox().filter((e) => e.to === peer && e.seq <= upTo);
-    if (acknowledged.length === 0) return;
-    const live = this.#ctx.live.of(peer);
-    for (const entry of acknowledged) {
-      live.transmitted.delete(entry.id);
-      if (decodeEnvelope(entry.envelope).body.kind === 'text') this.emit('message.updated', { conversation: peer, id: entry.id, state: 'delivered' });
-    }
-    await this.#ctx.state.update((d) => {
-      for (const entry of acknowledged) delete d.outbox[entry.id];
-    });
-  }
-
-
   // ——— sending ———
 
   #sendRequest(peer: OnionAddress): void {
     const request = this.#ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'outgoing');
     if (request === undefined) return;
     const introduction = decodeIntroduction(request.payload);
-    this.#trySend(peer, { type: 'contact-request', nickname: request.nickname, message: request.message, ...introduction });
-  }
-
-  /** Outbox entries for the peer that are still to be tried and not yet sent on the current link, in order. */
-  #unsent(peer: OnionAddress): OutboxEntry[] {
-    const live = this.#ctx.live.get(peer);
-    return this.#ctx.state
-      .outbox()
-      .filter((e) => e.to === peer && e.failed === null && live?.transmitted.has(e.id) !== true)
-      .sort((a, b) => a.seq - b.seq);
-  }
-
-  /**
-   * Sends the peer's outbox in sequence order, if a link and a session exist: `unsent` only what this link has not
-   * carried yet, `all` everything unacknowledged (after link-up, and every 20 s while receipts are missing). All
-   * ciphertexts are made first, their ratchet steps written once, then sent.
-   */
-  async #flush(peer: OnionAddress, which: 'all' | 'unsent'): Promise<void> {
-    if (this.#stopped) return;
-    const { links, signal } = this.#ctx;
-    const pending =
-      which === 'unsent'
-        ? this.#unsent(peer)
-        : this.#ctx.state
-            .outbox()
-            .filter((e) => e.to === peer && e.failed === null)
-            .sort((a, b) => a.seq - b.seq);
-    if (pending.length === 0) return;
-    if (!links.isUp(peer)) {
-      links.want(peer);
-      return;
-    }
-    if (!(await signal.hasSession(peer))) return;
-    const sealed: { id: string; ciphertext: SignalCiphertext }[] = [];
-    for (const entry of pending) {
-      try {
-        sealed.push({ id: entry.id, ciphertext: await signal.encrypt(peer, entry.envelope) });
-      } catch (error) {
-        if (!(error instanceof IdentityChangedError || error instanceof UntrustedIdentityError)) throw error;
-        await this.#fail(peer, entry, 'identity-changed');
-        break;
-      }
-    }
-    await this.#ctx.state.persist();
-    for (const { id, ciphertext } of sealed) if (!this.#transmit(peer, id, ciphertext)) break;
-  }
-
-  /** Hands one stored message's ciphertext to the link and schedules a resend in case no receipt comes. */
-  #transmit(peer: OnionAddress, id: string, ciphertext: SignalCiphertext): boolean {
-    if (!this.#trySend(peer, { type: 'signal', kind: ciphertext.kind, body: ciphertext.body })) return false;
-    const live = this.#ctx.live.of(peer);
-    if (!live.transmitted.has(id)) {
-      live.transmitted.add(id);
-      this.emit('message.updated', { conversation: peer, id, state: 'sent' });
-    }
-    clearTimeout(live.resendTimer);
-    live.resendTimer = setTimeout(() => void this.#ctx.chains.run(peer, () => this.#flush(peer, 'all')), RESEND_AFTER_MS);
-    live.resendTimer.unref();
-    return true;
-  }
-
-  /** Encrypts for the peer when a link and session exist; the ratchet step is staged for the caller's next write. */
-  async #seal(peer: OnionAddress, plaintext: Uint8Array): Promise<SignalCiphertext | undefined> {
-    const { links, signal } = this.#ctx;
-    if (!links.isUp(peer) || this.#ctx.state.contact(peer)?.status !== 'accepted' || !(await signal.hasSession(peer))) return undefined;
-    try {
-      return await signal.encrypt(peer, plaintext);
-    } catch (error) {
-      this.#ctx.log(`could not encrypt for ${peer}: ${error instanceof Error ? error.message : String(error)}`);
-      return undefined;
-    }
-  }
-
-  async #fail(peer: OnionAddress, entry: OutboxEntry, reason: string): Promise<void> {
-    await this.#ctx.state.putOutboxEntry({ ...entry, failed: reason });
-    this.emit('message.updated', { conversation: peer, id: entry.id, state: 'failed', error: reason });
-  }
-
-  /** Presence, typing, receipts and profile: sent only if the link and session are there, never stored. */
-  async #sendEphemeral(peer: OnionAddress, body: EnvelopeBody): Promise<void> {
-    const sealed = await this.#seal(peer, encodeEnvelope(makeEnvelope(body, this.#ctx.now())));
-    if (sealed === undefined) return;
-    await this.#ctx.state.persist();
-    this.#trySend(peer, { type: 'signal', kind: sealed.kind, body: sealed.body });
-  }
-
-  /**
-   * Hands a frame to the peer's link. A link can drop between any two awaits; what was not sent stays in the
-   * outbox and goes out on the next link, so a missing or full link is an answer (false), not an error.
-   */
-  #trySend(peer: OnionAddress, frame: ApplicationFrame): boolean {
-    try {
-      return this.#ctx.links.send(peer, frame);
-    } catch (error) {
-      if (error instanceof NoLinkError || error instanceof LinkClosedError || error instanceof SendBufferFullError) return false;
-      throw error;
-    }
+    trySend(this.#ctx, peer, { type: 'contact-request', nickname: request.nickname, message: request.message, ...introduction });
   }
 
   // ——— views ———
@@ -667,27 +489,4 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     }
     if (this.#ctx.state.contact(peer) !== undefined) emitContact(this.#ctx, peer);
   }
-}
-
-function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
-function outboxRecord(envelope: Envelope, to: string, seq: number, now: number) {
-  return {
-    id: envelope.id,
-    to,
-    seq,
-    createdAt: new Date(now).toISOString(),
-    envelope: toBase64(encodeEnvelope(envelope)),
-    attempts: 0,
-    nextAttemptAt: null,
-    via: 'direct' as const,
-    failed: null,
-  };
-}
-
-function historyRecord(envelope: Envelope, direction: 'in' | 'out', text: string, storedAt: number): HistoryMessage {
-  const seq = 'seq' in envelope.body ? envelope.body.seq : undefined;
-  return { id: envelope.id, direction, kind: envelope.body.kind, body: text, sentAt: envelope.sentAt, storedAt, ...(seq === undefined ? {} : { seq }) };
 }
