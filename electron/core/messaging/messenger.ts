@@ -17,11 +17,9 @@ import { LiveStates } from './live-state.js';
 import type { MessengerContext, MessengerEvents, MessengerOptions } from './messenger-context.js';
 import { PeerChains } from './peer-chains.js';
 import { seal, sendEphemeral, trySend } from './peer-send.js';
+import { announceNickname, setPresence, setPresenceFromPeer, setTyping, setTypingFromPeer } from './presence.js';
 import { RequestLimiter } from './request-limiter.js';
 import { historyRecord, outboxRecord, toBase64 } from './store-records.js';
-
-/** How long a "typing" signal lasts unless renewed. */
-const TYPING_TTL_MS = 6_000;
 
 export type { MessengerOptions } from './messenger-context.js';
 
@@ -219,18 +217,15 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   }
 
   setTyping(address: string, typing: boolean): void {
-    const contact = requireContact(this.#ctx.state, address);
-    void sendEphemeral(this.#ctx, contact.address as OnionAddress, { kind: 'typing', typing });
+    setTyping(this.#ctx, address, typing);
   }
 
-  async setPresence(presence: PresenceDto): Promise<PresenceDto> {
-    await this.#ctx.state.updateSettings({ presence: { status: presence.status, text: presence.text } });
-    for (const contact of this.#ctx.state.contacts()) void sendEphemeral(this.#ctx, contact.address as OnionAddress, { kind: 'presence', presence });
-    return presence;
+  setPresence(presence: PresenceDto): Promise<PresenceDto> {
+    return setPresence(this.#ctx, presence);
   }
 
-  async announceNickname(): Promise<void> {
-    for (const contact of this.#ctx.state.contacts()) await sendEphemeral(this.#ctx, contact.address as OnionAddress, { kind: 'profile', nickname: this.#ctx.state.nickname });
+  announceNickname(): Promise<void> {
+    return announceNickname(this.#ctx);
   }
 
   async setVerified(address: string, verified: boolean): Promise<ContactDto> {
@@ -388,11 +383,10 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       case 'receipt':
         return onReceipt(this.#ctx, peer, content.upTo);
       case 'presence':
-        this.#ctx.live.of(peer).presence = content.presence;
-        emitContact(this.#ctx, peer);
+        setPresenceFromPeer(this.#ctx, peer, content.presence);
         return;
       case 'typing':
-        this.#setTypingFromPeer(peer, content.typing);
+        setTypingFromPeer(this.#ctx, peer, content.typing);
         return;
       case 'profile':
         await this.#ctx.state.putContact({ ...contact, theirNickname: content.nickname });
@@ -446,7 +440,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
           record.lastMessage = { text: content.text, at: envelope.sentAt, direction: 'in' };
         }),
       ]);
-      this.#setTypingFromPeer(peer, false);
+      setTypingFromPeer(this.#ctx, peer, false);
       this.emit('message.received', messageDto(this.#ctx, peer, stored));
     }
     this.#ctx.live.of(peer).inSeq = content.seq;
@@ -475,18 +469,5 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     if (request === undefined) return;
     const introduction = decodeIntroduction(request.payload);
     trySend(this.#ctx, peer, { type: 'contact-request', nickname: request.nickname, message: request.message, ...introduction });
-  }
-
-  // ——— views ———
-
-  #setTypingFromPeer(peer: OnionAddress, typing: boolean): void {
-    const live = this.#ctx.live.of(peer);
-    clearTimeout(live.typingTimer);
-    live.typingUntil = typing ? this.#ctx.now() + TYPING_TTL_MS : undefined;
-    if (typing) {
-      live.typingTimer = setTimeout(() => this.#setTypingFromPeer(peer, false), TYPING_TTL_MS);
-      live.typingTimer.unref();
-    }
-    if (this.#ctx.state.contact(peer) !== undefined) emitContact(this.#ctx, peer);
   }
 }
