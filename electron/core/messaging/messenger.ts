@@ -1,25 +1,23 @@
 // Conversations with contacts over peer links: requests, Signal envelopes, ordered exactly-once delivery, presence.
 import { EventEmitter } from 'node:events';
 import type { ContactDto, ContactRequestDto, HistoryPageDto, MessageDto, PresenceDto } from '../../shared/api/index.js';
-import { ApiError } from '../../shared/api/index.js';
 import { assertNever } from '../../shared/assert-never.js';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
-import type { ApplicationFrame, ContactRequestFrame } from '../protocol/index.js';
+import type { ApplicationFrame } from '../protocol/index.js';
 import { BindingError, IdentityChangedError, UntrustedIdentityError, verifyBinding } from '../signal/index.js';
-import { newContact } from '../store/index.js';
 import type { Contact, HistoryCursor } from '../store/index.js';
 import { contactDto, emitContact, messageDto, outboxById } from './contact-dto.js';
-import { parseAddress, requireContact } from './contact-lookup.js';
+import { requireContact } from './contact-lookup.js';
+import { acceptRequest, addContact, isBlocked, onContactRequest, onRequestReceipt, pendingRequests, rejectRequest, sendRequest } from './contact-requests.js';
 import { flush, onReceipt, reconcile, retry, sendText } from './delivery.js';
 import { decodeEnvelope, encodeEnvelope, makeEnvelope, type Envelope, type EnvelopeBody } from './envelope.js';
-import { decodeIntroduction, encodeIntroduction } from './introduction-codec.js';
 import { LiveStates } from './live-state.js';
 import type { MessengerContext, MessengerEvents, MessengerOptions } from './messenger-context.js';
 import { PeerChains } from './peer-chains.js';
 import { seal, sendEphemeral, trySend } from './peer-send.js';
 import { announceNickname, setPresence, setPresenceFromPeer, setTyping, setTypingFromPeer } from './presence.js';
 import { RequestLimiter } from './request-limiter.js';
-import { historyRecord, outboxRecord, toBase64 } from './store-records.js';
+import { historyRecord } from './store-records.js';
 
 export type { MessengerOptions } from './messenger-context.js';
 
@@ -62,10 +60,8 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     this.#ctx.live.clearTimers();
   }
 
-  /** Whether a caller may connect at all: blocked addresses are refused at the handshake. */
   isBlocked(address: string): boolean {
-    if (this.#stopped) return true;
-    return this.#ctx.state.contact(address)?.blocked === true || this.#ctx.state.contactRequests().some((r) => r.address === address && r.status === 'blocked');
+    return isBlocked(this.#ctx, address);
   }
 
   // ——— commands ———
@@ -82,80 +78,19 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   }
 
   requests(): ContactRequestDto[] {
-    return this.#ctx.state
-      .contactRequests()
-      .filter((r) => r.direction === 'incoming' && r.status === 'pending')
-      .map((r) => ({ id: r.address, address: r.address, nickname: r.nickname, message: r.message, receivedAt: r.at }));
+    return pendingRequests(this.#ctx);
   }
 
-  /** Adds a contact by address and sends them a request; a pending request from them is accepted instead. */
-  async addContact(typedAddress: string, nickname: string, message: string): Promise<ContactDto> {
-    const address = parseAddress(typedAddress);
-    if (address === this.#ctx.localAddress) throw new ApiError('own-address', 'This is your own address; share it with a friend and add theirs.');
-    const existing = this.#ctx.state.contact(address);
-    if (existing !== undefined && !existing.blocked) throw new ApiError('already-contact', `${existing.nickname} is already in your contacts.`);
-    const theirRequest = this.#ctx.state.contactRequests().find((r) => r.address === address && r.direction === 'incoming' && r.status === 'pending');
-    if (theirRequest !== undefined) return this.acceptRequest(address, nickname);
-
-    const introduction = await this.#ctx.signal.localIdentity();
-    const at = new Date(this.#ctx.now()).toISOString();
-    await this.#ctx.state.update((d) => {
-      d.contacts[address] = newContact({ address, nickname, addedAt: at, status: 'requested' });
-      d.contactRequests[address] = {
-        address,
-        direction: 'outgoing',
-        nickname: this.#ctx.state.nickname,
-        message,
-        at,
-        status: 'pending',
-        delivered: false,
-        payload: toBase64(encodeIntroduction(introduction)),
-      };
-    });
-    this.#ctx.links.want(address);
-    if (this.#ctx.links.isUp(address)) this.#sendRequest(address);
-    return emitContact(this.#ctx, address);
+  addContact(typedAddress: string, nickname: string, message: string): Promise<ContactDto> {
+    return addContact(this.#ctx, typedAddress, nickname, message);
   }
 
-  /** Accepts a stranger's request: start the Signal session from their bundle and send our acceptance first. */
-  async acceptRequest(id: string, nickname?: string): Promise<ContactDto> {
-    const request = this.#ctx.state.contactRequests().find((r) => r.address === id && r.direction === 'incoming' && r.status === 'pending');
-    if (request === undefined) throw new ApiError('request-not-found', 'This request is no longer waiting for an answer.');
-    const address = request.address as OnionAddress;
-    return this.#ctx.chains.run(address, async () => {
-      try {
-        await this.#ctx.signal.startSession(address, decodeIntroduction(request.payload));
-      } catch (error) {
-        if (!(error instanceof BindingError)) throw error;
-        await this.#ctx.state.removeContactRequest(address);
-        this.emit('request.removed', { id: address });
-        throw new ApiError('request-not-found', 'This request was not really signed by its sender and has been discarded.');
-      }
-      const { binding } = this.#ctx.signal.localBinding();
-      const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: this.#ctx.state.nickname, binding }, this.#ctx.now());
-      const at = new Date(this.#ctx.now()).toISOString();
-      await this.#ctx.state.update((d) => {
-        d.contacts[address] = { ...newContact({ address, nickname: nickname ?? request.nickname, addedAt: at, status: 'accepted' }), theirNickname: request.nickname, outSeq: 1 };
-        delete d.contactRequests[address];
-        d.outbox[accept.id] = outboxRecord(accept, address, 1, this.#ctx.now());
-      });
-      this.emit('request.removed', { id: address });
-      this.#ctx.links.want(address);
-      await flush(this.#ctx, address, 'all');
-      return emitContact(this.#ctx, address);
-    });
+  acceptRequest(id: string, nickname?: string): Promise<ContactDto> {
+    return acceptRequest(this.#ctx, id, nickname);
   }
 
-  async rejectRequest(id: string, block: boolean): Promise<void> {
-    const request = this.#ctx.state.contactRequests().find((r) => r.address === id && r.direction === 'incoming');
-    if (request === undefined) throw new ApiError('request-not-found', 'This request is no longer waiting for an answer.');
-    if (block) {
-      await this.#ctx.state.putContactRequest({ ...request, status: 'blocked', message: '', payload: new Uint8Array(0) });
-      this.#ctx.links.disconnect(request.address as OnionAddress, 'blocked');
-    } else {
-      await this.#ctx.state.removeContactRequest(request.address);
-    }
-    this.emit('request.removed', { id });
+  rejectRequest(id: string, block: boolean): Promise<void> {
+    return rejectRequest(this.#ctx, id, block);
   }
 
   async renameContact(address: string, nickname: string): Promise<ContactDto> {
@@ -189,7 +124,6 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     return emitContact(this.#ctx, peer);
   }
 
-  /** Stored before it is sent, then handed to the link if one is up. */
   sendText(address: string, text: string): Promise<MessageDto> {
     return sendText(this.#ctx, address, text);
   }
@@ -248,7 +182,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     if (contact === undefined || contact.blocked) return;
     this.#ctx.live.of(peer).transmitted.clear();
     if (contact.status === 'requested') {
-      this.#sendRequest(peer);
+      sendRequest(this.#ctx, peer);
     } else {
       const { presence } = this.#ctx.state.settings;
       await sendEphemeral(this.#ctx, peer, { kind: 'presence', presence });
@@ -278,86 +212,14 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   async #onFrame(peer: OnionAddress, frame: ApplicationFrame): Promise<void> {
     switch (frame.type) {
       case 'contact-request':
-        return this.#onContactRequest(peer, frame);
-      case 'contact-request-receipt': {
-        const request = this.#ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'outgoing');
-        if (request !== undefined && frame.status === 'received') await this.#ctx.state.putContactRequest({ ...request, delivered: true });
-        this.#ctx.log(`contact request to ${peer}: ${frame.status}`);
-        return;
-      }
+        return onContactRequest(this.#ctx, peer, frame);
+      case 'contact-request-receipt':
+        return onRequestReceipt(this.#ctx, peer, frame.status);
       case 'signal':
         return this.#onSignal(peer, frame.kind, frame.body);
       default:
         return assertNever(frame);
     }
-  }
-
-  async #onContactRequest(peer: OnionAddress, frame: ContactRequestFrame): Promise<void> {
-    const contact = this.#ctx.state.contact(peer);
-    const reply = (status: 'received' | 'rate-limited' | 'blocked' | 'already-contact'): void => {
-      trySend(this.#ctx, peer, { type: 'contact-request-receipt', status });
-    };
-    if (this.isBlocked(peer)) return reply('blocked');
-    const introduction = { signalIdentityKey: frame.signalIdentityKey, binding: frame.binding, prekeyBundle: frame.prekeyBundle };
-    try {
-      verifyBinding(peer, introduction.signalIdentityKey, introduction.binding);
-    } catch (error) {
-      this.#ctx.log(`refused a contact request from ${peer}: ${String(error)}`);
-      return;
-    }
-    if (contact?.status === 'accepted') return reply('already-contact');
-    const pending = this.#ctx.state.contactRequests().filter((r) => r.direction === 'incoming' && r.status === 'pending').length;
-    const verdict = this.#ctx.limiter.admit(peer, pending, this.#ctx.now());
-    if (verdict !== 'accept') {
-      this.#ctx.log(`contact request from ${peer} refused: ${verdict}`);
-      return reply('rate-limited');
-    }
-    const request = {
-      address: peer,
-      direction: 'incoming' as const,
-      nickname: frame.nickname,
-      message: frame.message,
-      at: new Date(this.#ctx.now()).toISOString(),
-      status: 'pending' as const,
-      delivered: true,
-      payload: encodeIntroduction(introduction),
-    };
-    if (contact?.status === 'requested') {
-      // Both added each other. The smaller address accepts, so exactly one side starts the Signal session.
-      if (this.#ctx.localAddress < peer) {
-        await this.#ctx.state.update((d) => {
-          d.contactRequests[peer] = { ...request, payload: toBase64(request.payload) };
-        });
-        reply('received');
-        await this.#acceptRequestInChain(peer);
-      } else {
-        reply('received');
-      }
-      return;
-    }
-    await this.#ctx.state.putContactRequest(request);
-    reply('received');
-    this.emit('request.received', { id: peer, address: peer, nickname: frame.nickname, message: frame.message, receivedAt: request.at });
-  }
-
-  /** acceptRequest for use inside this peer's chain (it must not queue behind itself). */
-  async #acceptRequestInChain(peer: OnionAddress): Promise<void> {
-    const request = this.#ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming');
-    if (request === undefined) return;
-    await this.#ctx.signal.startSession(peer, decodeIntroduction(request.payload));
-    const { binding } = this.#ctx.signal.localBinding();
-    const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: this.#ctx.state.nickname, binding }, this.#ctx.now());
-    await this.#ctx.state.update((d) => {
-      const record = d.contacts[peer];
-      if (record === undefined) return;
-      record.status = 'accepted';
-      record.theirNickname = request.nickname;
-      record.outSeq = 1;
-      delete d.contactRequests[peer];
-      d.outbox[accept.id] = outboxRecord(accept, peer, 1, this.#ctx.now());
-    });
-    await flush(this.#ctx, peer, 'all');
-    emitContact(this.#ctx, peer);
   }
 
   async #onSignal(peer: OnionAddress, kind: 'prekey' | 'whisper', body: Uint8Array): Promise<void> {
@@ -464,10 +326,4 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   // ——— sending ———
 
-  #sendRequest(peer: OnionAddress): void {
-    const request = this.#ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'outgoing');
-    if (request === undefined) return;
-    const introduction = decodeIntroduction(request.payload);
-    trySend(this.#ctx, peer, { type: 'contact-request', nickname: request.nickname, message: request.message, ...introduction });
-  }
 }
