@@ -1,4 +1,4 @@
-// Conversations with contacts over peer links: requests, Signal envelopes, ordered exactly-once delivery, presence.
+// The messaging engine the core talks to: it wires links and commands to the parts beside it (requests, delivery, inbound, presence).
 import { EventEmitter } from 'node:events';
 import type { ContactDto, ContactRequestDto, HistoryPageDto, MessageDto, PresenceDto } from '../../shared/api/index.js';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
