@@ -1,0 +1,60 @@
+// Contacts and messages as the API shows them: stored records joined with what is live (link, presence, typing, delivery).
+import type { ContactDto, MessageDto } from '../../shared/api/index.js';
+import type { OnionAddress } from '../../shared/onion-address/index.js';
+import type { Contact, HistoryMessage, OutboxEntry } from '../store/index.js';
+import { requireContact } from './contact-lookup.js';
+import type { MessengerContext } from './messenger-context.js';
+
+export function contactDto(ctx: MessengerContext, contact: Contact): ContactDto {
+  const live = ctx.live.get(contact.address);
+  // A link to someone who has not accepted yet only carries our request; it says nothing of their presence.
+  const online = contact.status !== 'requested' && ctx.links.isUp(contact.address as OnionAddress);
+  return {
+    address: contact.address,
+    nickname: contact.nickname,
+    ...(contact.theirNickname === null ? {} : { theirNickname: contact.theirNickname }),
+    online,
+    ...(online && live?.presence !== undefined ? { presence: live.presence } : {}),
+    typing: online && live?.typingUntil !== undefined && live.typingUntil > ctx.now(),
+    verified: contact.verified,
+    identityChanged: contact.identityChanged,
+    blocked: contact.blocked,
+    pending: contact.status === 'requested',
+    unread: contact.unread,
+    ...(contact.lastMessage === null
+      ? {}
+      : { lastMessage: { text: contact.lastMessage.text, at: new Date(contact.lastMessage.at).toISOString(), direction: contact.lastMessage.direction } }),
+  };
+}
+
+/** Tells listeners how the contact looks now, and returns that. */
+export function emitContact(ctx: MessengerContext, address: string): ContactDto {
+  const dto = contactDto(ctx, requireContact(ctx.state, address));
+  ctx.events.emit('contact.updated', dto);
+  return dto;
+}
+
+/** `pending` is the outbox by id; pass it when building many DTOs so the outbox is read once. */
+export function messageDto(ctx: MessengerContext, conversation: string, message: HistoryMessage, pending = outboxById(ctx)): MessageDto {
+  const entry = message.direction === 'out' ? pending.get(message.id) : undefined;
+  return {
+    id: message.id,
+    conversation,
+    direction: message.direction,
+    text: message.body,
+    sentAt: new Date(message.sentAt).toISOString(),
+    state: message.direction === 'in' ? 'delivered' : outgoingState(ctx, conversation, entry),
+    ...(entry?.failed == null ? {} : { error: entry.failed }),
+  };
+}
+
+export function outboxById(ctx: MessengerContext): Map<string, OutboxEntry> {
+  return new Map(ctx.state.outbox().map((entry) => [entry.id, entry]));
+}
+
+/** Delivered once the receipt removed it from the outbox; failed, sent on this link, or still queued otherwise. */
+function outgoingState(ctx: MessengerContext, conversation: string, entry: OutboxEntry | undefined): MessageDto['state'] {
+  if (entry === undefined) return 'delivered';
+  if (entry.failed !== null) return 'failed';
+  return ctx.live.get(conversation)?.transmitted.has(entry.id) === true ? 'sent' : 'queued';
+}

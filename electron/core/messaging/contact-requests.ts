@@ -1,0 +1,179 @@
+// Contact requests both ways: sending ours until answered, admitting and accepting strangers', blocking callers.
+import type { ContactDto, ContactRequestDto } from '../../shared/api/index.js';
+import { ApiError } from '../../shared/api/index.js';
+import type { OnionAddress } from '../../shared/onion-address/index.js';
+import type { ContactRequestFrame, ContactRequestReceiptFrame } from '../protocol/index.js';
+import { BindingError, verifyBinding } from '../signal/index.js';
+import { newContact } from '../store/index.js';
+import { emitContact } from './contact-dto.js';
+import { parseAddress } from './contact-lookup.js';
+import { flush } from './delivery.js';
+import { makeEnvelope } from './envelope.js';
+import { decodeIntroduction, encodeIntroduction } from './introduction-codec.js';
+import type { MessengerContext } from './messenger-context.js';
+import { trySend } from './peer-send.js';
+import { outboxRecord, toBase64 } from './store-records.js';
+
+/** Whether a caller may connect at all: blocked addresses are refused at the handshake. */
+export function isBlocked(ctx: MessengerContext, address: string): boolean {
+  if (ctx.stopped()) return true;
+  return ctx.state.contact(address)?.blocked === true || ctx.state.contactRequests().some((r) => r.address === address && r.status === 'blocked');
+}
+
+export function pendingRequests(ctx: MessengerContext): ContactRequestDto[] {
+  return ctx.state
+    .contactRequests()
+    .filter((r) => r.direction === 'incoming' && r.status === 'pending')
+    .map((r) => ({ id: r.address, address: r.address, nickname: r.nickname, message: r.message, receivedAt: r.at }));
+}
+
+/** Adds a contact by address and sends them a request; a pending request from them is accepted instead. */
+export async function addContact(ctx: MessengerContext, typedAddress: string, nickname: string, message: string): Promise<ContactDto> {
+  const address = parseAddress(typedAddress);
+  if (address === ctx.localAddress) throw new ApiError('own-address', 'This is your own address; share it with a friend and add theirs.');
+  const existing = ctx.state.contact(address);
+  if (existing !== undefined && !existing.blocked) throw new ApiError('already-contact', `${existing.nickname} is already in your contacts.`);
+  const theirRequest = ctx.state.contactRequests().find((r) => r.address === address && r.direction === 'incoming' && r.status === 'pending');
+  if (theirRequest !== undefined) return acceptRequest(ctx, address, nickname);
+
+  const introduction = await ctx.signal.localIdentity();
+  const at = new Date(ctx.now()).toISOString();
+  await ctx.state.update((d) => {
+    d.contacts[address] = newContact({ address, nickname, addedAt: at, status: 'requested' });
+    d.contactRequests[address] = {
+      address,
+      direction: 'outgoing',
+      nickname: ctx.state.nickname,
+      message,
+      at,
+      status: 'pending',
+      delivered: false,
+      payload: toBase64(encodeIntroduction(introduction)),
+    };
+  });
+  ctx.links.want(address);
+  if (ctx.links.isUp(address)) sendRequest(ctx, address);
+  return emitContact(ctx, address);
+}
+
+/** Accepts a stranger's request: start the Signal session from their bundle and send our acceptance first. */
+export async function acceptRequest(ctx: MessengerContext, id: string, nickname?: string): Promise<ContactDto> {
+  const request = ctx.state.contactRequests().find((r) => r.address === id && r.direction === 'incoming' && r.status === 'pending');
+  if (request === undefined) throw new ApiError('request-not-found', 'This request is no longer waiting for an answer.');
+  const address = request.address as OnionAddress;
+  return ctx.chains.run(address, async () => {
+    try {
+      await ctx.signal.startSession(address, decodeIntroduction(request.payload));
+    } catch (error) {
+      if (!(error instanceof BindingError)) throw error;
+      await ctx.state.removeContactRequest(address);
+      ctx.events.emit('request.removed', { id: address });
+      throw new ApiError('request-not-found', 'This request was not really signed by its sender and has been discarded.');
+    }
+    const { binding } = ctx.signal.localBinding();
+    const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: ctx.state.nickname, binding }, ctx.now());
+    const at = new Date(ctx.now()).toISOString();
+    await ctx.state.update((d) => {
+      d.contacts[address] = { ...newContact({ address, nickname: nickname ?? request.nickname, addedAt: at, status: 'accepted' }), theirNickname: request.nickname, outSeq: 1 };
+      delete d.contactRequests[address];
+      d.outbox[accept.id] = outboxRecord(accept, address, 1, ctx.now());
+    });
+    ctx.events.emit('request.removed', { id: address });
+    ctx.links.want(address);
+    await flush(ctx, address, 'all');
+    return emitContact(ctx, address);
+  });
+}
+
+export async function rejectRequest(ctx: MessengerContext, id: string, block: boolean): Promise<void> {
+  const request = ctx.state.contactRequests().find((r) => r.address === id && r.direction === 'incoming');
+  if (request === undefined) throw new ApiError('request-not-found', 'This request is no longer waiting for an answer.');
+  if (block) {
+    await ctx.state.putContactRequest({ ...request, status: 'blocked', message: '', payload: new Uint8Array(0) });
+    ctx.links.disconnect(request.address as OnionAddress, 'blocked');
+  } else {
+    await ctx.state.removeContactRequest(request.address);
+  }
+  ctx.events.emit('request.removed', { id });
+}
+
+export function sendRequest(ctx: MessengerContext, peer: OnionAddress): void {
+  const request = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'outgoing');
+  if (request === undefined) return;
+  const introduction = decodeIntroduction(request.payload);
+  trySend(ctx, peer, { type: 'contact-request', nickname: request.nickname, message: request.message, ...introduction });
+}
+
+export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress, frame: ContactRequestFrame): Promise<void> {
+  const contact = ctx.state.contact(peer);
+  const reply = (status: 'received' | 'rate-limited' | 'blocked' | 'already-contact'): void => {
+    trySend(ctx, peer, { type: 'contact-request-receipt', status });
+  };
+  if (isBlocked(ctx, peer)) return reply('blocked');
+  const introduction = { signalIdentityKey: frame.signalIdentityKey, binding: frame.binding, prekeyBundle: frame.prekeyBundle };
+  try {
+    verifyBinding(peer, introduction.signalIdentityKey, introduction.binding);
+  } catch (error) {
+    ctx.log(`refused a contact request from ${peer}: ${String(error)}`);
+    return;
+  }
+  if (contact?.status === 'accepted') return reply('already-contact');
+  const pending = ctx.state.contactRequests().filter((r) => r.direction === 'incoming' && r.status === 'pending').length;
+  const verdict = ctx.limiter.admit(peer, pending, ctx.now());
+  if (verdict !== 'accept') {
+    ctx.log(`contact request from ${peer} refused: ${verdict}`);
+    return reply('rate-limited');
+  }
+  const request = {
+    address: peer,
+    direction: 'incoming' as const,
+    nickname: frame.nickname,
+    message: frame.message,
+    at: new Date(ctx.now()).toISOString(),
+    status: 'pending' as const,
+    delivered: true,
+    payload: encodeIntroduction(introduction),
+  };
+  if (contact?.status === 'requested') {
+    // Both added each other. The smaller address accepts, so exactly one side starts the Signal session.
+    if (ctx.localAddress < peer) {
+      await ctx.state.update((d) => {
+        d.contactRequests[peer] = { ...request, payload: toBase64(request.payload) };
+      });
+      reply('received');
+      await acceptRequestInChain(ctx, peer);
+    } else {
+      reply('received');
+    }
+    return;
+  }
+  await ctx.state.putContactRequest(request);
+  reply('received');
+  ctx.events.emit('request.received', { id: peer, address: peer, nickname: frame.nickname, message: frame.message, receivedAt: request.at });
+}
+
+/** acceptRequest for use inside this peer's chain (it must not queue behind itself). */
+async function acceptRequestInChain(ctx: MessengerContext, peer: OnionAddress): Promise<void> {
+  const request = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming');
+  if (request === undefined) return;
+  await ctx.signal.startSession(peer, decodeIntroduction(request.payload));
+  const { binding } = ctx.signal.localBinding();
+  const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: ctx.state.nickname, binding }, ctx.now());
+  await ctx.state.update((d) => {
+    const record = d.contacts[peer];
+    if (record === undefined) return;
+    record.status = 'accepted';
+    record.theirNickname = request.nickname;
+    record.outSeq = 1;
+    delete d.contactRequests[peer];
+    d.outbox[accept.id] = outboxRecord(accept, peer, 1, ctx.now());
+  });
+  await flush(ctx, peer, 'all');
+  emitContact(ctx, peer);
+}
+
+export async function onRequestReceipt(ctx: MessengerContext, peer: OnionAddress, status: ContactRequestReceiptFrame['status']): Promise<void> {
+  const request = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'outgoing');
+  if (request !== undefined && status === 'received') await ctx.state.putContactRequest({ ...request, delivered: true });
+  ctx.log(`contact request to ${peer}: ${status}`);
+}

@@ -1,0 +1,129 @@
+// Frames from a peer: contact requests handed on, Signal messages decrypted, sequenced envelopes stored in order exactly once.
+import { assertNever } from '../../shared/assert-never.js';
+import type { OnionAddress } from '../../shared/onion-address/index.js';
+import type { ApplicationFrame } from '../protocol/index.js';
+import { BindingError, IdentityChangedError, UntrustedIdentityError, verifyBinding } from '../signal/index.js';
+import type { Contact } from '../store/index.js';
+import { emitContact, messageDto } from './contact-dto.js';
+import { onContactRequest, onRequestReceipt } from './contact-requests.js';
+import { flush, onReceipt } from './delivery.js';
+import { decodeEnvelope, encodeEnvelope, makeEnvelope, type Envelope, type EnvelopeBody } from './envelope.js';
+import type { MessengerContext } from './messenger-context.js';
+import { seal, sendEphemeral, trySend } from './peer-send.js';
+import { setPresenceFromPeer, setTypingFromPeer } from './presence.js';
+import { historyRecord } from './store-records.js';
+
+export async function onFrame(ctx: MessengerContext, peer: OnionAddress, frame: ApplicationFrame): Promise<void> {
+  switch (frame.type) {
+    case 'contact-request':
+      return onContactRequest(ctx, peer, frame);
+    case 'contact-request-receipt':
+      return onRequestReceipt(ctx, peer, frame.status);
+    case 'signal':
+      return onSignal(ctx, peer, frame.kind, frame.body);
+    default:
+      return assertNever(frame);
+  }
+}
+
+async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 'prekey' | 'whisper', body: Uint8Array): Promise<void> {
+  const contact = ctx.state.contact(peer);
+  if (contact === undefined || contact.blocked) return ctx.log(`dropped a Signal message from non-contact ${peer}`);
+  let envelope: Envelope;
+  try {
+    envelope = decodeEnvelope(await ctx.signal.decrypt(peer, { kind, body }));
+  } catch (error) {
+    if (error instanceof IdentityChangedError || error instanceof UntrustedIdentityError) {
+      ctx.log(`${peer} presented a different identity key; waiting for the user to review it`);
+      await ctx.state.putContact({ ...contact, identityChanged: true, verified: false });
+      emitContact(ctx, peer);
+      return;
+    }
+    return ctx.log(`could not read a message from ${peer}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const { body: content } = envelope;
+  switch (content.kind) {
+    case 'text':
+    case 'accept':
+      return onSequenced(ctx, peer, envelope, content);
+    case 'receipt':
+      return onReceipt(ctx, peer, content.upTo);
+    case 'presence':
+      setPresenceFromPeer(ctx, peer, content.presence);
+      return;
+    case 'typing':
+      setTypingFromPeer(ctx, peer, content.typing);
+      return;
+    case 'profile':
+      await ctx.state.putContact({ ...contact, theirNickname: content.nickname });
+      emitContact(ctx, peer);
+      return;
+    default:
+      return assertNever(content);
+  }
+}
+
+/**
+ * Sequenced envelopes are stored in order, exactly once, and acknowledged only after they are durable. The receipt
+ * is encrypted first, so one state write carries both ratchet steps; history is the record of what was stored.
+ */
+async function onSequenced(ctx: MessengerContext, peer: OnionAddress, envelope: Envelope, content: Extract<EnvelopeBody, { seq: number }>): Promise<void> {
+  const contact = ctx.state.contact(peer);
+  if (contact === undefined) return;
+  const inSeq = await deliveredUpTo(ctx, peer, contact);
+  if (content.seq <= inSeq) return sendEphemeral(ctx, peer, { kind: 'receipt', upTo: inSeq });
+  if (content.seq > inSeq + 1) return ctx.log(`gap from ${peer}: got ${String(content.seq)} after ${String(inSeq)}; waiting for the resend`);
+
+  if (content.kind === 'accept') {
+    const identity = await ctx.signal.peerIdentity(peer);
+    try {
+      if (identity === undefined) throw new BindingError(peer, 'signature');
+      verifyBinding(peer, identity.identityKey, content.binding);
+    } catch (error) {
+      return ctx.log(`acceptance from ${peer} refused: ${String(error)}`);
+    }
+  }
+  const receipt = await seal(ctx, peer, encodeEnvelope(makeEnvelope({ kind: 'receipt', upTo: content.seq }, ctx.now())));
+  if (content.kind === 'accept') {
+    // Nothing goes to history, so the state write alone records that seq 1 arrived.
+    await ctx.state.update((d) => {
+      const record = d.contacts[peer];
+      if (record === undefined) return;
+      record.status = 'accepted';
+      record.theirNickname = content.nickname;
+      record.inSeq = content.seq;
+      delete d.contactRequests[peer];
+    });
+  } else {
+    const stored = historyRecord(envelope, 'in', content.text, ctx.now());
+    const history = await ctx.session.history(peer);
+    await Promise.all([
+      history.append(stored),
+      ctx.state.update((d) => {
+        const record = d.contacts[peer];
+        if (record === undefined) return;
+        record.unread += 1;
+        record.lastMessage = { text: content.text, at: envelope.sentAt, direction: 'in' };
+      }),
+    ]);
+    setTypingFromPeer(ctx, peer, false);
+    ctx.events.emit('message.received', messageDto(ctx, peer, stored));
+  }
+  ctx.live.of(peer).inSeq = content.seq;
+  if (receipt !== undefined) trySend(ctx, peer, { type: 'signal', kind: receipt.kind, body: receipt.body });
+  if (content.kind === 'accept') await flush(ctx, peer, 'all');
+  emitContact(ctx, peer);
+}
+
+/**
+ * The highest sequence number stored from this peer: `inSeq` in state for the acceptance (which has no history
+ * entry), else the newest incoming message in history. History is appended before anything is acknowledged, so
+ * it is the truth after any crash.
+ */
+export async function deliveredUpTo(ctx: MessengerContext, peer: OnionAddress, contact: Contact): Promise<number> {
+  const live = ctx.live.of(peer);
+  if (live.inSeq !== undefined) return live.inSeq;
+  const newest = await (await ctx.session.history(peer)).page({ limit: 50 });
+  live.inSeq = Math.max(contact.inSeq, ...newest.messages.filter((m) => m.direction === 'in').map((m) => m.seq ?? 0));
+  return live.inSeq;
+}

@@ -1,0 +1,45 @@
+// What a peer's link coming up or going down means for the conversation: greetings, resending, what is no longer known.
+import type { OnionAddress } from '../../shared/onion-address/index.js';
+import { emitContact } from './contact-dto.js';
+import { sendRequest } from './contact-requests.js';
+import { flush } from './delivery.js';
+import { deliveredUpTo } from './inbound.js';
+import type { MessengerContext } from './messenger-context.js';
+import { sendEphemeral } from './peer-send.js';
+
+/**
+ * A new link starts with nothing sent on it: a contact who has not accepted gets our request again; others get our
+ * presence, nickname and a receipt for what we hold from them. Then the whole unacknowledged outbox follows.
+ */
+export async function onLinkUp(ctx: MessengerContext, peer: OnionAddress): Promise<void> {
+  const contact = ctx.state.contact(peer);
+  if (contact === undefined || contact.blocked) return;
+  ctx.live.of(peer).transmitted.clear();
+  if (contact.status === 'requested') {
+    sendRequest(ctx, peer);
+  } else {
+    const { presence } = ctx.state.settings;
+    await sendEphemeral(ctx, peer, { kind: 'presence', presence });
+    await sendEphemeral(ctx, peer, { kind: 'profile', nickname: ctx.state.nickname });
+    await sendEphemeral(ctx, peer, { kind: 'receipt', upTo: await deliveredUpTo(ctx, peer, contact) });
+  }
+  await flush(ctx, peer, 'all');
+  emitContact(ctx, peer);
+}
+
+/** What the link carried without a receipt is queued again, and the peer's presence and typing are unknown until the next link. */
+export function onLinkDown(ctx: MessengerContext, peer: OnionAddress): void {
+  const live = ctx.live.get(peer);
+  if (live !== undefined) {
+    live.transmitted.clear();
+    live.presence = undefined;
+    live.typingUntil = undefined;
+    clearTimeout(live.resendTimer);
+  }
+  if (ctx.state.contact(peer) !== undefined) {
+    emitContact(ctx, peer);
+    for (const entry of ctx.state.outbox()) {
+      if (entry.to === peer && entry.failed === null) ctx.events.emit('message.updated', { conversation: peer, id: entry.id, state: 'queued' });
+    }
+  }
+}

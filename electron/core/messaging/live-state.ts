@@ -1,0 +1,39 @@
+// What the messenger knows of each peer only while it runs: delivery on the current link, presence, typing, timers.
+import type { PresenceDto } from '../../shared/api/index.js';
+
+export interface LiveState {
+  /** Highest sequence number stored from the peer, read from history once, then kept here. */
+  inSeq?: number;
+  presence?: PresenceDto;
+  typingUntil?: number;
+  typingTimer?: NodeJS.Timeout;
+  /** Outbox ids sent on the current link and not yet acknowledged. */
+  readonly transmitted: Set<string>;
+  resendTimer?: NodeJS.Timeout;
+}
+
+/** The live state of every peer seen since start, made on first use and never stored. */
+export class LiveStates {
+  readonly #byPeer = new Map<string, LiveState>();
+
+  get(peer: string): LiveState | undefined {
+    return this.#byPeer.get(peer);
+  }
+
+  /** The peer's live state, made empty if there is none yet. */
+  of(peer: string): LiveState {
+    let live = this.#byPeer.get(peer);
+    if (live === undefined) {
+      live = { transmitted: new Set() };
+      this.#byPeer.set(peer, live);
+    }
+    return live;
+  }
+
+  clearTimers(): void {
+    for (const live of this.#byPeer.values()) {
+      clearTimeout(live.typingTimer);
+      clearTimeout(live.resendTimer);
+    }
+  }
+}

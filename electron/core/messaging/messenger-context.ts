@@ -1,0 +1,40 @@
+// What every part of the messenger shares: the profile's services, the live state and work chain per peer, events, log.
+import type { EventEmitter } from 'node:events';
+import type { ApiEvents } from '../../shared/api/index.js';
+import type { OnionAddress } from '../../shared/onion-address/index.js';
+import type { LinkManager } from '../link/index.js';
+import type { SignalSessions } from '../signal/index.js';
+import type { ProfileSession, ProfileState } from '../store/index.js';
+import type { LiveStates } from './live-state.js';
+import type { PeerChains } from './peer-chains.js';
+import type { RequestLimiter } from './request-limiter.js';
+
+export interface MessengerOptions {
+  readonly localAddress: OnionAddress;
+  readonly session: ProfileSession;
+  readonly signal: SignalSessions;
+  readonly links: LinkManager;
+  readonly limiter?: RequestLimiter;
+  readonly now?: () => number;
+  readonly log?: (line: string) => void;
+}
+
+export type MessengerEvents = { [E in keyof ApiEvents]: [ApiEvents[E]] };
+
+/** Made once by the Messenger and handed to each of its parts. */
+export interface MessengerContext {
+  readonly localAddress: OnionAddress;
+  readonly session: ProfileSession;
+  readonly state: ProfileState;
+  readonly signal: SignalSessions;
+  readonly links: LinkManager;
+  readonly limiter: RequestLimiter;
+  readonly now: () => number;
+  readonly log: (line: string) => void;
+  readonly live: LiveStates;
+  readonly chains: PeerChains;
+  /** The Messenger itself, which the core listens to. */
+  readonly events: Pick<EventEmitter<MessengerEvents>, 'emit'>;
+  /** True once the messenger is stopped: nothing is sent any more and every caller is refused. */
+  readonly stopped: () => boolean;
+}

@@ -1,0 +1,22 @@
+// One chain of work per peer, so frames and commands for a contact never interleave.
+
+export class PeerChains {
+  readonly #chains = new Map<string, Promise<unknown>>();
+  readonly #log: (line: string) => void;
+
+  constructor(log: (line: string) => void) {
+    this.#log = log;
+  }
+
+  /** Runs work after everything queued before it for this peer, whether that succeeded or failed; a failure is logged. */
+  run<T>(peer: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.#chains.get(peer) ?? Promise.resolve();
+    const next = previous.then(work, work);
+    const settled = next.catch((error: unknown) => this.#log(`work for ${peer} failed: ${error instanceof Error ? error.message : String(error)}`));
+    this.#chains.set(peer, settled);
+    void settled.then(() => {
+      if (this.#chains.get(peer) === settled) this.#chains.delete(peer);
+    });
+    return next;
+  }
+}
