@@ -3,7 +3,7 @@ import type { MessageDto } from '../../shared/api/index.js';
 import { ApiError } from '../../shared/api/index.js';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
 import { IdentityChangedError, UntrustedIdentityError, type SignalCiphertext } from '../signal/index.js';
-import type { Contact, OutboxEntry } from '../store/index.js';
+import type { Contact, ConversationHistory, HistoryPage, OutboxEntry } from '../store/index.js';
 import { emitContact, messageDto } from './contact-dto.js';
 import { requireContact } from './contact-lookup.js';
 import { decodeEnvelope, encodeEnvelope, makeEnvelope, type Envelope } from './envelope.js';
@@ -61,23 +61,40 @@ export async function retry(ctx: MessengerContext, address: string, id: string):
   return messageDto(ctx, contact.address, historyRecord(envelope, 'out', text, envelope.sentAt));
 }
 
+/** History read back a page at a time when looking for our newest stored message. */
+const RECONCILE_PAGE = 100;
+
 /**
- * A crash between the outbox write and the history append (they run side by side) leaves one message in one
- * of them only: put it back in the other, so it is both shown and delivered.
+ * Repairs what a crash between the two writes of one message (state and history, side by side) left behind.
+ * Work for a peer is serial, so only its last operation can be half done, and that one's history entry, if
+ * written, is the newest:
+ * - outbox entries newer than our newest message in history never reached history: appended now, in order;
+ * - our messages in the newest page that state lost (seq above outSeq) go back into the outbox;
+ * - a stored incoming message above inSeq moves inSeq up, so it is acknowledged and never stored twice.
  */
 export async function reconcile(ctx: MessengerContext, contact: Contact): Promise<void> {
   const history = await ctx.session.history(contact.address);
-  const newest = (await history.page({ limit: 50 })).messages.filter((m) => m.direction === 'out' && m.kind === 'text');
-  for (const entry of ctx.state.outbox().filter((e) => e.to === contact.address)) {
-    const envelope = decodeEnvelope(entry.envelope);
-    if (envelope.body.kind !== 'text' || newest.some((m) => m.id === entry.id)) continue;
-    await history.append(historyRecord(envelope, 'out', envelope.body.text, ctx.now()));
+  const first = await history.page({ limit: RECONCILE_PAGE });
+  const queued = ctx.state
+    .outbox()
+    .filter((entry) => entry.to === contact.address)
+    .sort((a, b) => a.seq - b.seq);
+  if (queued.length > 0) {
+    const storedUpTo = await newestOutgoingSeq(history, first);
+    for (const entry of queued) {
+      const envelope = decodeEnvelope(entry.envelope);
+      if (entry.seq <= storedUpTo || envelope.body.kind !== 'text') continue;
+      await history.append(historyRecord(envelope, 'out', envelope.body.text, ctx.now()));
+    }
   }
-  const lost = newest.filter((m) => (m.seq ?? 0) > contact.outSeq).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
-  if (lost.length === 0) return;
+  const texts = first.messages.filter((m) => m.kind === 'text');
+  const lost = texts.filter((m) => m.direction === 'out' && (m.seq ?? 0) > contact.outSeq).sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
+  const inSeq = Math.max(contact.inSeq, ...texts.filter((m) => m.direction === 'in').map((m) => m.seq ?? 0));
+  if (lost.length === 0 && inSeq === contact.inSeq) return;
   await ctx.state.update((d) => {
     const record = d.contacts[contact.address];
     if (record === undefined) return;
+    record.inSeq = Math.max(record.inSeq, inSeq);
     for (const message of lost) {
       const seq = message.seq ?? 0;
       const envelope: Envelope = { v: 1, id: message.id, sentAt: message.sentAt, body: { kind: 'text', seq, text: message.body } };
@@ -85,6 +102,16 @@ export async function reconcile(ctx: MessengerContext, contact: Contact): Promis
       record.outSeq = Math.max(record.outSeq, seq);
     }
   });
+}
+
+/** The sequence number of our newest text message in history, looking back as far as it takes; 0 if none. */
+async function newestOutgoingSeq(history: ConversationHistory, first: HistoryPage): Promise<number> {
+  for (let page = first; ; ) {
+    const found = page.messages.find((m) => m.direction === 'out' && m.kind === 'text');
+    if (found !== undefined) return found.seq ?? 0;
+    if (page.before === null) return 0;
+    page = await history.page({ before: page.before, limit: RECONCILE_PAGE });
+  }
 }
 
 /**

@@ -70,7 +70,7 @@ async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 'prekey
 async function onSequenced(ctx: MessengerContext, peer: OnionAddress, envelope: Envelope, content: Extract<EnvelopeBody, { seq: number }>): Promise<void> {
   const contact = ctx.state.contact(peer);
   if (contact === undefined) return;
-  const inSeq = await deliveredUpTo(ctx, peer, contact);
+  const inSeq = deliveredUpTo(ctx, peer, contact);
   if (content.seq <= inSeq) return sendEphemeral(ctx, peer, { kind: 'receipt', upTo: inSeq });
   if (content.seq > inSeq + 1) return ctx.log(`gap from ${peer}: got ${String(content.seq)} after ${String(inSeq)}; waiting for the resend`);
 
@@ -103,6 +103,7 @@ async function onSequenced(ctx: MessengerContext, peer: OnionAddress, envelope: 
         const record = d.contacts[peer];
         if (record === undefined) return;
         record.unread += 1;
+        record.inSeq = content.seq;
         record.lastMessage = { text: content.text, at: envelope.sentAt, direction: 'in' };
       }),
     ]);
@@ -116,14 +117,11 @@ async function onSequenced(ctx: MessengerContext, peer: OnionAddress, envelope: 
 }
 
 /**
- * The highest sequence number stored from this peer: `inSeq` in state for the acceptance (which has no history
- * entry), else the newest incoming message in history. History is appended before anything is acknowledged, so
- * it is the truth after any crash.
+ * The highest sequence number stored from this peer. State records it with every stored message, and the start-up
+ * reconcile catches it up when a crash kept the history write but lost the state write.
  */
-export async function deliveredUpTo(ctx: MessengerContext, peer: OnionAddress, contact: Contact): Promise<number> {
+export function deliveredUpTo(ctx: MessengerContext, peer: OnionAddress, contact: Contact): number {
   const live = ctx.live.of(peer);
-  if (live.inSeq !== undefined) return live.inSeq;
-  const newest = await (await ctx.session.history(peer)).page({ limit: 50 });
-  live.inSeq = Math.max(contact.inSeq, ...newest.messages.filter((m) => m.direction === 'in').map((m) => m.seq ?? 0));
+  live.inSeq ??= contact.inSeq;
   return live.inSeq;
 }

@@ -21,7 +21,7 @@ export async function onLinkUp(ctx: MessengerContext, peer: OnionAddress): Promi
     const { presence } = ctx.state.settings;
     await sendEphemeral(ctx, peer, { kind: 'presence', presence });
     await sendEphemeral(ctx, peer, { kind: 'profile', nickname: ctx.state.nickname });
-    await sendEphemeral(ctx, peer, { kind: 'receipt', upTo: await deliveredUpTo(ctx, peer, contact) });
+    await sendEphemeral(ctx, peer, { kind: 'receipt', upTo: deliveredUpTo(ctx, peer, contact) });
   }
   await flush(ctx, peer, 'all');
   emitContact(ctx, peer);
