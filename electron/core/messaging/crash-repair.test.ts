@@ -1,7 +1,7 @@
 // Start-up repair after a crash between a message's state write and its history write: nothing lost, nothing doubled.
 import { rm } from 'node:fs/promises';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { generateOnionKey, type OnionAddress } from '../identity/index.js';
+import { generateOnionKey } from '../identity/index.js';
 import { LinkManager } from '../link/index.js';
 import { SignalSessions } from '../signal/index.js';
 import { StateSignalRecords, createProfileStore, newContact, type HistoryMessage, type ProfileSession, type ProfileStore } from '../store/index.js';
@@ -96,13 +96,13 @@ describe('Messenger start-up repair', () => {
     await leftBehind({ queued: [], inHistory: sent.map((m) => m.stored), outSeq: 1, inSeq: 1 });
     await start();
     expect(session.state.outbox().map((e) => [e.id, e.seq])).toEqual([[sent[1]?.envelope.id, 2]]);
-    expect(session.state.contact(friend as OnionAddress)?.outSeq).toBe(2);
+    expect(session.state.contact(friend)?.outSeq).toBe(2);
   });
 
   it('counts an incoming message whose state write was lost as stored, so a resend of it is not stored twice', async () => {
     const received = Array.from({ length: 5 }, (_, index) => text('in', index + 2));
     await leftBehind({ queued: [], inHistory: received.map((m) => m.stored), outSeq: 0, inSeq: 5 });
     await start();
-    expect(session.state.contact(friend as OnionAddress)?.inSeq).toBe(6);
+    expect(session.state.contact(friend)?.inSeq).toBe(6);
   });
 });
