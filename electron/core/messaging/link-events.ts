@@ -34,6 +34,7 @@ export function onLinkDown(ctx: MessengerContext, peer: OnionAddress): void {
     live.transmitted.clear();
     live.presence = undefined;
     live.typingUntil = undefined;
+    clearTimeout(live.typingTimer);
     clearTimeout(live.resendTimer);
   }
   if (ctx.state.contact(peer) !== undefined) {

@@ -2,7 +2,7 @@
 import type { PresenceDto } from '../../shared/api/index.js';
 
 export interface LiveState {
-  /** Highest sequence number stored from the peer, read from history once, then kept here. */
+  /** Highest sequence number stored from the peer, read from state once, then kept here. */
   inSeq?: number;
   presence?: PresenceDto;
   typingUntil?: number;
