@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateOnionKey } from '../identity/index.js';
 import { encodeFrame, InvalidFrameError, MAX_SIGNAL_BODY_BYTES, TruncatedFrameError, UnexpectedFrameError, type Frame } from '../protocol/index.js';
 import { LinkClosedError, SendBufferFullError } from './errors.js';
-import { linkTo, next, startListener, TempDir } from './link-test-kit.js';
+import { delay, linkTo, next, startListener, TempDir } from './link-test-kit.js';
 import type { OnionListener } from './onion-listener.js';
 import type { LinkCloseCause, PeerLink } from './peer-link.js';
 
@@ -56,6 +56,32 @@ describe('peer link', () => {
     }).toThrow(SendBufferFullError);
     expect(aliceLink.queuedBytes).toBeLessThanOrEqual(200_000);
     expect(aliceLink.isOpen).toBe(true);
+  });
+
+  it('keeps its queue bounded when a peer sends Pings and never reads the Pongs', async () => {
+    const maxQueuedBytes = 100_000;
+    const floodPath = dir.file('flooded.sock');
+    const flooded = await startListener(bob, floodPath, { link: { maxQueuedBytes } });
+    const arrived = next<PeerLink>(flooded, 'link');
+    const { link: malloryLink, socket: mallorySocket } = await linkTo(floodPath, alice, bob);
+    const victim = await arrived;
+    try {
+      await delay(10);
+      // The peer stops reading, then sends 8 MB of Pings: every Pong Bob writes piles up in his queue.
+      mallorySocket.pause();
+      const ping = encodeFrame({ type: 'ping', n: 1 });
+      const pings = Buffer.concat(Array.from({ length: 32_000 }, () => ping));
+      const last = next<Frame>(victim, 'frame', 10_000);
+      mallorySocket.write(pings);
+      mallorySocket.write(encodeFrame({ type: 'contact-request-receipt', status: 'received' }));
+      await last;
+      expect(victim.queuedBytes).toBeLessThanOrEqual(maxQueuedBytes);
+      expect(victim.isOpen).toBe(true);
+    } finally {
+      malloryLink.close();
+      victim.close();
+      flooded.close();
+    }
   });
 
   it('refuses a frame that breaks its schema without closing the link', () => {

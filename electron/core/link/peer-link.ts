@@ -49,6 +49,8 @@ export const DEFAULT_KEEPALIVE_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_QUEUED_BYTES = 1_048_576;
 /** How long a closing link waits for the peer to finish before destroying the stream. */
 const CLOSE_GRACE_MS = 2_000;
+/** Every Pong fills the smallest bucket. */
+const PONG_BYTES = encodeFrame({ type: 'pong', n: 0 }).length;
 
 /**
  * A link to an authenticated peer. Frames that arrived with the end of the handshake are delivered on the next
@@ -157,7 +159,9 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
     }
     switch (frame.type) {
       case 'ping':
-        this.#write({ type: 'pong', n: frame.n });
+        // A peer that sends Pings and never reads would otherwise grow our queue without bound; skipping the Pong
+        // costs nothing, since the frames already queued reach the peer first and prove us alive.
+        if (this.#socket.writableLength + PONG_BYTES <= this.#maxQueuedBytes) this.#write({ type: 'pong', n: frame.n });
         return;
       case 'pong':
         return;
