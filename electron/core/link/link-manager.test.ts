@@ -80,8 +80,14 @@ describe('link manager', () => {
       expect(aliceLink?.isOpen && bobLink?.isOpen).toBe(true);
       // Both dials completed: there really were two links, and one was dropped on both ends.
       expect(inbound).toBe(2);
-      expect(alice.events).toEqual([`up ${bob.key.address.slice(0, 4)}`]);
-      expect(bob.events).toEqual([`up ${alice.key.address.slice(0, 4)}`]);
+      // A side that first kept the losing link hears link-up again for the winner; nobody hears link-down.
+      for (const [side, peer] of [
+        [alice, bob],
+        [bob, alice],
+      ] as const) {
+        expect(side.events.length).toBeGreaterThanOrEqual(1);
+        expect(side.events).toEqual(side.events.map(() => `up ${peer.key.address.slice(0, 4)}`));
+      }
 
       const atBob = next<LinkManagerEvents['frame'][0]>(bob.manager, 'frame');
       const frame: ApplicationFrame = { type: 'contact-request-receipt', status: 'received' };
@@ -92,6 +98,27 @@ describe('link manager', () => {
       expect(await atAlice).toEqual({ peer: bob.key.address, frame });
       for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
     }
+  });
+
+  it('announces a newer link from a peer that replaced its old one, so what went out on the old one is sent again', async () => {
+    const { profile, listen } = setup();
+    const alice = profile();
+    const bob = profile();
+    await listen(alice);
+    bob.manager.want(alice.key.address);
+    await until(() => alice.manager.isUp(bob.key.address));
+    const old = alice.manager.linkTo(bob.key.address);
+
+    // Bob's end of the old link died without Alice noticing, and Bob dialed again (by hand: his manager stays out of it).
+    bob.manager.unwant(alice.key.address);
+    const ups: unknown[] = [];
+    alice.manager.on('link-up', ({ link }) => ups.push(link));
+    const again = await connectPeer(await openSocket(alice.path), { signer: bob.key, peer: alice.key.address });
+    cleanups.push(() => again.close());
+    await until(() => ups.length === 1);
+    expect(ups[0]).toBe(alice.manager.linkTo(bob.key.address));
+    expect(ups[0]).not.toBe(old);
+    expect(alice.events.filter((event) => event.startsWith('down'))).toEqual([]);
   });
 
   it('redials with backoff until the peer listens, and again after the link drops', async () => {

@@ -123,6 +123,8 @@ export class LinkManager extends EventEmitter<LinkManagerEvents> {
     const dropped = kept === entry ? current : entry;
     this.#links.set(peer, kept);
     dropped.link.close('duplicate');
+    // The peer stayed up, so no link-down; but what went out on the old link may be lost: start over on the new one.
+    if (kept === entry) this.emit('link-up', { peer, link });
   }
 
   /** Closes every link and stops dialing. Idempotent. */
