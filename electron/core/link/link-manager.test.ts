@@ -121,6 +121,26 @@ describe('link manager', () => {
     expect(alice.events.filter((event) => event.startsWith('down'))).toEqual([]);
   });
 
+  it('keeps only the newest links from strangers beyond its cap, and never counts a wanted peer as one', async () => {
+    const { profile } = setup();
+    const bob = profile();
+    const capped = new LinkManager({ localAddress: bob.key.address, dial: () => Promise.reject(new Error('no dialing here')), maxStrangerLinks: 3 });
+    cleanups.push(() => capped.close());
+    const listener = await startListener(bob.key, bob.path);
+    cleanups.push(() => listener.close());
+    listener.on('link', (link) => capped.adopt(link));
+    const friend = generateOnionKey();
+    capped.want(friend.address);
+    const strangers = Array.from({ length: 5 }, () => generateOnionKey());
+    for (const caller of [friend, ...strangers]) {
+      const link = await connectPeer(await openSocket(bob.path), { signer: caller, peer: bob.key.address });
+      cleanups.push(() => link.close());
+      await until(() => capped.isUp(caller.address));
+    }
+    await until(() => capped.peers.length === 4);
+    expect(new Set(capped.peers)).toEqual(new Set([friend.address, ...strangers.slice(2).map((s) => s.address)]));
+  });
+
   it('redials with backoff until the peer listens, and again after the link drops', async () => {
     const { profile, listen } = setup();
     const alice = profile();

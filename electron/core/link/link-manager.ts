@@ -15,11 +15,13 @@ export interface LinkManagerOptions {
   readonly backoff?: BackoffPolicy;
   /** A link that lived this long counts as a success: the next reconnect starts from the initial delay. */
   readonly stableLinkMs?: number;
+  /** Most links kept open to peers we do not want (strangers with requests); beyond it the oldest is closed. */
+  readonly maxStrangerLinks?: number;
   readonly random?: () => number;
 }
 
 export interface LinkManagerEvents {
-  /** The peer now has a link (no event when a duplicate replaces it: the peer stayed up). */
+  /** The peer now has a link, or a newer one replaced its link (what went out on the old one may be lost). */
   'link-up': [{ readonly peer: OnionAddress; readonly link: PeerLink }];
   'link-down': [{ readonly peer: OnionAddress; readonly cause: LinkCloseCause }];
   /** An application frame from an authenticated peer, who may or may not be a contact: the layer above decides. */
@@ -28,6 +30,8 @@ export interface LinkManagerEvents {
 }
 
 export const DEFAULT_MAX_CONCURRENT_DIALS = 8;
+/** Anyone can make onion keys and authenticate: without a cap, strangers could hold links until file descriptors run out. */
+export const DEFAULT_MAX_STRANGER_LINKS = 32;
 export const DEFAULT_RECONNECT_BACKOFF: BackoffPolicy = { initialMs: 1_000, maxMs: 5 * 60_000 };
 const DEFAULT_STABLE_LINK_MS = 60_000;
 
@@ -117,6 +121,7 @@ export class LinkManager extends EventEmitter<LinkManagerEvents> {
       this.#links.set(peer, entry);
       this.#cancelRetry(peer);
       this.emit('link-up', { peer, link });
+      if (!this.#wanted.has(peer)) this.#closeOldestStrangers();
       return;
     }
     const kept = linkToKeep(current, entry);
@@ -135,6 +140,13 @@ export class LinkManager extends EventEmitter<LinkManagerEvents> {
     this.#queue.length = 0;
     this.#wanted.clear();
     for (const { link } of [...this.#links.values()]) link.close('shutdown');
+  }
+
+  /** Keeps at most maxStrangerLinks links to unwanted peers, closing the oldest first. */
+  #closeOldestStrangers(): void {
+    const strangers = [...this.#links.values()].filter((entry) => !this.#wanted.has(entry.link.peer)).sort((a, b) => a.sequence - b.sequence);
+    const excess = strangers.length - (this.#options.maxStrangerLinks ?? DEFAULT_MAX_STRANGER_LINKS);
+    for (const { link } of strangers.slice(0, Math.max(0, excess))) link.close('shutdown');
   }
 
   #onClose(entry: LinkEntry, cause: LinkCloseCause): void {
