@@ -85,8 +85,14 @@ export class OnionListener extends EventEmitter<OnionListenerEvents> {
     this.#server = server;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      if (endpoint.kind === 'unix') server.listen(endpoint.path, resolve);
-      else server.listen(endpoint.port, '127.0.0.1', resolve);
+      const listening = (): void => {
+        server.off('error', reject);
+        // Later errors are failed accepts (e.g. EMFILE); the server keeps listening, and an unheard 'error' would crash the core.
+        server.on('error', ignoreAcceptError);
+        resolve();
+      };
+      if (endpoint.kind === 'unix') server.listen(endpoint.path, listening);
+      else server.listen(endpoint.port, '127.0.0.1', listening);
     });
     if (endpoint.kind === 'unix') return { kind: 'unix', path: endpoint.path };
     return { kind: 'tcp', port: (server.address() as AddressInfo).port };
@@ -161,4 +167,8 @@ async function removeStaleSocket(path: string): Promise<void> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
+}
+
+function ignoreAcceptError(): void {
+  // Nothing to undo: the connection that failed to be accepted never reached us.
 }
