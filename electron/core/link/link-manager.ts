@@ -88,6 +88,8 @@ export class LinkManager extends EventEmitter<LinkManagerEvents> {
   unwant(peer: OnionAddress): void {
     this.#wanted.delete(peer);
     this.#cancelRetry(peer);
+    // Wanted again later (unblocked, re-added), the peer starts from the first delay, not from old failures.
+    this.#attempts.delete(peer);
     const queued = this.#queue.indexOf(peer);
     if (queued >= 0) this.#queue.splice(queued, 1);
   }
