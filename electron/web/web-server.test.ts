@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { ApiError, commandInputs, type ApiHandlers, type CommandName, type TorStatusDto } from '../shared/api/index.js';
-import { channelFromWebSocket, createApiClient, type AnyApiEvent, type ApiBackend } from '../shared/rpc/index.js';
+import type { TorStatusDto } from '../shared/api/index.js';
+import { testBackend } from '../shared/rpc/backend-test-kit.js';
+import { channelFromWebSocket, createApiClient } from '../shared/rpc/index.js';
 import { startWebServer, type WebServer } from './web-server.js';
 
 const TOKEN = 'x'.repeat(43);
@@ -22,7 +23,7 @@ interface Reply {
 describe('web mode server', () => {
   const dir = mkdtempSync(join(tmpdir(), 'allium-web-'));
   const rendererDir = join(dir, 'renderer');
-  const subscribers = new Set<(event: AnyApiEvent) => void>();
+  const fixture = testBackend({ 'profiles.list': () => Promise.resolve([PROFILE]) });
   let server: WebServer;
   let origin: string;
   let cookie: string;
@@ -32,19 +33,7 @@ describe('web mode server', () => {
     writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>Allium</title>');
     writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
     writeFileSync(join(dir, 'secret.txt'), 'outside the renderer');
-    const locked = () => Promise.reject(new ApiError('locked', 'Unlock a profile first.'));
-    const handlers = {
-      ...(Object.fromEntries((Object.keys(commandInputs) as CommandName[]).map((cmd) => [cmd, locked])) as unknown as ApiHandlers),
-      'profiles.list': () => Promise.resolve([PROFILE]),
-    } satisfies ApiHandlers;
-    const backend: ApiBackend = {
-      handlers,
-      subscribe(listener) {
-        subscribers.add(listener);
-        return () => subscribers.delete(listener);
-      },
-    };
-    server = await startWebServer({ backend, rendererDir, token: TOKEN, logError: () => undefined });
+    server = await startWebServer({ backend: fixture.backend, rendererDir, token: TOKEN, logError: () => undefined });
     origin = `http://127.0.0.1:${server.port}`;
     cookie = `allium_token_${server.port}=${TOKEN}`;
   });
@@ -172,7 +161,7 @@ describe('web mode server', () => {
     await expect(client.api['profiles.list']({})).resolves.toEqual([PROFILE]);
     await expect(client.api['contacts.list']({})).rejects.toMatchObject({ code: 'locked' });
     const status = new Promise<TorStatusDto>((resolve) => client.on('tor.status', resolve));
-    for (const listener of subscribers) listener({ name: 'tor.status', payload: TOR_STATUS });
+    fixture.emit({ name: 'tor.status', payload: TOR_STATUS });
     await expect(status).resolves.toEqual(TOR_STATUS);
     client.close();
   });
@@ -180,10 +169,8 @@ describe('web mode server', () => {
   it('closes its sockets on close, and pending calls fail with disconnected', async () => {
     const dir2 = mkdtempSync(join(tmpdir(), 'allium-web-'));
     writeFileSync(join(dir2, 'index.html'), '<!doctype html>');
-    const hanging = {
-      ...(Object.fromEntries((Object.keys(commandInputs) as CommandName[]).map((cmd) => [cmd, () => new Promise(() => undefined)])) as unknown as ApiHandlers),
-    };
-    const second = await startWebServer({ backend: { handlers: hanging, subscribe: () => () => undefined }, rendererDir: dir2 });
+    const hanging = testBackend({}, () => new Promise<never>(() => undefined));
+    const second = await startWebServer({ backend: hanging.backend, rendererDir: dir2 });
     expect(second.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const socket = new WebSocket(`ws://127.0.0.1:${second.port}/rpc`, {
       headers: { Origin: `http://127.0.0.1:${second.port}`, Cookie: `allium_token_${second.port}=${second.token}` },
@@ -197,7 +184,7 @@ describe('web mode server', () => {
   });
 
   it('refuses to start without a built renderer, naming the build command', async () => {
-    await expect(startWebServer({ backend: { handlers: {} as ApiHandlers, subscribe: () => () => undefined }, rendererDir: join(dir, 'nothing') })).rejects.toThrow(
+    await expect(startWebServer({ backend: testBackend({}).backend, rendererDir: join(dir, 'nothing') })).rejects.toThrow(
       /renderer is not built.*vite build --config renderer\/vite.config.ts/,
     );
   });

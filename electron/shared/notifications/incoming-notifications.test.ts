@@ -1,8 +1,8 @@
 // The notification watcher over the real RPC layer: the settings at that moment decide what is said, and stop means stop.
 import { MessageChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, commandInputs, type ApiHandlers, type CommandName, type ContactDto, type ContactRequestDto, type MessageDto, type SettingsDto } from '../api/index.js';
-import type { AnyApiEvent, ApiBackend } from '../rpc/backend.js';
+import { ApiError, type ContactDto, type ContactRequestDto, type MessageDto, type SettingsDto } from '../api/index.js';
+import { testBackend } from '../rpc/backend-test-kit.js';
 import { channelFromMessagePort } from '../rpc/browser-channels.js';
 import { createApiClient, serveApi } from '../rpc/index.js';
 import type { NotificationContent } from './notification-content.js';
@@ -20,11 +20,8 @@ afterEach(() => {
 
 /** A core that answers settings and contacts, can be locked, and emits the events the test asks for. */
 function watched(settings: { current: SettingsDto['notifications'] | 'locked' }) {
-  const subscribers = new Set<(event: AnyApiEvent) => void>();
   const reads = { settings: 0 };
-  const unused = () => Promise.reject(new ApiError('internal', 'not used here'));
-  const handlers = {
-    ...(Object.fromEntries((Object.keys(commandInputs) as CommandName[]).map((cmd) => [cmd, unused])) as unknown as ApiHandlers),
+  const fixture = testBackend({
     'settings.get': () => {
       reads.settings += 1;
       return settings.current === 'locked'
@@ -32,23 +29,15 @@ function watched(settings: { current: SettingsDto['notifications'] | 'locked' })
         : Promise.resolve({ notifications: settings.current, theme: 'system', bridges: [], torOptions: [] } satisfies SettingsDto);
     },
     'contacts.list': () => Promise.resolve([alice]),
-  } satisfies ApiHandlers;
-  const backend: ApiBackend = {
-    handlers,
-    subscribe(listener) {
-      subscribers.add(listener);
-      return () => subscribers.delete(listener);
-    },
-  };
+  });
   const { port1, port2 } = new MessageChannel();
   closers.push(() => port1.close(), () => port2.close());
-  serveApi(channelFromMessagePort(port2), backend);
+  serveApi(channelFromMessagePort(port2), fixture.backend);
   const client = createApiClient(channelFromMessagePort(port1));
   const shown: NotificationContent[] = [];
   const report = vi.fn();
   const stop = watchIncoming(client, (content) => shown.push(content), report);
-  const emit = (event: AnyApiEvent) => subscribers.forEach((listener) => listener(event));
-  return { shown, report, stop, emit, reads };
+  return { shown, report, stop, emit: fixture.emit, reads };
 }
 
 describe('watchIncoming', () => {

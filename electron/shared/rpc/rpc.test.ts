@@ -1,8 +1,9 @@
 // The RPC layer end to end over a real MessageChannel: calls, input validation, error codes, events, closing, malformed traffic.
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { ApiError, commandInputs, type ApiHandlers, type CommandName, type MessageDto, type TorStatusDto } from '../api/index.js';
-import type { AnyApiEvent, ApiBackend } from './backend.js';
+import { ApiError, type ApiHandlers, type MessageDto, type TorStatusDto } from '../api/index.js';
+import type { ApiBackend } from './backend.js';
+import { testBackend } from './backend-test-kit.js';
 import { channelFromMessagePort } from './browser-channels.js';
 import { CloseSignal } from './channel.js';
 import { createApiClient } from './client.js';
@@ -14,11 +15,7 @@ const TOR_STATUS: TorStatusDto = { state: 'running', progress: 100, summary: 'Do
 /** A small real backend: fixed answers, a recorded input, and an event feed the test drives. */
 function fixtureBackend(overrides: Partial<ApiHandlers> = {}) {
   const received: unknown[] = [];
-  const subscribers = new Set<(event: AnyApiEvent) => void>();
-  const locked = () => Promise.reject(new ApiError('locked', 'Unlock a profile first.'));
-  const defaults = Object.fromEntries((Object.keys(commandInputs) as CommandName[]).map((cmd) => [cmd, locked])) as unknown as ApiHandlers;
-  const handlers: ApiHandlers = {
-    ...defaults,
+  const fixture = testBackend({
     'profiles.list': () => Promise.resolve([PROFILE]),
     'messages.send': (input) => {
       received.push(input);
@@ -26,15 +23,8 @@ function fixtureBackend(overrides: Partial<ApiHandlers> = {}) {
       return Promise.resolve(message);
     },
     ...overrides,
-  };
-  const backend: ApiBackend = {
-    handlers,
-    subscribe(listener) {
-      subscribers.add(listener);
-      return () => subscribers.delete(listener);
-    },
-  };
-  return { backend, received, subscribers, emit: (event: AnyApiEvent) => subscribers.forEach((listener) => listener(event)) };
+  });
+  return { ...fixture, received };
 }
 
 const ports: MessagePort[] = [];
