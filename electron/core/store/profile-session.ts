@@ -76,9 +76,15 @@ export class ProfileSession {
     this.assertUnlocked();
     const strength = checkPasswordStrength(newPassword);
     if (!strength.ok) throw new WeakPasswordError(strength.reason ?? 'too weak');
-    const vault = await readVault(this.context.paths.vault);
-    await this.context.checkPassword(vault, currentPassword);
-    await writeVault(this.context.paths.vault, await rewrapVault(vault, this.context.dataKey, newPassword, this.context.kdf));
+    // A copy: lock() zeroes the session's key in place, and a lock while scrypt runs would otherwise wrap zeros.
+    const dataKey = Buffer.from(this.context.dataKey);
+    try {
+      const vault = await readVault(this.context.paths.vault);
+      (await this.context.checkPassword(vault, currentPassword)).fill(0);
+      await writeVault(this.context.paths.vault, await rewrapVault(vault, dataKey, newPassword, this.context.kdf));
+    } finally {
+      dataKey.fill(0);
+    }
   }
 
   /** The bytes of one passphrase-encrypted backup file: identity, contacts, settings and optionally history. */

@@ -146,6 +146,15 @@ describe('profiles', () => {
     expect((await (await again.history('peer.onion')).page({ limit: 5 })).messages.map((m) => m.body)).toEqual(['kept']);
   });
 
+  it('a password change that overlaps a lock still leaves a vault that opens the profile', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    // The lock (the user locks or quits) runs while the change is still deriving keys, and wipes the data key.
+    const changing = session.changePassword(GOOD_PASSWORD, 'another-fine-password-7');
+    await session.lock();
+    await changing;
+    expect((await store.unlock(session.profile.id, 'another-fine-password-7')).state.nickname).toBe('Zebulon');
+  });
+
   it('deletes a profile folder with its password, locking it first', async () => {
     const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
     await expect(store.deleteProfile(session.profile.id, 'not-the-password-at-all')).rejects.toThrow(WrongPasswordError);
