@@ -105,13 +105,24 @@ export class ProfileSession {
     if (this.locked) return;
     this.locked = true;
     // Staged changes (Signal ratchet steps not yet carried by a message write) are kept, not dropped.
-    await this.state.persist();
-    await this.context.db.close();
-    await this.histories.close();
-    this.state.close();
-    const { dataKey, keys } = this.context;
-    for (const key of [dataKey, keys.state, keys.history, keys.names]) key.fill(0);
-    await this.context.onLock();
+    // If that last write fails the profile is still closed (files, keys, process lock), then the failure reported:
+    // a half-locked session would stay registered and be handed back, dead, by every later unlock.
+    let failure: { error: unknown } | undefined;
+    try {
+      await this.state.persist();
+    } catch (error) {
+      failure = { error };
+    }
+    try {
+      await this.context.db.close();
+      await this.histories.close();
+    } finally {
+      this.state.close();
+      const { dataKey, keys } = this.context;
+      for (const key of [dataKey, keys.state, keys.history, keys.names]) key.fill(0);
+      await this.context.onLock();
+    }
+    if (failure) throw failure.error;
   }
 
   private async allHistory(): Promise<{ conversationId: string; messages: HistoryMessage[] }[]> {

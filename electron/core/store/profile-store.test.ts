@@ -155,6 +155,19 @@ describe('profiles', () => {
     expect((await store.unlock(session.profile.id, 'another-fine-password-7')).state.nickname).toBe('Zebulon');
   });
 
+  it('a lock whose last write fails still closes the profile, so it can be unlocked again', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await (await session.history('peer.onion')).append(message('m1', 'kept'));
+    // A staged change that cannot be written (here the schema refuses it; a full disk does the same).
+    session.state.stage((d) => (d.profile.nickname = ''));
+    await expect(session.lock()).rejects.toThrow(InvalidDocumentError);
+    expect(session.isLocked).toBe(true);
+    const again = await store.unlock(session.profile.id, GOOD_PASSWORD);
+    expect(again).not.toBe(session);
+    expect(again.state.nickname).toBe('Zebulon');
+    expect((await (await again.history('peer.onion')).page({ limit: 5 })).messages.map((m) => m.body)).toEqual(['kept']);
+  });
+
   it('deletes a profile folder with its password, locking it first', async () => {
     const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
     await expect(store.deleteProfile(session.profile.id, 'not-the-password-at-all')).rejects.toThrow(WrongPasswordError);
