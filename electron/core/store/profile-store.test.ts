@@ -259,4 +259,19 @@ describe('one process per profile', () => {
     await again.lock();
     await expect(readFile(lockPath)).rejects.toThrow(/ENOENT/u);
   });
+
+  it('leaves the temporary files of a profile open in another process alone, and removes them once it is dead', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await session.lock();
+    const dir = join(root, 'profiles', session.profile.id);
+    // The other process is in the middle of an atomic write (a password change, a compaction): its file is not ours.
+    const temporary = '.vault.json.0123456789ab.tmp';
+    await writeFile(join(dir, temporary), 'being written');
+    await writeFile(join(dir, 'session.lock'), `${String(process.ppid)}\n`);
+    await expect(store.unlock(session.profile.id, GOOD_PASSWORD)).rejects.toThrow(ProfileInUseError);
+    expect(await readdir(dir)).toContain(temporary);
+    await writeFile(join(dir, 'session.lock'), `${String(spawnSync(process.execPath, ['-e', '']).pid)}\n`);
+    await store.unlock(session.profile.id, GOOD_PASSWORD);
+    expect(await readdir(dir)).not.toContain(temporary);
+  });
 });

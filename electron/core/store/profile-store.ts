@@ -129,15 +129,13 @@ export class ProfileStore {
    * reported as a CorruptFileError naming it.
    */
   async unlock(profileId: string, password: string): Promise<ProfileSession> {
-    const paths = profilePaths(this.options.rootDir, this.assertId(profileId));
-    const vault = await this.readVaultOf(profileId);
+    const vault = await this.readVaultOf(this.assertId(profileId));
     const dataKey = await this.checkPassword(vault, password);
     const open = this.sessions.get(profileId);
     if (open) {
       dataKey.fill(0);
       return open;
     }
-    await this.removeStaleTemporaries(paths.dir);
     return this.startSession(vault, dataKey);
   }
 
@@ -225,6 +223,8 @@ export class ProfileStore {
     let release: () => Promise<void> = () => Promise.resolve();
     try {
       release = await acquireProcessLock(paths.dir);
+      // Only now: while another process holds the profile, its temporary files are writes in progress.
+      await this.removeStaleTemporaries(paths.dir);
       db = await StateDatabase.open(paths.state, keys.state, profileId, this.journalLimits);
     } catch (error) {
       await release();
