@@ -260,6 +260,18 @@ describe('one process per profile', () => {
     await expect(readFile(lockPath)).rejects.toThrow(/ENOENT/u);
   });
 
+  it('refuses to delete a profile that another live process has open', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await session.lock();
+    const dir = join(root, 'profiles', session.profile.id);
+    await writeFile(join(dir, 'session.lock'), `${String(process.ppid)}\n`);
+    await expect(store.deleteProfile(session.profile.id, GOOD_PASSWORD)).rejects.toThrow(ProfileInUseError);
+    expect(await readdir(dir)).toContain('state.sealed');
+    await writeFile(join(dir, 'session.lock'), `${String(spawnSync(process.execPath, ['-e', '']).pid)}\n`);
+    await store.deleteProfile(session.profile.id, GOOD_PASSWORD);
+    expect(await readdir(join(root, 'profiles'))).toEqual([]);
+  });
+
   it('leaves the temporary files of a profile open in another process alone, and removes them once it is dead', async () => {
     const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
     await session.lock();

@@ -148,8 +148,15 @@ export class ProfileStore {
 
   private async remove(profileId: string, dir: string): Promise<void> {
     await this.sessions.get(profileId)?.lock();
+    // Another process that has the profile open would go on writing into a deleted folder: refuse instead.
+    const release = await acquireProcessLock(dir);
     const doomed = join(this.profilesDir, `.deleting-${profileId}`);
-    await rename(dir, doomed);
+    try {
+      await rename(dir, doomed);
+    } catch (error) {
+      await release();
+      throw error;
+    }
     await syncDirectory(this.profilesDir);
     await rm(doomed, { recursive: true, force: true });
   }
