@@ -168,6 +168,27 @@ describe('profiles', () => {
     expect((await (await again.history('peer.onion')).page({ limit: 5 })).messages.map((m) => m.body)).toEqual(['kept']);
   });
 
+  it('a change acknowledged while the profile is locking is kept', async () => {
+    // However late in the lock the change arrives: refused (ProfileLockedError) or durable, never acknowledged and lost.
+    for (let wait = 0; wait < 12; wait += 1) {
+      const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+      await session.state.setNickname('Before');
+      const locking = session.lock();
+      for (let i = 0; i < wait; i += 1) await new Promise((resolve) => setImmediate(resolve));
+      const late = Promise.resolve()
+        .then(() => session.state.setNickname('Late'))
+        .then(
+          () => true,
+          () => false,
+        );
+      await locking;
+      const kept = await late;
+      const again = await store.unlock(session.profile.id, GOOD_PASSWORD);
+      expect(again.state.nickname, `after ${String(wait)} turns`).toBe(kept ? 'Late' : 'Before');
+      await again.lock();
+    }
+  });
+
   it('deletes a profile folder with its password, locking it first', async () => {
     const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
     await expect(store.deleteProfile(session.profile.id, 'not-the-password-at-all')).rejects.toThrow(WrongPasswordError);
