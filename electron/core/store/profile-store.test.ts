@@ -189,6 +189,23 @@ describe('profiles', () => {
     }
   });
 
+  it('a history page asked for as the profile locks is refused, and never takes a good segment for a damaged one', async () => {
+    const small = createProfileStore({ rootDir: root, kdf: FAST_KDF, segmentLimits: { maxMessages: 3, maxBytes: 1 << 20 } });
+    const session = await small.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    const history = await session.history('peer.onion');
+    await history.appendMany(['a', 'b', 'c', 'd', 'e'].map((id) => message(id, id)));
+    // The user scrolls back (the UI asks for older messages) while locking: the page runs on, the lock wipes the keys.
+    const paging = history.page({ limit: 10 }).catch((error: unknown) => error);
+    await session.lock();
+    expect(await history.page({ limit: 10 }).catch((error: unknown) => error)).toBeInstanceOf(ProfileLockedError);
+    const earlier = await paging;
+    if (!(earlier instanceof ProfileLockedError)) expect(earlier).toMatchObject({ damaged: [] });
+    const again = await small.unlock(session.profile.id, GOOD_PASSWORD);
+    const page = await (await again.history('peer.onion')).page({ limit: 10 });
+    expect(page.messages.map((m) => m.id)).toEqual(['e', 'd', 'c', 'b', 'a']);
+    await small.close();
+  });
+
   it('deletes a profile folder with its password, locking it first', async () => {
     const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
     await expect(store.deleteProfile(session.profile.id, 'not-the-password-at-all')).rejects.toThrow(WrongPasswordError);
