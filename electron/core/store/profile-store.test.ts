@@ -206,6 +206,16 @@ describe('profiles', () => {
     await small.close();
   });
 
+  it('listing conversations as the profile locks never takes a good conversation header for a damaged one', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    for (const peer of ['a.onion', 'b.onion', 'c.onion']) await (await session.history(peer)).append(message('m1', 'kept'));
+    const listing = session.conversations().catch((error: unknown) => error);
+    await session.lock();
+    await listing;
+    const again = await store.unlock(session.profile.id, GOOD_PASSWORD);
+    expect((await again.conversations()).sort()).toEqual(['a.onion', 'b.onion', 'c.onion']);
+  });
+
   it('deletes a profile folder with its password, locking it first', async () => {
     const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
     await expect(store.deleteProfile(session.profile.id, 'not-the-password-at-all')).rejects.toThrow(WrongPasswordError);
