@@ -47,6 +47,7 @@ export class ProfileSession {
   readonly state: ProfileState;
   private readonly histories: HistoryStore;
   private locked = false;
+  private locking: Promise<void> | undefined;
 
   constructor(private readonly context: SessionContext) {
     const { vault, keys, db, paths, segmentLimits } = context;
@@ -100,9 +101,13 @@ export class ProfileSession {
     return backup;
   }
 
-  /** Finishes pending writes, closes every file and forgets the keys. Idempotent. */
-  async lock(): Promise<void> {
-    if (this.locked) return;
+  /** Finishes pending writes, closes every file and forgets the keys. Idempotent: a second call settles with the first. */
+  lock(): Promise<void> {
+    this.locking ??= this.close();
+    return this.locking;
+  }
+
+  private async close(): Promise<void> {
     this.locked = true;
     // Staged changes (Signal ratchet steps not yet carried by a message write) are kept, not dropped.
     // If that last write fails the profile is still closed (files, keys, process lock), then the failure reported:

@@ -216,6 +216,18 @@ describe('profiles', () => {
     expect((await again.conversations()).sort()).toEqual(['a.onion', 'b.onion', 'c.onion']);
   });
 
+  it('an unlock while the profile is still locking waits for the lock and opens it afresh', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await session.state.setNickname('Zeb');
+    await (await session.history('peer.onion')).append(message('m1', 'kept'));
+    const locking = session.lock();
+    const again = await store.unlock(session.profile.id, GOOD_PASSWORD);
+    await locking;
+    expect(again.isLocked).toBe(false);
+    expect(again.state.nickname).toBe('Zeb');
+    expect((await (await again.history('peer.onion')).page({ limit: 5 })).messages.map((m) => m.body)).toEqual(['kept']);
+  });
+
   it('deletes a profile folder with its password, locking it first', async () => {
     const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
     await expect(store.deleteProfile(session.profile.id, 'not-the-password-at-all')).rejects.toThrow(WrongPasswordError);

@@ -132,10 +132,12 @@ export class ProfileStore {
     const vault = await this.readVaultOf(this.assertId(profileId));
     const dataKey = await this.checkPassword(vault, password);
     const open = this.sessions.get(profileId);
-    if (open) {
+    if (open && !open.isLocked) {
       dataKey.fill(0);
       return open;
     }
+    // Still locking: handing that session back would give the user a profile that refuses everything.
+    await open?.lock().catch(() => undefined);
     return this.startSession(vault, dataKey);
   }
 
