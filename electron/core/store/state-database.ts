@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic-write.js';
 import { CorruptFileError, InvalidDocumentError, MissingFileError, ProfileLockedError, UnsupportedFormatError } from './errors.js';
-import { decodeLog, encodeRecord } from './history/record-log.js';
+import { MAX_RECORD_BYTES, decodeLog, encodeRecord } from './history/record-log.js';
 import { STATE_VERSION, migrateState } from './migrations/index.js';
 import { moveAside } from './quarantine.js';
 import { describeDamage } from './sealed-json-adapter.js';
@@ -262,11 +262,14 @@ export class StateDatabase {
     const change = diff(this.committed, entries);
     if (change === undefined) return;
     const { maxRecords, maxBytes } = this.limits;
-    if (this.needsSnapshot || this.journal === undefined || this.records >= maxRecords || this.journalLength >= maxBytes) {
+    const { key, profileId } = this.location;
+    const sealed = seal(key, 'state-record', recordContext(profileId, this.nonce, this.records), Buffer.from(change, 'utf8'));
+    // A record larger than the log reader accepts would be taken for damage on the next open: such a change becomes a snapshot.
+    const tooLarge = sealed.length > MAX_RECORD_BYTES;
+    if (tooLarge || this.needsSnapshot || this.journal === undefined || this.records >= maxRecords || this.journalLength >= maxBytes) {
       await this.compact(json);
     } else {
-      const { key, profileId } = this.location;
-      const bytes = encodeRecord(seal(key, 'state-record', recordContext(profileId, this.nonce, this.records), Buffer.from(change, 'utf8')));
+      const bytes = encodeRecord(sealed);
       try {
         await this.journal.write(bytes, 0, bytes.length, this.journalLength);
         if (DSYNC === undefined) await this.journal.datasync();
