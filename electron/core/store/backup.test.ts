@@ -1,5 +1,6 @@
 // Tests for export and import: the same identity and contacts on a fresh folder; wrong passphrase and damage named.
 import { randomBytes } from 'node:crypto';
+import { cpSync, existsSync, readdirSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -57,6 +58,33 @@ describe('backup', () => {
     const unlocked = await target.unlock(restored.profile.id, 'a-new-machine-password-9');
     expect(unlocked.state.identity.onionSeed).toEqual(new Uint8Array(seed));
     await target.close();
+  });
+
+  it('shows a restored profile only once its history is in, so a crash mid-import never leaves half a profile', async () => {
+    const source = createProfileStore({ rootDir: origin, kdf: FAST_KDF });
+    await populate(await source.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD }));
+    const [session] = (await source.listProfiles()).profiles;
+    const data = await (await source.unlock(session!.id, GOOD_PASSWORD)).exportBackup({ passphrase: PASSPHRASE, includeHistory: true });
+    await source.close();
+
+    const target = createProfileStore({ rootDir: destination, kdf: FAST_KDF });
+    const profiles = join(destination, 'profiles');
+    const crashed = join(origin, 'crashed');
+    let settled = false;
+    const importing = target.importBackup({ data, passphrase: PASSPHRASE, password: GOOD_PASSWORD }).finally(() => (settled = true));
+    // The moment the profile appears under its own name, copy the folder: what a crash at that instant would leave.
+    while (!settled && !(existsSync(profiles) && readdirSync(profiles).some((name) => !name.startsWith('.')))) {
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    cpSync(profiles, join(crashed, 'profiles'), { recursive: true });
+    await importing;
+    await target.close();
+
+    const afterCrash = createProfileStore({ rootDir: crashed, kdf: FAST_KDF });
+    const [restored] = (await afterCrash.listProfiles()).profiles;
+    const history = await (await afterCrash.unlock(restored!.id, GOOD_PASSWORD)).history('ravenna.onion');
+    expect((await history.page({ limit: 5000 })).messages).toHaveLength(2500);
+    await afterCrash.close();
   });
 
   it('hands out the backup as bytes and takes it back as bytes', async () => {

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 
 export const PROFILES_FOLDER = 'profiles';
+export const HISTORY_FOLDER = 'history';
 
 export interface ProfilePaths {
   dir: string;
@@ -12,5 +13,5 @@ export interface ProfilePaths {
 
 export function profilePaths(rootDir: string, profileId: string): ProfilePaths {
   const dir = join(rootDir, PROFILES_FOLDER, profileId);
-  return { dir, vault: join(dir, 'vault.json'), state: join(dir, 'state.sealed'), history: join(dir, 'history') };
+  return { dir, vault: join(dir, 'vault.json'), state: join(dir, 'state.sealed'), history: join(dir, HISTORY_FOLDER) };
 }

@@ -47,6 +47,7 @@ export class ProfileSession {
   readonly state: ProfileState;
   private readonly histories: HistoryStore;
   private locked = false;
+  private locking: Promise<void> | undefined;
 
   constructor(private readonly context: SessionContext) {
     const { vault, keys, db, paths, segmentLimits } = context;
@@ -76,9 +77,15 @@ export class ProfileSession {
     this.assertUnlocked();
     const strength = checkPasswordStrength(newPassword);
     if (!strength.ok) throw new WeakPasswordError(strength.reason ?? 'too weak');
-    const vault = await readVault(this.context.paths.vault);
-    await this.context.checkPassword(vault, currentPassword);
-    await writeVault(this.context.paths.vault, await rewrapVault(vault, this.context.dataKey, newPassword, this.context.kdf));
+    // A copy: lock() zeroes the session's key in place, and a lock while scrypt runs would otherwise wrap zeros.
+    const dataKey = Buffer.from(this.context.dataKey);
+    try {
+      const vault = await readVault(this.context.paths.vault);
+      (await this.context.checkPassword(vault, currentPassword)).fill(0);
+      await writeVault(this.context.paths.vault, await rewrapVault(vault, dataKey, newPassword, this.context.kdf));
+    } finally {
+      dataKey.fill(0);
+    }
   }
 
   /** The bytes of one passphrase-encrypted backup file: identity, contacts, settings and optionally history. */
@@ -94,18 +101,33 @@ export class ProfileSession {
     return backup;
   }
 
-  /** Finishes pending writes, closes every file and forgets the keys. Idempotent. */
-  async lock(): Promise<void> {
-    if (this.locked) return;
+  /** Finishes pending writes, closes every file and forgets the keys. Idempotent: a second call settles with the first. */
+  lock(): Promise<void> {
+    this.locking ??= this.close();
+    return this.locking;
+  }
+
+  private async close(): Promise<void> {
     this.locked = true;
     // Staged changes (Signal ratchet steps not yet carried by a message write) are kept, not dropped.
-    await this.state.persist();
-    await this.context.db.close();
-    await this.histories.close();
-    this.state.close();
-    const { dataKey, keys } = this.context;
-    for (const key of [dataKey, keys.state, keys.history, keys.names]) key.fill(0);
-    await this.context.onLock();
+    // If that last write fails the profile is still closed (files, keys, process lock), then the failure reported:
+    // a half-locked session would stay registered and be handed back, dead, by every later unlock.
+    let failure: { error: unknown } | undefined;
+    try {
+      await this.state.persist();
+    } catch (error) {
+      failure = { error };
+    }
+    try {
+      await this.context.db.close();
+      await this.histories.close();
+    } finally {
+      this.state.close();
+      const { dataKey, keys } = this.context;
+      for (const key of [dataKey, keys.state, keys.history, keys.names]) key.fill(0);
+      await this.context.onLock();
+    }
+    if (failure) throw failure.error;
   }
 
   private async allHistory(): Promise<{ conversationId: string; messages: HistoryMessage[] }[]> {

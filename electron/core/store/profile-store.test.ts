@@ -146,6 +146,88 @@ describe('profiles', () => {
     expect((await (await again.history('peer.onion')).page({ limit: 5 })).messages.map((m) => m.body)).toEqual(['kept']);
   });
 
+  it('a password change that overlaps a lock still leaves a vault that opens the profile', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    // The lock (the user locks or quits) runs while the change is still deriving keys, and wipes the data key.
+    const changing = session.changePassword(GOOD_PASSWORD, 'another-fine-password-7');
+    await session.lock();
+    await changing;
+    expect((await store.unlock(session.profile.id, 'another-fine-password-7')).state.nickname).toBe('Zebulon');
+  });
+
+  it('a lock whose last write fails still closes the profile, so it can be unlocked again', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await (await session.history('peer.onion')).append(message('m1', 'kept'));
+    // A staged change that cannot be written (here the schema refuses it; a full disk does the same).
+    session.state.stage((d) => (d.profile.nickname = ''));
+    await expect(session.lock()).rejects.toThrow(InvalidDocumentError);
+    expect(session.isLocked).toBe(true);
+    const again = await store.unlock(session.profile.id, GOOD_PASSWORD);
+    expect(again).not.toBe(session);
+    expect(again.state.nickname).toBe('Zebulon');
+    expect((await (await again.history('peer.onion')).page({ limit: 5 })).messages.map((m) => m.body)).toEqual(['kept']);
+  });
+
+  it('a change acknowledged while the profile is locking is kept', async () => {
+    // However late in the lock the change arrives: refused (ProfileLockedError) or durable, never acknowledged and lost.
+    for (let wait = 0; wait < 12; wait += 1) {
+      const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+      await session.state.setNickname('Before');
+      const locking = session.lock();
+      for (let i = 0; i < wait; i += 1) await new Promise((resolve) => setImmediate(resolve));
+      const late = Promise.resolve()
+        .then(() => session.state.setNickname('Late'))
+        .then(
+          () => true,
+          () => false,
+        );
+      await locking;
+      const kept = await late;
+      const again = await store.unlock(session.profile.id, GOOD_PASSWORD);
+      expect(again.state.nickname, `after ${String(wait)} turns`).toBe(kept ? 'Late' : 'Before');
+      await again.lock();
+    }
+  });
+
+  it('a history page asked for as the profile locks is refused, and never takes a good segment for a damaged one', async () => {
+    const small = createProfileStore({ rootDir: root, kdf: FAST_KDF, segmentLimits: { maxMessages: 3, maxBytes: 1 << 20 } });
+    const session = await small.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    const history = await session.history('peer.onion');
+    await history.appendMany(['a', 'b', 'c', 'd', 'e'].map((id) => message(id, id)));
+    // The user scrolls back (the UI asks for older messages) while locking: the page runs on, the lock wipes the keys.
+    const paging = history.page({ limit: 10 }).catch((error: unknown) => error);
+    await session.lock();
+    expect(await history.page({ limit: 10 }).catch((error: unknown) => error)).toBeInstanceOf(ProfileLockedError);
+    const earlier = await paging;
+    if (!(earlier instanceof ProfileLockedError)) expect(earlier).toMatchObject({ damaged: [] });
+    const again = await small.unlock(session.profile.id, GOOD_PASSWORD);
+    const page = await (await again.history('peer.onion')).page({ limit: 10 });
+    expect(page.messages.map((m) => m.id)).toEqual(['e', 'd', 'c', 'b', 'a']);
+    await small.close();
+  });
+
+  it('listing conversations as the profile locks never takes a good conversation header for a damaged one', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    for (const peer of ['a.onion', 'b.onion', 'c.onion']) await (await session.history(peer)).append(message('m1', 'kept'));
+    const listing = session.conversations().catch((error: unknown) => error);
+    await session.lock();
+    await listing;
+    const again = await store.unlock(session.profile.id, GOOD_PASSWORD);
+    expect((await again.conversations()).sort()).toEqual(['a.onion', 'b.onion', 'c.onion']);
+  });
+
+  it('an unlock while the profile is still locking waits for the lock and opens it afresh', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await session.state.setNickname('Zeb');
+    await (await session.history('peer.onion')).append(message('m1', 'kept'));
+    const locking = session.lock();
+    const again = await store.unlock(session.profile.id, GOOD_PASSWORD);
+    await locking;
+    expect(again.isLocked).toBe(false);
+    expect(again.state.nickname).toBe('Zeb');
+    expect((await (await again.history('peer.onion')).page({ limit: 5 })).messages.map((m) => m.body)).toEqual(['kept']);
+  });
+
   it('deletes a profile folder with its password, locking it first', async () => {
     const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
     await expect(store.deleteProfile(session.profile.id, 'not-the-password-at-all')).rejects.toThrow(WrongPasswordError);
@@ -236,5 +318,32 @@ describe('one process per profile', () => {
     expect(await readFile(lockPath, 'utf8')).toBe(`${String(process.pid)}\n`);
     await again.lock();
     await expect(readFile(lockPath)).rejects.toThrow(/ENOENT/u);
+  });
+
+  it('refuses to delete a profile that another live process has open', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await session.lock();
+    const dir = join(root, 'profiles', session.profile.id);
+    await writeFile(join(dir, 'session.lock'), `${String(process.ppid)}\n`);
+    await expect(store.deleteProfile(session.profile.id, GOOD_PASSWORD)).rejects.toThrow(ProfileInUseError);
+    expect(await readdir(dir)).toContain('state.sealed');
+    await writeFile(join(dir, 'session.lock'), `${String(spawnSync(process.execPath, ['-e', '']).pid)}\n`);
+    await store.deleteProfile(session.profile.id, GOOD_PASSWORD);
+    expect(await readdir(join(root, 'profiles'))).toEqual([]);
+  });
+
+  it('leaves the temporary files of a profile open in another process alone, and removes them once it is dead', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await session.lock();
+    const dir = join(root, 'profiles', session.profile.id);
+    // The other process is in the middle of an atomic write (a password change, a compaction): its file is not ours.
+    const temporary = '.vault.json.0123456789ab.tmp';
+    await writeFile(join(dir, temporary), 'being written');
+    await writeFile(join(dir, 'session.lock'), `${String(process.ppid)}\n`);
+    await expect(store.unlock(session.profile.id, GOOD_PASSWORD)).rejects.toThrow(ProfileInUseError);
+    expect(await readdir(dir)).toContain(temporary);
+    await writeFile(join(dir, 'session.lock'), `${String(spawnSync(process.execPath, ['-e', '']).pid)}\n`);
+    await store.unlock(session.profile.id, GOOD_PASSWORD);
+    expect(await readdir(dir)).not.toContain(temporary);
   });
 });

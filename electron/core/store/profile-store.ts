@@ -4,14 +4,15 @@ import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncDirectory } from './atomic-write.js';
 import { decodeBackup } from './backup-file.js';
-import { deriveDataKeys } from './data-keys.js';
+import { type DataKeys, deriveDataKeys } from './data-keys.js';
 import { ProfileNotFoundError, type StoreError, WeakPasswordError } from './errors.js';
 import { DEFAULT_SEGMENT_LIMITS, type SegmentLimits } from './history/conversation-history.js';
+import { HistoryStore } from './history/history-store.js';
 import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from './kdf.js';
 import { migrateState } from './migrations/index.js';
 import { acquireProcessLock } from './process-lock.js';
 import { checkPasswordStrength } from './password-strength.js';
-import { PROFILES_FOLDER, profilePaths } from './profile-layout.js';
+import { HISTORY_FOLDER, PROFILES_FOLDER, profilePaths } from './profile-layout.js';
 import { ProfileSession, type ProfileSummary } from './profile-session.js';
 import { DEFAULT_JOURNAL_LIMITS, type JournalLimits, StateDatabase, createStateDatabase } from './state-database.js';
 import type { StateData } from './state-schema.js';
@@ -128,15 +129,15 @@ export class ProfileStore {
    * reported as a CorruptFileError naming it.
    */
   async unlock(profileId: string, password: string): Promise<ProfileSession> {
-    const paths = profilePaths(this.options.rootDir, this.assertId(profileId));
-    const vault = await this.readVaultOf(profileId);
+    const vault = await this.readVaultOf(this.assertId(profileId));
     const dataKey = await this.checkPassword(vault, password);
     const open = this.sessions.get(profileId);
-    if (open) {
+    if (open && !open.isLocked) {
       dataKey.fill(0);
       return open;
     }
-    await this.removeStaleTemporaries(paths.dir);
+    // Still locking: handing that session back would give the user a profile that refuses everything.
+    await open?.lock().catch(() => undefined);
     return this.startSession(vault, dataKey);
   }
 
@@ -149,8 +150,15 @@ export class ProfileStore {
 
   private async remove(profileId: string, dir: string): Promise<void> {
     await this.sessions.get(profileId)?.lock();
+    // Another process that has the profile open would go on writing into a deleted folder: refuse instead.
+    const release = await acquireProcessLock(dir);
     const doomed = join(this.profilesDir, `.deleting-${profileId}`);
-    await rename(dir, doomed);
+    try {
+      await rename(dir, doomed);
+    } catch (error) {
+      await release();
+      throw error;
+    }
     await syncDirectory(this.profilesDir);
     await rm(doomed, { recursive: true, force: true });
   }
@@ -161,18 +169,19 @@ export class ProfileStore {
     assertStrong(password);
     const bytes = 'file' in options ? await readFile(options.file) : Buffer.from(options.data);
     const contents = await decodeBackup(bytes, passphrase);
-    const session = await this.createFromState(contents.state, password, label ?? contents.label);
-    try {
-      for (const { conversationId, messages } of contents.history ?? []) {
-        const history = await session.history(conversationId);
-        for (let i = 0; i < messages.length; i += IMPORT_BATCH) await history.appendMany(messages.slice(i, i + IMPORT_BATCH));
+    // The history goes into the hidden folder too, before the profile is renamed into place: half an import is worse
+    // than none, after a crash as after an error (the backup file is still there to try again).
+    return this.createFromState(contents.state, password, label ?? contents.label, async (dir, keys) => {
+      const histories = new HistoryStore(join(dir, HISTORY_FOLDER), keys, this.segmentLimits);
+      try {
+        for (const { conversationId, messages } of contents.history ?? []) {
+          const history = await histories.conversation(conversationId);
+          for (let i = 0; i < messages.length; i += IMPORT_BATCH) await history.appendMany(messages.slice(i, i + IMPORT_BATCH));
+        }
+      } finally {
+        await histories.close();
       }
-    } catch (error) {
-      // Half an import is worse than none: the backup file is still there to try again.
-      await this.remove(session.profile.id, profilePaths(this.options.rootDir, session.profile.id).dir);
-      throw error;
-    }
-    return session;
+    });
   }
 
   /** Locks every open profile. */
@@ -184,7 +193,13 @@ export class ProfileStore {
     return this.throttle.attempt(vault.profileId, () => openVault(vault, password));
   }
 
-  private async createFromState(doc: StateData, password: string, label: string | undefined): Promise<ProfileSession> {
+  /** `fill` adds further files (an import's history) to the hidden folder before the profile appears. */
+  private async createFromState(
+    doc: StateData,
+    password: string,
+    label: string | undefined,
+    fill?: (dir: string, keys: DataKeys) => Promise<void>,
+  ): Promise<ProfileSession> {
     const profileId = randomBytes(8).toString('hex');
     const chosenLabel = cleanName(label ?? `Profile ${String((await this.listProfiles()).profiles.length + 1)}`, 'label');
     const { vault, dataKey } = await createVault(profileId, chosenLabel, password, this.kdf, new Date());
@@ -192,8 +207,18 @@ export class ProfileStore {
     await mkdir(this.profilesDir, { recursive: true, mode: 0o700 });
     const building = join(this.profilesDir, `.creating-${profileId}`);
     await mkdir(building, { mode: 0o700 });
-    await createStateDatabase(join(building, 'state.sealed'), deriveDataKeys(dataKey).state, profileId, doc);
-    await writeVault(join(building, 'vault.json'), vault);
+    const keys = deriveDataKeys(dataKey);
+    try {
+      await createStateDatabase(join(building, 'state.sealed'), keys.state, profileId, doc);
+      await fill?.(building, keys);
+      await writeVault(join(building, 'vault.json'), vault);
+    } catch (error) {
+      await rm(building, { recursive: true, force: true });
+      dataKey.fill(0);
+      throw error;
+    } finally {
+      for (const key of [keys.state, keys.history, keys.names]) key.fill(0);
+    }
     await rename(building, profilePaths(this.options.rootDir, profileId).dir);
     await syncDirectory(this.profilesDir);
     return this.startSession(vault, dataKey);
@@ -207,6 +232,8 @@ export class ProfileStore {
     let release: () => Promise<void> = () => Promise.resolve();
     try {
       release = await acquireProcessLock(paths.dir);
+      // Only now: while another process holds the profile, its temporary files are writes in progress.
+      await this.removeStaleTemporaries(paths.dir);
       db = await StateDatabase.open(paths.state, keys.state, profileId, this.journalLimits);
     } catch (error) {
       await release();

@@ -95,6 +95,18 @@ describe('state journal', () => {
     expect(Object.keys((await openDb()).data.signalRecords.session)).toHaveLength(6);
   });
 
+  it('writes a change too large for one journal record as a snapshot, so a crash right after it still opens', async () => {
+    const db = await openDb();
+    await put(db, 'a');
+    // Many Signal records staged and persisted at once: one change of several megabytes.
+    for (let i = 0; i < 40; i += 1) db.data.signalRecords['kyber-prekey'][String(i)] = randomBytes(64 * 1024).toString('base64');
+    await db.write();
+    // No close: as if the process died right after the write was acknowledged.
+    const again = await openDb();
+    expect(Object.keys(again.data.signalRecords['kyber-prekey'])).toHaveLength(40);
+    expect(Object.keys(again.data.signalRecords.session)).toEqual(['a']);
+  });
+
   it('refuses a document its schema rejects and goes back to what is durable', async () => {
     const db = await openDb();
     await put(db, 'a');

@@ -4,8 +4,8 @@ import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { writeFileAtomic } from './atomic-write.js';
-import { CorruptFileError, InvalidDocumentError, MissingFileError, UnsupportedFormatError } from './errors.js';
-import { decodeLog, encodeRecord } from './history/record-log.js';
+import { CorruptFileError, InvalidDocumentError, MissingFileError, ProfileLockedError, UnsupportedFormatError } from './errors.js';
+import { MAX_RECORD_BYTES, decodeLog, encodeRecord } from './history/record-log.js';
 import { STATE_VERSION, migrateState } from './migrations/index.js';
 import { moveAside } from './quarantine.js';
 import { describeDamage } from './sealed-json-adapter.js';
@@ -120,6 +120,7 @@ export class StateDatabase {
   private needsSnapshot = true;
   private waiters: Waiter[] = [];
   private draining: Promise<void> | undefined;
+  private closed = false;
 
   private constructor(
     private readonly location: Location,
@@ -205,6 +206,8 @@ export class StateDatabase {
    * Writes requested while one runs are coalesced into the next; each promise settles once its data is durable.
    */
   write(): Promise<void> {
+    // Once closing, a write would race the closing compaction (and could be acknowledged, then overwritten) or seal with a wiped key.
+    if (this.closed) return Promise.reject(new ProfileLockedError());
     return new Promise<void>((resolve, reject) => {
       this.waiters.push({ resolve, reject });
       this.draining ??= this.drain();
@@ -225,6 +228,7 @@ export class StateDatabase {
 
   /** Finishes pending writes, folds the journal into a fresh snapshot and closes the file. */
   async close(): Promise<void> {
+    this.closed = true;
     await this.flush();
     if (this.records > 0) await this.compact(JSON.stringify(this.data)).catch(() => undefined);
     await this.journal?.close();
@@ -258,11 +262,14 @@ export class StateDatabase {
     const change = diff(this.committed, entries);
     if (change === undefined) return;
     const { maxRecords, maxBytes } = this.limits;
-    if (this.needsSnapshot || this.journal === undefined || this.records >= maxRecords || this.journalLength >= maxBytes) {
+    const { key, profileId } = this.location;
+    const sealed = seal(key, 'state-record', recordContext(profileId, this.nonce, this.records), Buffer.from(change, 'utf8'));
+    // A record larger than the log reader accepts would be taken for damage on the next open: such a change becomes a snapshot.
+    const tooLarge = sealed.length > MAX_RECORD_BYTES;
+    if (tooLarge || this.needsSnapshot || this.journal === undefined || this.records >= maxRecords || this.journalLength >= maxBytes) {
       await this.compact(json);
     } else {
-      const { key, profileId } = this.location;
-      const bytes = encodeRecord(seal(key, 'state-record', recordContext(profileId, this.nonce, this.records), Buffer.from(change, 'utf8')));
+      const bytes = encodeRecord(sealed);
       try {
         await this.journal.write(bytes, 0, bytes.length, this.journalLength);
         if (DSYNC === undefined) await this.journal.datasync();

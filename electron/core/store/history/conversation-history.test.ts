@@ -134,6 +134,21 @@ describe('ConversationHistory', () => {
     await reopened.close();
   });
 
+  it('never acknowledges a message its own reader would later take for damage', async () => {
+    const history = await openHistory();
+    await history.appendMany([message(0), message(1)]);
+    // Within the schema (200,000 characters), but escaped in JSON past the largest record the log decoder accepts.
+    const stored = await history.append(message(2, '\u0001'.repeat(200_000))).then(
+      () => true,
+      () => false,
+    );
+    await history.close();
+    const reopened = await openHistory();
+    expect(reopened.problems).toEqual([]);
+    expect(await allIds(reopened, 10)).toEqual(stored ? expectedIds(3) : expectedIds(2));
+    await reopened.close();
+  });
+
   it('refuses a message that does not match the schema', async () => {
     const history = await openHistory();
     await expect(history.append({ ...message(0), direction: 'sideways' as 'in' })).rejects.toThrow();

@@ -82,6 +82,7 @@ export class ConversationHistory {
   private readonly queue: Pending[] = [];
   private draining: Promise<void> | undefined;
   private readonly cache = new Map<number, HistoryMessage[]>();
+  private readonly reading = new Set<Promise<HistoryPage>>();
   private folderExists = false;
   private closed = false;
 
@@ -114,7 +115,19 @@ export class ConversationHistory {
   }
 
   /** A page of messages, newest first, older than `before` (or the newest ones). */
-  async page({ before, limit }: { before?: HistoryCursor; limit: number }): Promise<HistoryPage> {
+  async page(request: { before?: HistoryCursor; limit: number }): Promise<HistoryPage> {
+    // After close the session wipes the key: a segment read then would not authenticate and be quarantined as damaged.
+    if (this.closed) throw new ProfileLockedError();
+    const reading = this.readPage(request);
+    this.reading.add(reading);
+    try {
+      return await reading;
+    } finally {
+      this.reading.delete(reading);
+    }
+  }
+
+  private async readPage({ before, limit }: { before?: HistoryCursor; limit: number }): Promise<HistoryPage> {
     let { seq, index } = before === undefined ? { seq: this.seq, index: this.current.length } : parseCursor(before);
     const messages: HistoryMessage[] = [];
     const damaged: CorruptFileError[] = [];
@@ -136,10 +149,11 @@ export class ConversationHistory {
     }
   }
 
-  /** Waits for pending appends and compaction, then releases the log file. */
+  /** Waits for pending appends, pages being read and compaction, then releases the log file. */
   async close(): Promise<void> {
     this.closed = true;
     while (this.draining) await this.draining;
+    await Promise.allSettled(this.reading);
     await this.compaction;
     await this.log?.close();
     this.log = undefined;

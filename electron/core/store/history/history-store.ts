@@ -2,13 +2,15 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type DataKeys, conversationFolderName } from '../data-keys.js';
-import { CorruptFileError } from '../errors.js';
+import { CorruptFileError, ProfileLockedError } from '../errors.js';
 import { SealedJsonAdapter } from '../sealed-json-adapter.js';
 import { ConversationHistory, type SegmentLimits } from './conversation-history.js';
 import { conversationHeaderSchema } from './history-message.js';
 
 export class HistoryStore {
   private readonly open = new Map<string, Promise<ConversationHistory>>();
+  private readonly listing = new Set<Promise<unknown>>();
+  private closed = false;
 
   constructor(
     private readonly dir: string,
@@ -30,6 +32,18 @@ export class HistoryStore {
 
   /** Every conversation with stored history; a damaged header is reported and its folder skipped. */
   async conversationIds(): Promise<{ ids: string[]; problems: CorruptFileError[] }> {
+    // After close the session wipes the key: a header read then would not authenticate and be quarantined as damaged.
+    if (this.closed) throw new ProfileLockedError();
+    const listing = this.readConversationIds();
+    this.listing.add(listing);
+    try {
+      return await listing;
+    } finally {
+      this.listing.delete(listing);
+    }
+  }
+
+  private async readConversationIds(): Promise<{ ids: string[]; problems: CorruptFileError[] }> {
     let folders: string[];
     try {
       folders = await readdir(this.dir);
@@ -60,6 +74,8 @@ export class HistoryStore {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled(this.listing);
     const histories = await Promise.allSettled(this.open.values());
     this.open.clear();
     for (const result of histories) if (result.status === 'fulfilled') await result.value.close();

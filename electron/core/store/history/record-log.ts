@@ -1,8 +1,11 @@
 // An append-only log of sealed records (history's open segment, the state journal): a header, then length-prefixed records.
 
 export const LOG_MAGIC = Buffer.from('ALHL\x01', 'latin1');
-/** A record is at most one message; anything claiming more is damage, not data. */
-export const MAX_RECORD_BYTES = 1024 * 1024;
+/**
+ * A record is at most one message; anything claiming more is damage, not data. The largest message the schema allows
+ * (a 200,000-character body, each character escaped to 6 bytes of JSON) seals to about 1.2 MB, so the bound sits above it.
+ */
+export const MAX_RECORD_BYTES = 2 * 1024 * 1024;
 const LENGTH_BYTES = 4;
 
 export function encodeRecord(sealed: Uint8Array): Buffer {
