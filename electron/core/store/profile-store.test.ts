@@ -1,6 +1,7 @@
 // Tests for profiles: sign up, list, unlock, wrong passwords, lock, change password, delete, damaged files.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -315,9 +316,28 @@ describe('one process per profile', () => {
     const dead = spawnSync(process.execPath, ['-e', '']).pid;
     await writeFile(lockPath, `${String(dead)}\n`);
     const again = await store.unlock(session.profile.id, GOOD_PASSWORD);
-    expect(await readFile(lockPath, 'utf8')).toBe(`${String(process.pid)}\n`);
+    expect((await readFile(lockPath, 'utf8')).split('\n')[0]).toBe(String(process.pid));
     await again.lock();
     await expect(readFile(lockPath)).rejects.toThrow(/ENOENT/u);
+  });
+
+  it.runIf(existsSync('/proc/self/stat'))('takes over a lock whose pid now belongs to another program, after a reboot or a reuse', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    await session.lock();
+    const lockPath = join(root, 'profiles', session.profile.id, 'session.lock');
+    const bootId = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
+    const stat = await readFile(`/proc/${String(process.ppid)}/stat`, 'utf8');
+    const parentStart = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? '';
+    const lockedBy = async (...lines: string[]) => {
+      await writeFile(lockPath, `${[String(process.ppid), ...lines].join('\n')}\n`);
+      const opened = await store.unlock(session.profile.id, GOOD_PASSWORD);
+      await opened.lock();
+    };
+    // The same live process that wrote the lock: in use.
+    await expect(lockedBy(bootId, parentStart)).rejects.toThrow(ProfileInUseError);
+    // Written before a reboot, or by an earlier process with the same pid: stale, so taken over.
+    await lockedBy('00000000-0000-0000-0000-000000000000', parentStart);
+    await lockedBy(bootId, String(Number(parentStart) + 1));
   });
 
   it('refuses to delete a profile that another live process has open', async () => {
