@@ -50,6 +50,7 @@ export async function encodeBackup(contents: BackupContents, passphrase: string,
   length.writeUInt32BE(header.length);
   const key = await deriveKey(passphrase, salt, params);
   const body = seal(key, 'backup', header.toString('utf8'), Buffer.from(JSON.stringify(contents), 'utf8'));
+  key.fill(0);
   return Buffer.concat([MAGIC, length, header, body]);
 }
 
@@ -83,6 +84,8 @@ export async function decodeBackup(bytes: Buffer, passphrase: string): Promise<B
   } catch (cause) {
     if (cause instanceof SealedFileError && cause.problem === 'authentication-failed') throw new WrongBackupPassphraseError({ cause });
     throw new DamagedBackupError(cause instanceof SealedFileError ? cause.problem : 'unreadable', { cause });
+  } finally {
+    key.fill(0);
   }
   let json: unknown;
   try {

@@ -25,10 +25,14 @@ export type Vault = z.infer<typeof vaultSchema>;
 async function wrap(profileId: string, password: string, params: ScryptParams, dataKey: Uint8Array): Promise<Pick<Vault, 'kdf' | 'wrappedDataKey'>> {
   const salt = newSalt();
   const kek = await deriveKey(password, salt, params);
-  return {
-    kdf: { ...params, salt: salt.toString('base64') },
-    wrappedDataKey: seal(kek, 'data-key', profileId, dataKey).toString('base64'),
-  };
+  try {
+    return {
+      kdf: { ...params, salt: salt.toString('base64') },
+      wrappedDataKey: seal(kek, 'data-key', profileId, dataKey).toString('base64'),
+    };
+  } finally {
+    kek.fill(0);
+  }
 }
 
 export async function createVault(
@@ -52,6 +56,8 @@ export async function openVault(vault: Vault, password: string): Promise<Buffer>
   } catch (cause) {
     if (cause instanceof SealedFileError && cause.problem === 'authentication-failed') throw new WrongPasswordError({ cause });
     throw cause;
+  } finally {
+    kek.fill(0);
   }
 }
 
