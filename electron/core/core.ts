@@ -59,7 +59,17 @@ export function createCore(options: CoreOptions): Promise<Core> {
 
   const sessionDto = ({ session, runtime }: Unlocked): SessionDto => ({ profile: session.profile, identity: runtime.identity() });
 
+  /** Unlock, lock, delete and stop run one at a time: two overlapping unlocks would each start a tor, and one would leak. */
+  let transitions: Promise<unknown> = Promise.resolve();
+  const oneAtATime = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = transitions.then(work, work);
+    transitions = next.catch(() => undefined);
+    return next;
+  };
+
   const open = async (session: ProfileSession): Promise<SessionDto> => {
+    // Signing in again to the open profile (a second window) finds it running: nothing to stop or start.
+    if (unlocked?.session === session) return sessionDto(unlocked);
     if (unlocked !== undefined) await lock();
     let runtime: ProfileRuntime;
     try {
@@ -113,17 +123,19 @@ export function createCore(options: CoreOptions): Promise<Core> {
       await session.lock();
       return profile;
     },
-    'profiles.unlock': async ({ profileId, password }) => open(await store.unlock(profileId, password)),
-    'profiles.lock': async () => {
-      await lock();
-      return null;
-    },
-    'profiles.delete': async ({ profileId, password }) => {
-      if (unlocked?.session.profile.id === profileId) await lock();
-      await store.deleteProfile(profileId, password);
-      await rm(join(options.dataDir, 'tor', profileId), { recursive: true, force: true });
-      return null;
-    },
+    'profiles.unlock': ({ profileId, password }) => oneAtATime(async () => open(await store.unlock(profileId, password))),
+    'profiles.lock': () =>
+      oneAtATime(async () => {
+        await lock();
+        return null;
+      }),
+    'profiles.delete': ({ profileId, password }) =>
+      oneAtATime(async () => {
+        if (unlocked?.session.profile.id === profileId) await lock();
+        await store.deleteProfile(profileId, password);
+        await rm(join(options.dataDir, 'tor', profileId), { recursive: true, force: true });
+        return null;
+      }),
     'profiles.changePassword': async ({ oldPassword, newPassword }) => {
       await requireUnlocked().session.changePassword(oldPassword, newPassword);
       return null;
@@ -216,10 +228,11 @@ export function createCore(options: CoreOptions): Promise<Core> {
       on: (event, listener) => emitter.on(event, listener as never),
       off: (event, listener) => emitter.off(event, listener as never),
     },
-    async stop() {
-      await lock();
-      await store.close();
-    },
+    stop: () =>
+      oneAtATime(async () => {
+        await lock();
+        await store.close();
+      }),
   });
 }
 
