@@ -1,9 +1,9 @@
 // Tests for conversation history: bounded segments, newest-first paging, torn tails and damaged segments.
 import { randomBytes } from 'node:crypto';
-import { appendFile, copyFile, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdtemp, open, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CorruptFileError, ProfileLockedError } from '../errors.js';
 import { ConversationHistory, type HistoryCursor, type SegmentLimits } from './conversation-history.js';
 import type { HistoryMessage } from './history-message.js';
@@ -52,6 +52,25 @@ describe('ConversationHistory', () => {
     const files = await readdir(dir());
     expect(files.filter((f) => f.endsWith('.segment'))).toHaveLength(4);
     expect(files.filter((f) => f.endsWith('.log'))).toEqual(['00000005.log']);
+  });
+
+  it('appends again once a failed start of a new log (a full disk) is over, without restarting', async () => {
+    const history = await openHistory();
+    await history.append(message(0));
+    await history.close();
+    const reopened = await openHistory({ maxMessages: 1, maxBytes: 1 << 20 });
+    // The disk fills just as the next log's header is written, then space is freed.
+    const handle = await open(join(root, 'probe'), 'w');
+    const fileHandle = Object.getPrototypeOf(handle) as { write: (...args: unknown[]) => Promise<unknown> };
+    await handle.close();
+    const realWrite = fileHandle.write;
+    const full = vi.spyOn(fileHandle, 'write').mockImplementationOnce(() => Promise.reject(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })));
+    await expect(reopened.append(message(1))).rejects.toThrow(/ENOSPC/);
+    full.mockRestore();
+    expect(fileHandle.write).toBe(realWrite);
+    await reopened.append(message(2));
+    expect(await allIds(reopened, 10)).toEqual(['id-2', 'id-0']);
+    await reopened.close();
   });
 
   it('reads the same history after reopening', async () => {

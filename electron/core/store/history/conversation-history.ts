@@ -328,10 +328,18 @@ export class ConversationHistory {
     if (this.log) return this.log;
     if (!this.folderExists) await this.createFolder();
     // O_EXCL: a log is only ever created fresh; an existing one holds acknowledged messages.
-    const log = await open(join(this.dir, seqName(this.seq, 'log')), LOG_FLAGS | constants.O_CREAT | constants.O_EXCL, 0o600);
-    await log.write(LOG_MAGIC, 0, LOG_MAGIC.length, 0);
-    await log.sync();
-    await syncDirectory(this.dir);
+    const path = join(this.dir, seqName(this.seq, 'log'));
+    const log = await open(path, LOG_FLAGS | constants.O_CREAT | constants.O_EXCL, 0o600);
+    try {
+      await log.write(LOG_MAGIC, 0, LOG_MAGIC.length, 0);
+      await log.sync();
+      await syncDirectory(this.dir);
+    } catch (error) {
+      // Nothing acknowledged is in it yet: remove it, or O_EXCL would refuse every later append (a full disk, freed).
+      await log.close().catch(() => undefined);
+      await rm(path, { force: true });
+      throw error;
+    }
     this.log = log;
     this.logLength = LOG_MAGIC.length;
     return log;
