@@ -34,9 +34,9 @@ function watched(settings: { current: SettingsDto['notifications'] | 'locked' })
   closers.push(() => port1.close(), () => port2.close());
   serveApi(channelFromMessagePort(port2), fixture.backend);
   const client = createApiClient(channelFromMessagePort(port1));
-  const shown: NotificationContent[] = [];
+  const shown: (NotificationContent & { tag: string })[] = [];
   const report = vi.fn();
-  const stop = watchIncoming(client, (content) => shown.push(content), report);
+  const stop = watchIncoming(client, (content, tag) => shown.push({ ...content, tag }), report);
   return { shown, report, stop, emit: fixture.emit, reads };
 }
 
@@ -46,8 +46,8 @@ describe('watchIncoming', () => {
     emit({ name: 'message.received', payload: message });
     emit({ name: 'request.received', payload: request });
     await expect.poll(() => shown).toHaveLength(2);
-    expect(shown).toContainEqual({ title: 'Alice', body: 'see you at noon' });
-    expect(shown).toContainEqual({ title: 'Contact request from Bob', body: 'hi, it is Bob' });
+    expect(shown).toContainEqual({ title: 'Alice', body: 'see you at noon', tag: 'message:m' });
+    expect(shown).toContainEqual({ title: 'Contact request from Bob', body: 'hi, it is Bob', tag: 'request:r' });
   });
 
   it('reads the settings at each event: off says nothing, private says only that something came', async () => {
@@ -57,7 +57,7 @@ describe('watchIncoming', () => {
     await expect.poll(() => reads.settings).toBe(1);
     settings.current = { enabled: true, showContent: false };
     emit({ name: 'message.received', payload: { ...message, id: 'm2' } });
-    await expect.poll(() => shown).toEqual([{ title: 'Allium', body: 'New message' }]);
+    await expect.poll(() => shown).toEqual([{ title: 'Allium', body: 'New message', tag: 'message:m2' }]);
   });
 
   it('ignores our own messages, stays quiet about a profile locked meanwhile, and stops when told', async () => {

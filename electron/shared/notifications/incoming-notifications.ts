@@ -6,13 +6,13 @@ import { notificationContent, type NotificationContent } from './notification-co
 export type NotificationSource = Pick<ApiConnection, 'api' | 'on'>;
 
 /**
- * Calls `notify` for each incoming message and contact request, worded per the profile's notification settings (read
+ * Calls `notify` for each incoming message and contact request (with a tag naming it, the same in every window), worded per the profile's notification settings (read
  * at that moment, so a change applies at once). Returns the function that stops watching.
  */
-export function watchIncoming(source: NotificationSource, notify: (content: NotificationContent) => void, report: (error: unknown) => void): () => void {
+export function watchIncoming(source: NotificationSource, notify: (content: NotificationContent, tag: string) => void, report: (error: unknown) => void): () => void {
   const { api } = source;
-  const show = (content: NotificationContent | undefined): void => {
-    if (content !== undefined) notify(content);
+  const show = (content: NotificationContent | undefined, tag: string): void => {
+    if (content !== undefined) notify(content, tag);
   };
   const failed = (error: unknown): void => {
     // A profile locked in the meantime has no settings to read: then there is nothing to notify about anyway.
@@ -24,13 +24,13 @@ export function watchIncoming(source: NotificationSource, notify: (content: Noti
       Promise.all([api['settings.get']({}), api['contacts.list']({})])
         .then(([settings, contacts]) => {
           const nickname = contacts.find((contact) => contact.address === message.conversation)?.nickname;
-          show(notificationContent({ kind: 'message', message, nickname }, settings.notifications));
+          show(notificationContent({ kind: 'message', message, nickname }, settings.notifications), `message:${message.id}`);
         })
         .catch(failed);
     }),
     source.on('request.received', (request) => {
       api['settings.get']({})
-        .then((settings) => show(notificationContent({ kind: 'request', request }, settings.notifications)))
+        .then((settings) => show(notificationContent({ kind: 'request', request }, settings.notifications), `request:${request.id}`))
         .catch(failed);
     }),
   ];

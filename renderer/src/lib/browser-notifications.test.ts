@@ -7,6 +7,7 @@ import { showBrowserNotifications } from './browser-notifications.js';
 interface Shown {
   readonly title: string;
   readonly body: string | undefined;
+  readonly tag: string | undefined;
 }
 
 /** The browser's Notification API, recorded: jsdom has none, and no test can see a desktop pop-up. */
@@ -18,7 +19,7 @@ function recordingNotificationApi(permission: NotificationPermission): Shown[] {
       static readonly permission = permission;
       onclick: (() => void) | null = null;
       constructor(title: string, options?: NotificationOptions) {
-        shown.push({ title, body: options?.body });
+        shown.push({ title, body: options?.body, tag: options?.tag });
       }
       close(): void {}
     },
@@ -59,7 +60,7 @@ describe('showBrowserNotifications', () => {
     [focused, visibility] = [false, 'hidden'];
     const stop = showBrowserNotifications(connection);
     core.emit(incoming('are you there?'));
-    await expect.poll(() => shown).toEqual([{ title: 'Alice', body: 'are you there?' }]);
+    await expect.poll(() => shown).toEqual([{ title: 'Alice', body: 'are you there?', tag: 'message:are you there?' }]);
     stop();
     core.emit(incoming('hello?'));
     await settle();
@@ -75,7 +76,7 @@ describe('showBrowserNotifications', () => {
     await settle();
     [focused, visibility] = [false, 'visible'];
     core.emit(incoming('now you are not'));
-    await expect.poll(() => shownWithPermission).toEqual([{ title: 'Alice', body: 'now you are not' }]);
+    await expect.poll(() => shownWithPermission).toEqual([{ title: 'Alice', body: 'now you are not', tag: 'message:now you are not' }]);
 
     const shownWithout = recordingNotificationApi('denied');
     [focused, visibility] = [false, 'hidden'];

@@ -21,10 +21,11 @@ export async function askBrowserNotificationPermission(): Promise<BrowserNotific
 export function showBrowserNotifications(source: NotificationSource): () => void {
   return watchIncoming(
     source,
-    (content) => {
+    (content, tag) => {
       if (browserNotificationPermission() !== 'granted') return;
       if (document.visibilityState === 'visible' && document.hasFocus()) return;
-      const notification = new Notification(content.title, { body: content.body });
+      // Every open tab hears the same event; the shared tag makes the browser show it once.
+      const notification = new Notification(content.title, { body: content.body, tag });
       notification.onclick = () => {
         window.focus();
         notification.close();
