@@ -77,8 +77,9 @@ async function start(): Promise<void> {
   if (devServerUrl === undefined) await serveAppProtocol(paths.renderer, csp);
 
   ipcMain.on(CONNECT_MESSAGE, (event) => {
-    // Only our own page gets a port, never a frame that somehow loaded something else.
-    if (core === undefined || !isAppUrl(event.senderFrame?.url ?? '', devServerUrl)) return;
+    // Only our own page gets a port, never a frame that somehow loaded something else. While quitting the core is
+    // stopping and refuses new connections (connect() throws); the page asks again as soon as its port closes.
+    if (core === undefined || quitting || !isAppUrl(event.senderFrame?.url ?? '', devServerUrl)) return;
     event.sender.postMessage(CORE_PORT_MESSAGE, null, [core.connect()]);
   });
 

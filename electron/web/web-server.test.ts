@@ -183,6 +183,31 @@ describe('web mode server', () => {
     rmSync(dir2, { recursive: true, force: true });
   });
 
+  it('survives a frame that breaks the WebSocket protocol: closes that socket, logs it and keeps serving', async () => {
+    const dir2 = mkdtempSync(join(tmpdir(), 'allium-web-'));
+    writeFileSync(join(dir2, 'index.html'), '<!doctype html>');
+    const errors: string[] = [];
+    const second = await startWebServer({ backend: fixture.backend, rendererDir: dir2, logError: (context) => errors.push(context) });
+    const headers = { Origin: `http://127.0.0.1:${second.port}`, Cookie: `allium_token_${second.port}=${second.token}` };
+    const open = async (): Promise<WebSocket> => {
+      const socket = new WebSocket(`ws://127.0.0.1:${second.port}/rpc`, { headers });
+      socket.on('error', () => undefined);
+      await new Promise((resolve) => socket.once('open', resolve));
+      return socket;
+    };
+    const broken = await open();
+    const closed = new Promise<number>((resolve) => broken.once('close', resolve));
+    // A text frame that is not UTF-8: the server's ws rejects it with an 'error' event on its socket.
+    broken.send(Buffer.from([0xff, 0xfe, 0xfd]), { binary: false });
+    expect(await closed).toBe(1007);
+    expect(errors).toEqual(['WebSocket closed after a protocol error']);
+    const client = createApiClient(channelFromWebSocket(await open()));
+    await expect(client.api['profiles.list']({})).resolves.toEqual([PROFILE]);
+    client.close();
+    await second.close();
+    rmSync(dir2, { recursive: true, force: true });
+  });
+
   it('refuses to start without a built renderer, naming the build command', async () => {
     await expect(startWebServer({ backend: testBackend({}).backend, rendererDir: join(dir, 'nothing') })).rejects.toThrow(
       /renderer is not built.*vite build --config renderer\/vite.config.ts/,

@@ -122,6 +122,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       return;
     }
     sockets.handleUpgrade(request, socket, head, (ws) => {
+      // ws reports a frame that breaks the protocol (bad UTF-8, over maxPayload, unmasked) as 'error' and closes the
+      // socket itself; unheard, that event would be an uncaught exception taking the core down with the server.
+      ws.on('error', (error) => logError('WebSocket closed after a protocol error', error));
       serveApi(channelFromServerSocket(ws), options.backend, { logError });
     });
   });
