@@ -65,6 +65,8 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
   #powSupported = true;
   #restartAttempt = 0;
   #restartTimer: NodeJS.Timeout | undefined;
+  /** The latest launch (first start or a restart), so stop() can wait for it and leave no tor behind. */
+  #launching: Promise<void> | undefined;
   #binary: TorBinary | undefined;
   #extraLines: string[] = [];
   #settingsLines: readonly string[];
@@ -130,6 +132,8 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
       }
       await running.stop();
     }
+    // A launch under way sees 'stopping' once its tor is up and stops that tor itself.
+    await this.#launching?.catch(() => undefined);
     for (const [address, entry] of this.#services) this.#setReachability(address, entry, 'offline');
     this.#setStatus({ state: 'stopped', bootstrap: NOT_STARTED });
   }
@@ -188,7 +192,13 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
     });
   }
 
-  async #launch(): Promise<void> {
+  #launch(): Promise<void> {
+    const launching = this.#launchOnce();
+    this.#launching = launching;
+    return launching;
+  }
+
+  async #launchOnce(): Promise<void> {
     if (this.#binary === undefined) throw new TorRuntimeStateError('tor binary not resolved.');
     const launched = await TorProcess.launch({
       binary: this.#binary,
@@ -196,12 +206,17 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
       extraLines: this.#extraLines,
       onLog: (line) => this.emit('log', line),
     });
+    if (this.#status.state === 'stopping' || this.#status.state === 'stopped') {
+      await launched.stop();
+      throw new TorRuntimeStateError('tor was stopped while it was starting.');
+    }
     const startedAt = Date.now();
     this.#process = launched;
     void launched.exited.then((exit) => this.#onExit(launched, exit, Date.now() - startedAt));
     try {
       launched.control.on('event', (event) => this.#onControlEvent(event));
       await launched.control.setEvents(['STATUS_CLIENT', 'HS_DESC']);
+      if (this.#process !== launched) throw new TorRuntimeStateError('tor exited or was stopped while it was starting.');
       this.#setStatus({ state: 'running', bootstrap: NOT_STARTED });
       const phase = await launched.control.getInfo(['status/bootstrap-phase']);
       const notice = parseClientStatus(parseReplyArgs(phase['status/bootstrap-phase'] ?? ''));
