@@ -1,4 +1,4 @@
-// TorRuntime supervision against stand-in tor processes: stop while a tor is starting.
+// TorRuntime supervision against stand-in tor processes: stop while a tor is starting, a tor dying while it is set up.
 import { EventEmitter } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { TorExit } from './tor-process.js';
@@ -148,5 +148,28 @@ describe('TorRuntime supervision', () => {
 
     expect(late.alive, 'the tor launched during stop() is still running').toBe(false);
     expect(tor.status.state).toBe('stopped');
+  });
+
+  it('a restarted tor that dies while it is being set up is restarted once, not twice', async () => {
+    const tor = runtime();
+    await tor.start();
+    const second = new FakeTor();
+    second.control.hold = true; // SETEVENTS never answered until tor dies
+    autoLaunch = false;
+    launched[0]!.crash();
+    await until(() => launches.length === 2, 'the first restart');
+    launches[1]!.resolve(second);
+    await until(() => second.control.sent.length > 0, 'the restarted tor to be set up');
+
+    second.crash(); // a real tor takes a while to launch, so the next launches are held too
+    await sleep(100);
+    for (const pending of launches.slice(2)) pending.resolve(new FakeTor());
+    await sleep(50);
+
+    expect(launches.length, 'tors launched after the second crash').toBe(3);
+    expect(launched.filter((t) => t.alive).length).toBe(1);
+    expect(tor.status.state).toBe('running');
+    await tor.stop();
+    expect(launched.filter((t) => t.alive)).toEqual([]);
   });
 });

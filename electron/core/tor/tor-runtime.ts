@@ -67,6 +67,8 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
   #restartTimer: NodeJS.Timeout | undefined;
   /** The latest launch (first start or a restart), so stop() can wait for it and leave no tor behind. */
   #launching: Promise<void> | undefined;
+  /** A tor being set up (events, publishing): if it dies, that setup fails and its caller decides about restarting. */
+  #settingUp: TorProcess | undefined;
   #binary: TorBinary | undefined;
   #extraLines: string[] = [];
   #settingsLines: readonly string[];
@@ -212,6 +214,7 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
     }
     const startedAt = Date.now();
     this.#process = launched;
+    this.#settingUp = launched;
     void launched.exited.then((exit) => this.#onExit(launched, exit, Date.now() - startedAt));
     try {
       launched.control.on('event', (event) => this.#onControlEvent(event));
@@ -222,10 +225,13 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
       const notice = parseClientStatus(parseReplyArgs(phase['status/bootstrap-phase'] ?? ''));
       if (notice?.kind === 'bootstrap') this.#setStatus({ ...this.#status, bootstrap: notice.bootstrap });
       for (const entry of this.#services.values()) await this.#publishOn(launched, entry);
+      if (this.#process !== launched) throw new TorRuntimeStateError('tor exited or was stopped while it was starting.');
     } catch (error) {
       if (this.#process === launched) this.#process = undefined;
       await launched.stop();
       throw error;
+    } finally {
+      if (this.#settingUp === launched) this.#settingUp = undefined;
     }
   }
 
@@ -264,6 +270,8 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
     if (exited.stopping || this.#process !== exited) return;
     this.#process = undefined;
     for (const [address, entry] of this.#services) this.#setReachability(address, entry, 'offline');
+    // A tor that dies while being set up fails that setup, whose caller restarts it: one restart, not two.
+    if (this.#settingUp === exited) return;
     if (ranForMs >= this.#backoff.stableAfterMs) this.#restartAttempt = 0;
     const delayMs = this.#nextRestartDelay();
     const reason = `tor exited unexpectedly (code ${String(exit.code)}, signal ${String(exit.signal)}); restarting in ${String(delayMs)} ms.`;
