@@ -172,4 +172,21 @@ describe('TorRuntime supervision', () => {
     await tor.stop();
     expect(launched.filter((t) => t.alive)).toEqual([]);
   });
+
+  it('a fresh start() begins its restart backoff from the first delay again', async () => {
+    const tor = new TorRuntime({ torDir: '/nowhere', env: {}, restartBackoff: { initialMs: 5, maxMs: 10_000, stableAfterMs: 60_000 } });
+    const restarts: number[] = [];
+    tor.on('restart', (restart) => restarts.push(restart.delayMs));
+    await tor.start();
+    for (let crash = 1; crash <= 3; crash += 1) {
+      launched.at(-1)!.crash();
+      await until(() => launched.length === crash + 1 && tor.status.state === 'running', `restart ${String(crash)}`);
+    }
+    await tor.stop();
+    await tor.start();
+    launched.at(-1)!.crash();
+    await until(() => restarts.length === 4, 'the restart after a fresh start');
+    expect(restarts).toEqual([5, 10, 20, 5]);
+    await tor.stop();
+  });
 });

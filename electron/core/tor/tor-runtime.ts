@@ -107,6 +107,8 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
   async start(): Promise<void> {
     if (this.#status.state !== 'stopped') throw new TorRuntimeStateError(`tor is already ${this.#status.state}.`);
     this.#setStatus({ state: 'starting', bootstrap: NOT_STARTED });
+    // Crashes of an earlier run (before stop(), e.g. new settings) say nothing about this one.
+    this.#restartAttempt = 0;
     try {
       const env = this.#options.env ?? process.env;
       this.#binary = findTorBinary({ resourcesDir: this.#options.resourcesDir, env });
