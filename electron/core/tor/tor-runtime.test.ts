@@ -49,11 +49,14 @@ class FakeTor {
     return [];
   }
 
-  stop(): Promise<void> {
+  /** How long this tor takes to exit once asked to. */
+  exitDelayMs = 0;
+
+  async stop(): Promise<void> {
     this.stopping = true;
     this.control.closeAll();
+    if (this.exitDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.exitDelayMs));
     this.#die({ code: 0, signal: null });
-    return Promise.resolve();
   }
 
   /** tor crashes: the process exit is seen first, the control connection closes right after. */
@@ -188,5 +191,15 @@ describe('TorRuntime supervision', () => {
     await until(() => restarts.length === 4, 'the restart after a fresh start');
     expect(restarts).toEqual([5, 10, 20, 5]);
     await tor.stop();
+  });
+
+  it('a second stop() waits, like the first, until tor has exited', async () => {
+    const tor = runtime();
+    await tor.start();
+    launched[0]!.exitDelayMs = 50;
+    const first = tor.stop();
+    await tor.stop();
+    expect(launched[0]!.alive, 'tor still running when the second stop() returned').toBe(false);
+    await first;
   });
 });

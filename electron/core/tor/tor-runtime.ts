@@ -69,6 +69,8 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
   #launching: Promise<void> | undefined;
   /** A tor being set up (events, publishing): if it dies, that setup fails and its caller decides about restarting. */
   #settingUp: TorProcess | undefined;
+  /** The stop under way, which a second stop() waits for rather than returning while tor still runs. */
+  #stopping: Promise<void> | undefined;
   #binary: TorBinary | undefined;
   #extraLines: string[] = [];
   #settingsLines: readonly string[];
@@ -124,8 +126,15 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
   }
 
   /** Stops tor and forgets nothing: services published before stay listed for the next start. Idempotent. */
-  async stop(): Promise<void> {
-    if (this.#status.state === 'stopped') return;
+  stop(): Promise<void> {
+    if (this.#status.state === 'stopped') return Promise.resolve();
+    if (this.#status.state === 'stopping' && this.#stopping !== undefined) return this.#stopping;
+    const stopping = this.#stop();
+    this.#stopping = stopping;
+    return stopping;
+  }
+
+  async #stop(): Promise<void> {
     this.#setStatus({ ...this.#status, state: 'stopping' });
     clearTimeout(this.#restartTimer);
     const running = this.#process;
