@@ -38,6 +38,9 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
   readonly #links: LinkManager;
   readonly #socketDir: string;
   #reachability: Reachability = 'offline';
+  #stopped = false;
+  /** Tor reconfigurations run one at a time, and stop() waits for the one under way. */
+  #reconfiguring: Promise<void> = Promise.resolve();
 
   private constructor(options: ProfileRuntimeOptions, onionKey: OnionKey, signal: SignalSessions, socketDir: string) {
     super();
@@ -142,17 +145,27 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
   }
 
   /** Restarts tor with new bridge and option lines; the onion service is published again. */
-  async reconfigureTor(bridges: readonly string[], torOptions: readonly string[], resourcesDir?: string): Promise<void> {
-    await this.tor.stop();
-    this.tor.setSettingsTorrcLines([...bridgeTorrcLines(bridges, resourcesDir), ...torOptions]);
-    await this.tor.start();
+  reconfigureTor(bridges: readonly string[], torOptions: readonly string[], resourcesDir?: string): Promise<void> {
+    const run = this.#reconfiguring.then(async () => {
+      if (this.#stopped) return;
+      // Checked before tor stops, so lines tor would never get do not leave it stopped.
+      this.tor.setSettingsTorrcLines([...bridgeTorrcLines(bridges, resourcesDir), ...torOptions]);
+      await this.tor.stop();
+      // Signed out meanwhile: tor stays stopped.
+      if (this.#stopped) return;
+      await this.tor.start();
+    });
+    this.#reconfiguring = run.catch(() => undefined);
+    return run;
   }
 
   /** Stops messaging, links, tor and the listener. Idempotent. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     this.messenger.stop();
     this.#links.close();
     this.#listener.close();
+    await this.#reconfiguring;
     await this.tor.stop();
     await rm(this.#socketDir, { recursive: true, force: true });
   }

@@ -34,4 +34,22 @@ describe('bridgeTorrcLines', () => {
     expect(lines.some((l) => l.startsWith('ClientTransportPlugin snowflake'))).toBe(false);
     expect(lines).toContain('Bridge snowflake 192.0.2.3:80 BBBB');
   });
+
+  it('takes bridges pasted in torrc form ("Bridge obfs4 …") without doubling the keyword tor would refuse', () => {
+    const pt = join(dir, 'linux-x64', 'pluggable_transports');
+    mkdirSync(pt, { recursive: true });
+    writeFileSync(join(pt, 'lyrebird'), '#!/bin/sh\n');
+    chmodSync(join(pt, 'lyrebird'), 0o755);
+    const lines = bridgeTorrcLines(['Bridge obfs4 192.0.2.1:443 AAAA cert=x iat-mode=0', 'bridge  192.0.2.2:9001'], dir, {
+      platform: 'linux',
+      arch: 'x64',
+      env: { PATH: '' },
+    });
+    expect(lines).toEqual([
+      'UseBridges 1',
+      `ClientTransportPlugin obfs4 exec ${join(pt, 'lyrebird')}`,
+      'Bridge obfs4 192.0.2.1:443 AAAA cert=x iat-mode=0',
+      'Bridge 192.0.2.2:9001',
+    ]);
+  });
 });

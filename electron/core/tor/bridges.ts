@@ -42,7 +42,8 @@ function findExecutable(name: string, lookup: TransportLookup): string | undefin
  * A transport with no binary found is left without a plugin: tor then reports the bridge unusable in its log.
  */
 export function bridgeTorrcLines(bridges: readonly string[], resourcesDir?: string, lookup: Omit<TransportLookup, 'resourcesDir'> = {}): string[] {
-  const lines = bridges.map((b) => b.trim()).filter((b) => b !== '' && !b.startsWith('#'));
+  // Bridges are often shared in torrc form ("Bridge obfs4 …"); a doubled keyword makes tor refuse to start.
+  const lines = bridges.map((b) => b.trim().replace(/^bridge\s+/i, '')).filter((b) => b !== '' && !b.startsWith('#'));
   if (lines.length === 0) return [];
   const used = new Set(lines.map((line) => line.split(/\s+/, 1)[0] ?? '').filter((word) => !/^[\d[]/.test(word)));
   const plugins: string[] = [];

@@ -121,8 +121,11 @@ export class TorProcess {
         throw error;
       }
     } catch (error) {
-      child.kill('SIGKILL');
-      await exited;
+      // A tor that could not be spawned at all never emits 'exit': there is nothing to wait for.
+      if (child.pid !== undefined) {
+        child.kill('SIGKILL');
+        await exited;
+      }
       if (error instanceof TorProcessError) throw new TorProcessError(error.message, recentLog, { cause: error.cause });
       throw new TorProcessError('tor started but its control port could not be used.', recentLog, { cause: error });
     }

@@ -65,6 +65,12 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
   #powSupported = true;
   #restartAttempt = 0;
   #restartTimer: NodeJS.Timeout | undefined;
+  /** The latest launch (first start or a restart), so stop() can wait for it and leave no tor behind. */
+  #launching: Promise<void> | undefined;
+  /** A tor being set up (events, publishing): if it dies, that setup fails and its caller decides about restarting. */
+  #settingUp: TorProcess | undefined;
+  /** The stop under way, which a second stop() waits for rather than returning while tor still runs. */
+  #stopping: Promise<void> | undefined;
   #binary: TorBinary | undefined;
   #extraLines: string[] = [];
   #settingsLines: readonly string[];
@@ -103,6 +109,8 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
   async start(): Promise<void> {
     if (this.#status.state !== 'stopped') throw new TorRuntimeStateError(`tor is already ${this.#status.state}.`);
     this.#setStatus({ state: 'starting', bootstrap: NOT_STARTED });
+    // Crashes of an earlier run (before stop(), e.g. new settings) say nothing about this one.
+    this.#restartAttempt = 0;
     try {
       const env = this.#options.env ?? process.env;
       this.#binary = findTorBinary({ resourcesDir: this.#options.resourcesDir, env });
@@ -118,8 +126,15 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
   }
 
   /** Stops tor and forgets nothing: services published before stay listed for the next start. Idempotent. */
-  async stop(): Promise<void> {
-    if (this.#status.state === 'stopped') return;
+  stop(): Promise<void> {
+    if (this.#status.state === 'stopped') return Promise.resolve();
+    if (this.#status.state === 'stopping' && this.#stopping !== undefined) return this.#stopping;
+    const stopping = this.#stop();
+    this.#stopping = stopping;
+    return stopping;
+  }
+
+  async #stop(): Promise<void> {
     this.#setStatus({ ...this.#status, state: 'stopping' });
     clearTimeout(this.#restartTimer);
     const running = this.#process;
@@ -130,6 +145,8 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
       }
       await running.stop();
     }
+    // A launch under way sees 'stopping' once its tor is up and stops that tor itself.
+    await this.#launching?.catch(() => undefined);
     for (const [address, entry] of this.#services) this.#setReachability(address, entry, 'offline');
     this.#setStatus({ state: 'stopped', bootstrap: NOT_STARTED });
   }
@@ -188,7 +205,13 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
     });
   }
 
-  async #launch(): Promise<void> {
+  #launch(): Promise<void> {
+    const launching = this.#launchOnce();
+    this.#launching = launching;
+    return launching;
+  }
+
+  async #launchOnce(): Promise<void> {
     if (this.#binary === undefined) throw new TorRuntimeStateError('tor binary not resolved.');
     const launched = await TorProcess.launch({
       binary: this.#binary,
@@ -196,21 +219,30 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
       extraLines: this.#extraLines,
       onLog: (line) => this.emit('log', line),
     });
+    if (this.#status.state === 'stopping' || this.#status.state === 'stopped') {
+      await launched.stop();
+      throw new TorRuntimeStateError('tor was stopped while it was starting.');
+    }
     const startedAt = Date.now();
     this.#process = launched;
+    this.#settingUp = launched;
     void launched.exited.then((exit) => this.#onExit(launched, exit, Date.now() - startedAt));
     try {
       launched.control.on('event', (event) => this.#onControlEvent(event));
       await launched.control.setEvents(['STATUS_CLIENT', 'HS_DESC']);
+      if (this.#process !== launched) throw new TorRuntimeStateError('tor exited or was stopped while it was starting.');
       this.#setStatus({ state: 'running', bootstrap: NOT_STARTED });
       const phase = await launched.control.getInfo(['status/bootstrap-phase']);
       const notice = parseClientStatus(parseReplyArgs(phase['status/bootstrap-phase'] ?? ''));
       if (notice?.kind === 'bootstrap') this.#setStatus({ ...this.#status, bootstrap: notice.bootstrap });
       for (const entry of this.#services.values()) await this.#publishOn(launched, entry);
+      if (this.#process !== launched) throw new TorRuntimeStateError('tor exited or was stopped while it was starting.');
     } catch (error) {
       if (this.#process === launched) this.#process = undefined;
       await launched.stop();
       throw error;
+    } finally {
+      if (this.#settingUp === launched) this.#settingUp = undefined;
     }
   }
 
@@ -249,6 +281,8 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
     if (exited.stopping || this.#process !== exited) return;
     this.#process = undefined;
     for (const [address, entry] of this.#services) this.#setReachability(address, entry, 'offline');
+    // A tor that dies while being set up fails that setup, whose caller restarts it: one restart, not two.
+    if (this.#settingUp === exited) return;
     if (ranForMs >= this.#backoff.stableAfterMs) this.#restartAttempt = 0;
     const delayMs = this.#nextRestartDelay();
     const reason = `tor exited unexpectedly (code ${String(exit.code)}, signal ${String(exit.signal)}); restarting in ${String(delayMs)} ms.`;

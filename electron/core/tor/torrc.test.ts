@@ -57,6 +57,12 @@ describe('validateExtraTorrcLines', () => {
     ['__OwningControllerProcess 1', /managed by Allium/],
     ['1Bad option', /"1Bad" is not a tor option name/],
     ['Nickname a\u0000b', /control characters/],
+    // tor takes any unique prefix of an option name, and __-options are aliases meant for controllers only.
+    ['DataDir /elsewhere', /DataDir is managed by Allium/],
+    ['CookieAuth 0', /CookieAuth is managed by Allium/],
+    ['__SocksPort 0.0.0.0:9050', /__SocksPort is meant for controllers/],
+    ['__ControlPort 9051', /__ControlPort is meant for controllers/],
+    ['__HashedControlSessionPassword 16:00', /meant for controllers/],
   ])('refuses %j', (line, message) => {
     expect(() => validateExtraTorrcLines(['UseBridges 1', line], 'settings')).toThrow(TorConfigError);
     expect(() => validateExtraTorrcLines(['UseBridges 1', line], 'settings')).toThrow(message);

@@ -65,8 +65,14 @@ export function validateExtraTorrcLines(lines: readonly string[], origin: string
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(option)) {
       throw new TorConfigError(`${origin}, line ${index + 1}: "${option}" is not a tor option name.`);
     }
-    if (MANAGED_OPTIONS.has(option.toLowerCase())) {
+    // tor also takes any prefix of an option name ("DataDir" is DataDirectory) as that option.
+    const lower = option.toLowerCase();
+    if ([...MANAGED_OPTIONS].some((managed) => managed.startsWith(lower))) {
       throw new TorConfigError(`${origin}, line ${index + 1}: ${option} is managed by Allium and cannot be set here.`);
+    }
+    // __SocksPort, __ControlPort, __HashedControlSessionPassword …: unsaved aliases for controllers, never for a torrc.
+    if (option.startsWith('__')) {
+      throw new TorConfigError(`${origin}, line ${index + 1}: ${option} is meant for controllers and cannot be set here.`);
     }
     kept.push(line);
   });
