@@ -1,9 +1,10 @@
-// Signing in and out of one core with a real tor: overlapping and repeated unlocks run one tor, and stop leaves none.
+// Signing in and out of one core with a real tor: overlapping unlocks run one tor, stop leaves none, bad settings lock no one out.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { waitFor } from '../../scripts/test/wait-for.js';
 import { createCore, type Core } from './index.js';
 
 const FAST_KDF = { name: 'scrypt', logN: 10, r: 8, p: 1 } as const;
@@ -46,5 +47,33 @@ describe('one core, sign-ins that overlap', () => {
 
     await core.stop();
     expect(torsUnder(dataDir)).toEqual([]);
+  });
+
+  it('runs tor without a bridge it refuses, says why, and still signs in afterwards', async () => {
+    core = await createCore({ dataDir, env: { ...process.env, ALLIUM_TORRC_EXTRA: inject('testnetTorrcFile') }, kdf: FAST_KDF, log: () => undefined });
+    const api = core.handlers;
+    const [profile] = await api['profiles.list']({});
+    if (profile === undefined) throw new Error('the profile of the first test is gone');
+    await api['profiles.unlock']({ profileId: profile.id, password: PASSWORD });
+
+    await api['settings.update']({ bridges: ['obfs4 not-an-address'] });
+    const refusedWhileRunning = await waitFor(async () => {
+      const status = await api['tor.status']({});
+      return status.state === 'running' && status.settingsRefused !== undefined ? status : undefined;
+    }, { what: 'tor running without the refused bridge', timeoutMs: 60_000 });
+    expect(refusedWhileRunning.settingsRefused).toMatch(/not-an-address/);
+    expect(await api['settings.get']({})).toMatchObject({ bridges: ['obfs4 not-an-address'] });
+
+    // The line is still saved in the profile: signing in again must not fail on it.
+    await api['profiles.lock']({});
+    await api['profiles.unlock']({ profileId: profile.id, password: PASSWORD });
+    expect(await api['tor.status']({})).toMatchObject({ settingsRefused: expect.stringMatching(/not-an-address/) as unknown });
+    expect(torsUnder(dataDir)).toHaveLength(1);
+
+    await api['settings.update']({ bridges: [] });
+    await waitFor(async () => {
+      const status = await api['tor.status']({});
+      return status.state === 'running' && status.settingsRefused === undefined ? status : undefined;
+    }, { what: 'tor running with the bridge removed and nothing refused', timeoutMs: 60_000 });
   });
 });

@@ -11,7 +11,7 @@ import { Messenger } from './messaging/messenger.js';
 import { SignalSessions } from './signal/index.js';
 import { StateSignalRecords, type ProfileSession } from './store/index.js';
 import { bridgeTorrcLines } from './tor/bridges.js';
-import { createTorRuntime, type TorRuntime, type TorStatus } from './tor/index.js';
+import { createTorRuntime, TorProcessError, type TorRuntime, type TorStatus } from './tor/index.js';
 
 /** The port peers dial at `<address>.onion`. */
 export const VIRTUAL_PORT = 9878;
@@ -37,23 +37,28 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
   readonly #listener: OnionListener;
   readonly #links: LinkManager;
   readonly #socketDir: string;
+  readonly #resourcesDir: string | undefined;
+  readonly #log: ((line: string) => void) | undefined;
   #reachability: Reachability = 'offline';
   #stopped = false;
   /** Tor reconfigurations run one at a time, and stop() waits for the one under way. */
   #reconfiguring: Promise<void> = Promise.resolve();
+  /** Why tor refused the bridge and option lines from Settings, while it runs without them. */
+  #settingsRefused: string | undefined;
 
   private constructor(options: ProfileRuntimeOptions, onionKey: OnionKey, signal: SignalSessions, socketDir: string) {
     super();
     this.#session = options.session;
     this.#onionKey = onionKey;
     this.#socketDir = socketDir;
+    this.#resourcesDir = options.resourcesDir;
+    this.#log = options.log;
     this.signal = signal;
-    const settings = options.session.state.settings;
+    // The lines from Settings are given at each start (#startTor), which may have to leave them out.
     this.tor = createTorRuntime({
       torDir: options.torDir,
       ...(options.resourcesDir === undefined ? {} : { resourcesDir: options.resourcesDir }),
       ...(options.env === undefined ? {} : { env: options.env }),
-      settingsTorrcLines: [...bridgeTorrcLines(settings.bridges, options.resourcesDir), ...settings.torOptions],
     });
     const localAddress = onionKey.address;
     this.#links = new LinkManager({
@@ -89,7 +94,7 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
     this.messenger.on('request.removed', (p) => this.emit('request.removed', p));
     this.messenger.on('message.received', (p) => this.emit('message.received', p));
     this.messenger.on('message.updated', (p) => this.emit('message.updated', p));
-    this.tor.on('status', (status) => this.emit('tor.status', torStatusDto(status)));
+    this.tor.on('status', () => this.emit('tor.status', this.torStatus()));
     this.tor.on('onion', ({ address, reachability }) => {
       if (address !== localAddress) return;
       this.#reachability = reachability;
@@ -123,7 +128,8 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
   async #start(): Promise<void> {
     const target = await this.#listener.listen();
     await this.messenger.start();
-    await this.tor.start();
+    const { bridges, torOptions } = this.#session.state.settings;
+    await this.#startTor(settingsLines(bridges, torOptions, this.#resourcesDir));
     await this.tor.publish({ key: this.#onionKey, virtualPort: VIRTUAL_PORT, target });
   }
 
@@ -141,7 +147,26 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
   }
 
   torStatus(): TorStatusDto {
-    return torStatusDto(this.tor.status);
+    return { ...torStatusDto(this.tor.status), ...(this.#settingsRefused === undefined ? {} : { settingsRefused: this.#settingsRefused }) };
+  }
+
+  /**
+   * Starts tor with the lines from Settings. If tor refuses them (a mistyped bridge or option), it starts without
+   * them and says why: the settings live inside the profile, so failing here would lock the user out of it for good.
+   */
+  async #startTor(lines: readonly string[]): Promise<void> {
+    this.tor.setSettingsTorrcLines(lines);
+    try {
+      await this.tor.start();
+      this.#settingsRefused = undefined;
+    } catch (error) {
+      if (lines.length === 0 || this.#stopped) throw error;
+      this.#settingsRefused = torsComplaint(error);
+      this.#log?.(`tor refused the settings' bridge and option lines; starting without them: ${this.#settingsRefused}`);
+      this.tor.setSettingsTorrcLines([]);
+      await this.tor.start();
+    }
+    this.emit('tor.status', this.torStatus());
   }
 
   /** Restarts tor with new bridge and option lines; the onion service is published again. */
@@ -149,11 +174,12 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
     const run = this.#reconfiguring.then(async () => {
       if (this.#stopped) return;
       // Checked before tor stops, so lines tor would never get do not leave it stopped.
-      this.tor.setSettingsTorrcLines([...bridgeTorrcLines(bridges, resourcesDir), ...torOptions]);
+      const lines = settingsLines(bridges, torOptions, resourcesDir);
+      this.tor.setSettingsTorrcLines(lines);
       await this.tor.stop();
       // Signed out meanwhile: tor stays stopped.
       if (this.#stopped) return;
-      await this.tor.start();
+      await this.#startTor(lines);
     });
     this.#reconfiguring = run.catch(() => undefined);
     return run;
@@ -169,6 +195,25 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
     await this.tor.stop();
     await rm(this.#socketDir, { recursive: true, force: true });
   }
+}
+
+function settingsLines(bridges: readonly string[], torOptions: readonly string[], resourcesDir: string | undefined): string[] {
+  return [...bridgeTorrcLines(bridges, resourcesDir), ...torOptions];
+}
+
+/**
+ * Tor's own complaint about its configuration: the warning just before "Failed to parse/validate config" (the
+ * specific one, e.g. "Error parsing Bridge address 'x'"), else that line's reason, else the error's first line.
+ */
+function torsComplaint(error: unknown): string {
+  const log = error instanceof TorProcessError ? error.recentLog : [];
+  const failed = log.findIndex((line) => line.includes('Failed to parse/validate config'));
+  const words = (line: string): string => line.replace(/^.*?\[(warn|err)\]\s*/, '');
+  const before = failed > 0 ? log[failed - 1] : undefined;
+  if (before?.includes('[warn]')) return words(before);
+  const failedLine = log[failed];
+  if (failedLine !== undefined) return words(failedLine).replace(/^Failed to parse\/validate config:\s*/, '');
+  return (error instanceof Error ? error.message : String(error)).split('\n', 1)[0] ?? '';
 }
 
 function torStatusDto(status: TorStatus): TorStatusDto {

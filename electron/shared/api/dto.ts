@@ -22,6 +22,8 @@ export interface TorStatusDto {
   readonly networkUp?: boolean;
   readonly clockAdvice?: string;
   readonly lastError?: string;
+  /** Tor refused the bridges or options from Settings (its words) and runs without them until they are corrected. */
+  readonly settingsRefused?: string;
 }
 
 export interface IdentityDto {
