@@ -102,6 +102,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       delete d.contactRequests[contact.address];
       for (const [id, entry] of Object.entries(d.outbox)) if (entry.to === contact.address) delete d.outbox[id];
     });
+    this.#ctx.live.forget(contact.address);
     this.#ctx.links.unwant(contact.address as OnionAddress);
     this.#ctx.links.disconnect(contact.address as OnionAddress, 'shutdown');
     this.emit('contact.removed', { address: contact.address });

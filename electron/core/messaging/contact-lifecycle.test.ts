@@ -1,0 +1,49 @@
+// Two messengers over a faked link: befriending, removing and adding again, with real stores and Signal sessions.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { befriend, dispose, linkUp, party, settle, type Party } from './messenger-test-kit.js';
+
+describe('contacts removed and added again', () => {
+  let alice: Party;
+  let bob: Party;
+
+  beforeEach(async () => {
+    alice = await party('Alice');
+    bob = await party('Bob');
+  });
+
+  afterEach(async () => {
+    await dispose(alice);
+    await dispose(bob);
+  });
+
+  async function texts(p: Party, other: Party): Promise<string[]> {
+    return (await p.messenger.history(other.address, undefined, 100)).messages.map((m) => m.text).reverse();
+  }
+
+  it('carries messages both ways once befriended', async () => {
+    await befriend(alice, bob);
+    expect(alice.messenger.contact(bob.address).pending).toBe(false);
+    await alice.messenger.sendText(bob.address, 'one');
+    await bob.messenger.sendText(alice.address, 'two');
+    await settle();
+    expect((await texts(bob, alice)).sort()).toEqual(['one', 'two']);
+    expect((await texts(alice, bob)).sort()).toEqual(['one', 'two']);
+  });
+
+  it('accepts a contact removed on both sides and added again, without restarting', async () => {
+    await befriend(alice, bob);
+    for (const text of ['a', 'b', 'c']) await bob.messenger.sendText(alice.address, text);
+    await settle();
+    await alice.messenger.removeContact(bob.address);
+    await bob.messenger.removeContact(alice.address);
+    await settle();
+
+    linkUp(alice.links, bob.links);
+    await befriend(alice, bob);
+    expect(alice.messenger.contact(bob.address).pending).toBe(false);
+    const sent = await bob.messenger.sendText(alice.address, 'hello again');
+    await settle();
+    expect(await texts(alice, bob)).toContain('hello again');
+    expect(bob.events['message.updated']?.filter((e) => e.id === sent.id).at(-1)?.state).toBe('delivered');
+  });
+});
