@@ -1,6 +1,6 @@
 // Two messengers over a faked link: befriending, removing and adding again, with real stores and Signal sessions.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { befriend, dispose, linkUp, party, settle, type Party } from './messenger-test-kit.js';
+import { befriend, dispose, linkUp, party, restart, settle, type Party } from './messenger-test-kit.js';
 
 describe('contacts removed and added again', () => {
   let alice: Party;
@@ -45,5 +45,26 @@ describe('contacts removed and added again', () => {
     await settle();
     expect(await texts(alice, bob)).toContain('hello again');
     expect(bob.events['message.updated']?.filter((e) => e.id === sent.id).at(-1)?.state).toBe('delivered');
+  });
+
+  it('accepts a contact removed on both sides and added again, after a restart', async () => {
+    await befriend(alice, bob);
+    for (const text of ['a', 'b', 'c']) await bob.messenger.sendText(alice.address, text);
+    for (const text of ['x', 'y', 'z']) await alice.messenger.sendText(bob.address, text);
+    await settle();
+    await alice.messenger.removeContact(bob.address);
+    await bob.messenger.removeContact(alice.address);
+    await settle();
+
+    linkUp(alice.links, bob.links);
+    await befriend(alice, bob);
+    await restart(alice);
+    await restart(bob);
+    expect(alice.session.state.outbox()).toEqual([]);
+    linkUp(alice.links, bob.links);
+    await settle();
+    await bob.messenger.sendText(alice.address, 'hello again');
+    await settle();
+    expect((await texts(alice, bob)).at(-1)).toBe('hello again');
   });
 });
