@@ -118,6 +118,14 @@ export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress
     return;
   }
   if (contact?.status === 'accepted') return reply('already-contact');
+  // The sender repeats its stored request on every new link: the same request again is not news, nor another try.
+  const waiting = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming' && r.status === 'pending');
+  const repeated =
+    waiting !== undefined &&
+    waiting.nickname === frame.nickname &&
+    waiting.message === frame.message &&
+    Buffer.from(waiting.payload).equals(encodeIntroduction(introduction));
+  if (contact === undefined && repeated) return reply('received');
   const pending = ctx.state.contactRequests().filter((r) => r.direction === 'incoming' && r.status === 'pending').length;
   const verdict = ctx.limiter.admit(peer, pending, ctx.now());
   if (verdict !== 'accept') {
