@@ -2,6 +2,39 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { befriend, dispose, linkUp, party, restart, settle, type Party } from './messenger-test-kit.js';
 
+describe('contacts adding each other at once', () => {
+  let alice: Party;
+  let bob: Party;
+
+  beforeEach(async () => {
+    alice = await party('Alice');
+    bob = await party('Bob');
+  });
+
+  afterEach(async () => {
+    await dispose(alice);
+    await dispose(bob);
+  });
+
+  it('become contacts on both sides when the side that accepts had already written', async () => {
+    // The side with the smaller address accepts the other's request.
+    const [accepter, requester] = alice.address < bob.address ? [alice, bob] : [bob, alice];
+    await accepter.messenger.addContact(requester.address, 'Them', 'hi');
+    await requester.messenger.addContact(accepter.address, 'Them', 'hi');
+    await accepter.messenger.sendText(requester.address, 'written before they added me');
+    linkUp(alice.links, bob.links);
+    await settle();
+    expect(accepter.messenger.contact(requester.address).pending).toBe(false);
+    expect(requester.messenger.contact(accepter.address).pending).toBe(false);
+    await requester.messenger.sendText(accepter.address, 'reply');
+    await settle();
+    const texts = (await accepter.messenger.history(requester.address, undefined, 10)).messages.map((m) => m.text);
+    expect(texts.sort()).toEqual(['reply', 'written before they added me']);
+    const theirs = (await requester.messenger.history(accepter.address, undefined, 10)).messages.map((m) => m.text);
+    expect(theirs.sort()).toEqual(['reply', 'written before they added me']);
+  });
+});
+
 describe('contacts removed and added again', () => {
   let alice: Party;
   let bob: Party;

@@ -166,15 +166,17 @@ async function acceptRequestInChain(ctx: MessengerContext, peer: OnionAddress): 
   if (request === undefined) return;
   await ctx.signal.startSession(peer, decodeIntroduction(request.payload));
   const { binding } = ctx.signal.localBinding();
-  const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: ctx.state.nickname, binding }, ctx.now());
+  // We added them too, so messages we wrote since are numbered from 1 already: the acceptance follows them.
+  const seq = (ctx.state.contact(peer)?.outSeq ?? 0) + 1;
+  const accept = makeEnvelope({ kind: 'accept', seq, nickname: ctx.state.nickname, binding }, ctx.now());
   await ctx.state.update((d) => {
     const record = d.contacts[peer];
     if (record === undefined) return;
     record.status = 'accepted';
     record.theirNickname = request.nickname;
-    record.outSeq = 1;
+    record.outSeq = seq;
     delete d.contactRequests[peer];
-    d.outbox[accept.id] = outboxRecord(accept, peer, 1, ctx.now());
+    d.outbox[accept.id] = outboxRecord(accept, peer, seq, ctx.now());
   });
   await flush(ctx, peer, 'all');
   emitContact(ctx, peer);
