@@ -35,6 +35,34 @@ describe('contacts adding each other at once', () => {
   });
 });
 
+describe('accepting a request', () => {
+  let alice: Party;
+  let bob: Party;
+
+  beforeEach(async () => {
+    alice = await party('Alice');
+    bob = await party('Bob');
+  });
+
+  afterEach(async () => {
+    await dispose(alice);
+    await dispose(bob);
+  });
+
+  it('accepts once when asked twice at once, and the conversation works', async () => {
+    linkUp(alice.links, bob.links);
+    await alice.messenger.addContact(bob.address, 'Bob', 'hi');
+    await settle();
+    const answers = await Promise.allSettled([bob.messenger.acceptRequest(alice.address), bob.messenger.acceptRequest(alice.address)]);
+    expect(answers.map((a) => a.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect(answers.find((a) => a.status === 'rejected')).toMatchObject({ reason: { code: 'request-not-found' } });
+    await settle();
+    await bob.messenger.sendText(alice.address, 'welcome');
+    await settle();
+    expect(alice.events['message.received']?.map((m) => m.text)).toEqual(['welcome']);
+  });
+});
+
 describe('contacts removed and added again', () => {
   let alice: Party;
   let bob: Party;

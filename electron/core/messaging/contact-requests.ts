@@ -4,7 +4,7 @@ import { ApiError } from '../../shared/api/index.js';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
 import type { ContactRequestFrame, ContactRequestReceiptFrame } from '../protocol/index.js';
 import { BindingError, verifyBinding } from '../signal/index.js';
-import { newContact } from '../store/index.js';
+import { newContact, type ContactRequest } from '../store/index.js';
 import { emitContact } from './contact-dto.js';
 import { parseAddress } from './contact-lookup.js';
 import { flush } from './delivery.js';
@@ -58,10 +58,16 @@ export async function addContact(ctx: MessengerContext, typedAddress: string, ni
 
 /** Accepts a stranger's request: start the Signal session from their bundle and send our acceptance first. */
 export async function acceptRequest(ctx: MessengerContext, id: string, nickname?: string): Promise<ContactDto> {
-  const request = ctx.state.contactRequests().find((r) => r.address === id && r.direction === 'incoming' && r.status === 'pending');
-  if (request === undefined) throw new ApiError('request-not-found', 'This request is no longer waiting for an answer.');
-  const address = request.address as OnionAddress;
+  const waiting = (): ContactRequest | undefined =>
+    ctx.state.contactRequests().find((r) => r.address === id && r.direction === 'incoming' && r.status === 'pending');
+  const notWaiting = (): ApiError => new ApiError('request-not-found', 'This request is no longer waiting for an answer.');
+  if (waiting() === undefined) throw notWaiting();
+  const address = id as OnionAddress;
   return ctx.chains.run(address, async () => {
+    // Looked up again once our turn comes: an acceptance queued before us has used the request's one-time prekeys, and a
+    // second session from them would be one the requester can never read.
+    const request = waiting();
+    if (request === undefined) throw notWaiting();
     try {
       await ctx.signal.startSession(address, decodeIntroduction(request.payload));
     } catch (error) {
