@@ -1,4 +1,5 @@
 // Contact requests both ways: sending ours until answered, admitting and accepting strangers', blocking callers.
+import { createHash } from 'node:crypto';
 import type { ContactDto, ContactRequestDto } from '../../shared/api/index.js';
 import { ApiError } from '../../shared/api/index.js';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
@@ -98,9 +99,15 @@ export async function rejectRequest(ctx: MessengerContext, id: string, block: bo
     await ctx.state.putContactRequest({ ...request, status: 'blocked', message: '', payload: new Uint8Array(0) });
     ctx.links.disconnect(request.address as OnionAddress, 'blocked');
   } else {
-    await ctx.state.removeContactRequest(request.address);
+    // Its sender repeats the request on every new link: remembered (by digest), it is not shown again. A different one is.
+    await ctx.state.putContactRequest({ ...request, status: 'rejected', message: '', payload: requestDigest(request.nickname, request.message, request.payload) });
   }
   ctx.events.emit('request.removed', { id });
+}
+
+/** What a rejected request is remembered by: its words and introduction, hashed. */
+function requestDigest(nickname: string, message: string, introduction: Uint8Array): Uint8Array {
+  return createHash('sha256').update(nickname).update('\0').update(message).update('\0').update(introduction).digest();
 }
 
 export function sendRequest(ctx: MessengerContext, peer: OnionAddress): void {
@@ -132,6 +139,10 @@ export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress
     waiting.message === frame.message &&
     Buffer.from(waiting.payload).equals(encodeIntroduction(introduction));
   if (contact === undefined && repeated) return reply('received');
+  const rejected = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming' && r.status === 'rejected');
+  if (contact === undefined && rejected !== undefined && Buffer.from(rejected.payload).equals(requestDigest(frame.nickname, frame.message, encodeIntroduction(introduction)))) {
+    return reply('received');
+  }
   const pending = ctx.state.contactRequests().filter((r) => r.direction === 'incoming' && r.status === 'pending').length;
   const verdict = ctx.limiter.admit(peer, pending, ctx.now());
   if (verdict !== 'accept') {

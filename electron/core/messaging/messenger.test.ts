@@ -100,6 +100,20 @@ describe('Messenger with strangers', () => {
     expect(logged.filter((l) => l.includes(alice.address))).toEqual([]);
   });
 
+  it('does not show again a rejected request that its sender repeats, but shows a new one', async () => {
+    const alice = generateOnionKey();
+    const request = requestFrom(alice);
+    links.emit('frame', { peer: alice.address, frame: request });
+    await settle();
+    await messenger.rejectRequest(alice.address, false);
+    links.emit('frame', { peer: alice.address, frame: request });
+    await settle();
+    expect(messenger.requests()).toEqual([]);
+    links.emit('frame', { peer: alice.address, frame: { ...requestFrom(alice), message: 'please, it is really me' } });
+    await settle();
+    expect(messenger.requests().map((r) => r.message)).toEqual(['please, it is really me']);
+  });
+
   it('drops a request whose binding was not signed by the sender’s onion key', async () => {
     const mallory = generateOnionKey();
     const alice = generateOnionKey();
