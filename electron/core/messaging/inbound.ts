@@ -33,7 +33,11 @@ async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 'prekey
   try {
     envelope = decodeEnvelope(await ctx.signal.decrypt(peer, { kind, body }));
   } catch (error) {
-    if (error instanceof IdentityChangedError || error instanceof UntrustedIdentityError) {
+    // Untrusted alone (say, the old session after the user accepted a new key) leaves the user nothing to review: a
+    // warning then could never be cleared, and sending would stay refused for good.
+    const changed =
+      error instanceof IdentityChangedError || (error instanceof UntrustedIdentityError && (await ctx.signal.peerIdentity(peer))?.status === 'changed');
+    if (changed) {
       ctx.log(`${peer} presented a different identity key; waiting for the user to review it`);
       await ctx.state.putContact({ ...contact, identityChanged: true, verified: false });
       emitContact(ctx, peer);

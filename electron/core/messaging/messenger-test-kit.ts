@@ -63,6 +63,7 @@ export interface Party {
   readonly store: ProfileStore;
   session: ProfileSession;
   links: FakeLinks;
+  signal: SignalSessions;
   messenger: Messenger;
   readonly events: { [E in keyof ApiEvents]?: ApiEvents[E][] };
   readonly logged: string[];
@@ -81,6 +82,7 @@ export async function party(nickname: string): Promise<Party> {
 /** (Re)starts the party's messenger on its open session, as the core does after unlocking. */
 export async function startMessenger(p: Party): Promise<void> {
   const signal = await SignalSessions.open({ records: new StateSignalRecords(p.session.state), onionKey: p.key });
+  p.signal = signal;
   p.links = new FakeLinks(p.address);
   p.messenger = new Messenger({ localAddress: p.address, session: p.session, signal, links: p.links as unknown as LinkManager, log: (l) => p.logged.push(l) });
   for (const name of ['contact.updated', 'contact.removed', 'message.received', 'message.updated', 'request.received', 'request.removed'] as const) {
