@@ -1,5 +1,5 @@
 // Sending into a busy link: a frame the link queued above its high-water mark was sent, and the rest of the outbox follows.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { OnionAddress } from '../identity/index.js';
 import type { ApplicationFrame } from '../protocol/index.js';
 import { befriend, dispose, linkDown, linkUp, party, settle, type Party } from './messenger-test-kit.js';
@@ -30,8 +30,7 @@ describe('a link above its high-water mark', () => {
     };
     linkUp(alice.links, bob.links);
     await settle();
+    await vi.waitFor(() => expect(alice.events['message.updated']?.filter((e) => e.state === 'delivered')).toHaveLength(3), { timeout: 5_000 });
     expect(bob.events['message.received']?.map((m) => m.text)).toEqual(['one', 'two', 'three']);
-    const states = alice.events['message.updated']?.map((e) => e.state) ?? [];
-    expect(states.filter((s) => s === 'delivered')).toHaveLength(3);
   });
 });

@@ -108,9 +108,9 @@ export async function dispose(p: Party): Promise<void> {
 
 /** Lets frames cross and every queued per-peer task finish. */
 export async function settle(): Promise<void> {
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < 8; round++) {
     for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
 
