@@ -39,7 +39,12 @@ async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 'prekey
       error instanceof IdentityChangedError || (error instanceof UntrustedIdentityError && (await ctx.signal.peerIdentity(peer))?.status === 'changed');
     if (changed) {
       ctx.log(`${peer} presented a different identity key; waiting for the user to review it`);
-      await ctx.state.putContact({ ...contact, identityChanged: true, verified: false });
+      await ctx.state.update((d) => {
+        const record = d.contacts[peer];
+        if (record === undefined) return;
+        record.identityChanged = true;
+        record.verified = false;
+      });
       emitContact(ctx, peer);
       return;
     }
@@ -59,7 +64,11 @@ async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 'prekey
       setTypingFromPeer(ctx, peer, content.typing);
       return;
     case 'profile':
-      await ctx.state.putContact({ ...contact, theirNickname: content.nickname });
+      // Changed in place: `contact` was read before the decryption, and the user may have blocked, renamed or read since.
+      await ctx.state.update((d) => {
+        const record = d.contacts[peer];
+        if (record !== undefined) record.theirNickname = content.nickname;
+      });
       emitContact(ctx, peer);
       return;
     default:
