@@ -29,6 +29,19 @@ describe('a contact whose identity key changed', () => {
     await settle();
   }
 
+  it('keeps what arrived while the user was accepting the change', async () => {
+    await helloFromNewInstall();
+    const accept = bob.signal.acceptIdentityChange.bind(bob.signal);
+    bob.signal.acceptIdentityChange = async (peer) => {
+      // A message on the old session is stored while the acceptance waits its turn.
+      await alice.messenger.sendText(bob.address, 'meanwhile');
+      await settle();
+      return accept(peer);
+    };
+    await bob.messenger.acceptIdentityChange(alice.address);
+    expect(bob.session.state.contact(alice.address)).toMatchObject({ identityChanged: false, inSeq: 1, unread: 1, lastMessage: { text: 'meanwhile' } });
+  });
+
   it('can be accepted for good, even if the old install still writes afterwards', async () => {
     await helloFromNewInstall();
     expect(bob.messenger.contact(alice.address).identityChanged).toBe(true);

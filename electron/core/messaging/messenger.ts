@@ -184,7 +184,13 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   async acceptIdentityChange(address: string): Promise<ContactDto> {
     const contact = requireContact(this.#ctx.state, address);
     await this.#ctx.signal.acceptIdentityChange(contact.address);
-    await this.#ctx.state.putContact({ ...contact, identityChanged: false, verified: false });
+    // In place: messages may have been stored (inSeq, unread) while the acceptance waited for the peer's Signal queue.
+    await this.#ctx.state.update((d) => {
+      const record = d.contacts[contact.address];
+      if (record === undefined) return;
+      record.identityChanged = false;
+      record.verified = false;
+    });
     return emitContact(this.#ctx, contact.address);
   }
 }
