@@ -86,9 +86,18 @@ export async function startMessenger(p: Party): Promise<void> {
   p.links = new FakeLinks(p.address);
   p.messenger = new Messenger({ localAddress: p.address, session: p.session, signal, links: p.links as unknown as LinkManager, log: (l) => p.logged.push(l) });
   for (const name of ['contact.updated', 'contact.removed', 'message.received', 'message.updated', 'request.received', 'request.removed'] as const) {
-    p.messenger.on(name, (event: never) => ((p.events[name] ??= []) as unknown[]).push(event));
+    record(p, name);
   }
   await p.messenger.start();
+}
+
+function record<E extends keyof ApiEvents>(p: Party, name: E): void {
+  const seen = (p.events[name] ??= []) as ApiEvents[E][];
+  // EventEmitter's typing cannot follow a generic event name; the listener is right for every E.
+  const listener = (event: ApiEvents[E]): void => {
+    seen.push(event);
+  };
+  p.messenger.on(name, listener as never);
 }
 
 /** Stops the messenger, locks the profile and opens it again, with a new messenger: a restart of the app. */
