@@ -1,10 +1,11 @@
 // Contact requests both ways: sending ours until answered, admitting and accepting strangers', blocking callers.
+import { createHash } from 'node:crypto';
 import type { ContactDto, ContactRequestDto } from '../../shared/api/index.js';
 import { ApiError } from '../../shared/api/index.js';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
 import type { ContactRequestFrame, ContactRequestReceiptFrame } from '../protocol/index.js';
 import { BindingError, verifyBinding } from '../signal/index.js';
-import { newContact } from '../store/index.js';
+import { newContact, type ContactRequest } from '../store/index.js';
 import { emitContact } from './contact-dto.js';
 import { parseAddress } from './contact-lookup.js';
 import { flush } from './delivery.js';
@@ -58,10 +59,16 @@ export async function addContact(ctx: MessengerContext, typedAddress: string, ni
 
 /** Accepts a stranger's request: start the Signal session from their bundle and send our acceptance first. */
 export async function acceptRequest(ctx: MessengerContext, id: string, nickname?: string): Promise<ContactDto> {
-  const request = ctx.state.contactRequests().find((r) => r.address === id && r.direction === 'incoming' && r.status === 'pending');
-  if (request === undefined) throw new ApiError('request-not-found', 'This request is no longer waiting for an answer.');
-  const address = request.address as OnionAddress;
+  const waiting = (): ContactRequest | undefined =>
+    ctx.state.contactRequests().find((r) => r.address === id && r.direction === 'incoming' && r.status === 'pending');
+  const notWaiting = (): ApiError => new ApiError('request-not-found', 'This request is no longer waiting for an answer.');
+  if (waiting() === undefined) throw notWaiting();
+  const address = id as OnionAddress;
   return ctx.chains.run(address, async () => {
+    // Looked up again once our turn comes: an acceptance queued before us has used the request's one-time prekeys, and a
+    // second session from them would be one the requester can never read.
+    const request = waiting();
+    if (request === undefined) throw notWaiting();
     try {
       await ctx.signal.startSession(address, decodeIntroduction(request.payload));
     } catch (error) {
@@ -92,9 +99,15 @@ export async function rejectRequest(ctx: MessengerContext, id: string, block: bo
     await ctx.state.putContactRequest({ ...request, status: 'blocked', message: '', payload: new Uint8Array(0) });
     ctx.links.disconnect(request.address as OnionAddress, 'blocked');
   } else {
-    await ctx.state.removeContactRequest(request.address);
+    // Its sender repeats the request on every new link: remembered (by digest), it is not shown again. A different one is.
+    await ctx.state.putContactRequest({ ...request, status: 'rejected', message: '', payload: requestDigest(request.nickname, request.message, request.payload) });
   }
   ctx.events.emit('request.removed', { id });
+}
+
+/** What a rejected request is remembered by: its words and introduction, hashed. */
+function requestDigest(nickname: string, message: string, introduction: Uint8Array): Uint8Array {
+  return createHash('sha256').update(nickname).update('\0').update(message).update('\0').update(introduction).digest();
 }
 
 export function sendRequest(ctx: MessengerContext, peer: OnionAddress): void {
@@ -118,6 +131,18 @@ export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress
     return;
   }
   if (contact?.status === 'accepted') return reply('already-contact');
+  // The sender repeats its stored request on every new link: the same request again is not news, nor another try.
+  const waiting = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming' && r.status === 'pending');
+  const repeated =
+    waiting !== undefined &&
+    waiting.nickname === frame.nickname &&
+    waiting.message === frame.message &&
+    Buffer.from(waiting.payload).equals(encodeIntroduction(introduction));
+  if (contact === undefined && repeated) return reply('received');
+  const rejected = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming' && r.status === 'rejected');
+  if (contact === undefined && rejected !== undefined && Buffer.from(rejected.payload).equals(requestDigest(frame.nickname, frame.message, encodeIntroduction(introduction)))) {
+    return reply('received');
+  }
   const pending = ctx.state.contactRequests().filter((r) => r.direction === 'incoming' && r.status === 'pending').length;
   const verdict = ctx.limiter.admit(peer, pending, ctx.now());
   if (verdict !== 'accept') {
@@ -158,15 +183,17 @@ async function acceptRequestInChain(ctx: MessengerContext, peer: OnionAddress): 
   if (request === undefined) return;
   await ctx.signal.startSession(peer, decodeIntroduction(request.payload));
   const { binding } = ctx.signal.localBinding();
-  const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: ctx.state.nickname, binding }, ctx.now());
+  // We added them too, so messages we wrote since are numbered from 1 already: the acceptance follows them.
+  const seq = (ctx.state.contact(peer)?.outSeq ?? 0) + 1;
+  const accept = makeEnvelope({ kind: 'accept', seq, nickname: ctx.state.nickname, binding }, ctx.now());
   await ctx.state.update((d) => {
     const record = d.contacts[peer];
     if (record === undefined) return;
     record.status = 'accepted';
     record.theirNickname = request.nickname;
-    record.outSeq = 1;
+    record.outSeq = seq;
     delete d.contactRequests[peer];
-    d.outbox[accept.id] = outboxRecord(accept, peer, 1, ctx.now());
+    d.outbox[accept.id] = outboxRecord(accept, peer, seq, ctx.now());
   });
   await flush(ctx, peer, 'all');
   emitContact(ctx, peer);

@@ -74,13 +74,16 @@ const RECONCILE_PAGE = 100;
  */
 export async function reconcile(ctx: MessengerContext, contact: Contact): Promise<void> {
   const history = await ctx.session.history(contact.address);
-  const first = await history.page({ limit: RECONCILE_PAGE });
+  // History outlives a removed contact; what was stored before the contact was added again has other numbers.
+  const addedAt = Date.parse(contact.addedAt);
+  const current = (page: HistoryPage): HistoryPage => ({ ...page, messages: page.messages.filter((m) => m.storedAt >= addedAt) });
+  const first = current(await history.page({ limit: RECONCILE_PAGE }));
   const queued = ctx.state
     .outbox()
     .filter((entry) => entry.to === contact.address)
     .sort((a, b) => a.seq - b.seq);
   if (queued.length > 0) {
-    const storedUpTo = await newestOutgoingSeq(history, first);
+    const storedUpTo = await newestOutgoingSeq(history, first, current);
     for (const entry of queued) {
       const envelope = decodeEnvelope(entry.envelope);
       if (entry.seq <= storedUpTo || envelope.body.kind !== 'text') continue;
@@ -105,12 +108,12 @@ export async function reconcile(ctx: MessengerContext, contact: Contact): Promis
 }
 
 /** The sequence number of our newest text message in history, looking back as far as it takes; 0 if none. */
-async function newestOutgoingSeq(history: ConversationHistory, first: HistoryPage): Promise<number> {
+async function newestOutgoingSeq(history: ConversationHistory, first: HistoryPage, current: (page: HistoryPage) => HistoryPage): Promise<number> {
   for (let page = first; ; ) {
     const found = page.messages.find((m) => m.direction === 'out' && m.kind === 'text');
     if (found !== undefined) return found.seq ?? 0;
     if (page.before === null) return 0;
-    page = await history.page({ before: page.before, limit: RECONCILE_PAGE });
+    page = current(await history.page({ before: page.before, limit: RECONCILE_PAGE }));
   }
 }
 

@@ -33,9 +33,18 @@ async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 'prekey
   try {
     envelope = decodeEnvelope(await ctx.signal.decrypt(peer, { kind, body }));
   } catch (error) {
-    if (error instanceof IdentityChangedError || error instanceof UntrustedIdentityError) {
+    // Untrusted alone (say, the old session after the user accepted a new key) leaves the user nothing to review: a
+    // warning then could never be cleared, and sending would stay refused for good.
+    const changed =
+      error instanceof IdentityChangedError || (error instanceof UntrustedIdentityError && (await ctx.signal.peerIdentity(peer))?.status === 'changed');
+    if (changed) {
       ctx.log(`${peer} presented a different identity key; waiting for the user to review it`);
-      await ctx.state.putContact({ ...contact, identityChanged: true, verified: false });
+      await ctx.state.update((d) => {
+        const record = d.contacts[peer];
+        if (record === undefined) return;
+        record.identityChanged = true;
+        record.verified = false;
+      });
       emitContact(ctx, peer);
       return;
     }
@@ -55,7 +64,11 @@ async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 'prekey
       setTypingFromPeer(ctx, peer, content.typing);
       return;
     case 'profile':
-      await ctx.state.putContact({ ...contact, theirNickname: content.nickname });
+      // Changed in place: `contact` was read before the decryption, and the user may have blocked, renamed or read since.
+      await ctx.state.update((d) => {
+        const record = d.contacts[peer];
+        if (record !== undefined) record.theirNickname = content.nickname;
+      });
       emitContact(ctx, peer);
       return;
     default:

@@ -30,6 +30,15 @@ export class LiveStates {
     return live;
   }
 
+  /** Drops what is known of a removed contact, so one added again at the same address starts from nothing. */
+  forget(peer: string): void {
+    const live = this.#byPeer.get(peer);
+    if (live === undefined) return;
+    clearTimeout(live.typingTimer);
+    clearTimeout(live.resendTimer);
+    this.#byPeer.delete(peer);
+  }
+
   clearTimers(): void {
     for (const live of this.#byPeer.values()) {
       clearTimeout(live.typingTimer);

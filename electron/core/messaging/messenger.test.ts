@@ -86,6 +86,34 @@ describe('Messenger with strangers', () => {
     expect(session.state.contactRequests().map((r) => [r.address, r.message])).toEqual([[alice.address, 'let me in']]);
   });
 
+  it('announces a request once, however often its sender reconnects and sends it again', async () => {
+    const alice = generateOnionKey();
+    const received: unknown[] = [];
+    messenger.on('request.received', (event) => received.push(event));
+    const request = requestFrom(alice);
+    for (let reconnect = 0; reconnect < 5; reconnect++) {
+      links.emit('frame', { peer: alice.address, frame: request });
+      await settle();
+    }
+    expect(received).toHaveLength(1);
+    expect(messenger.requests().map((r) => r.address)).toEqual([alice.address]);
+    expect(logged.filter((l) => l.includes(alice.address))).toEqual([]);
+  });
+
+  it('does not show again a rejected request that its sender repeats, but shows a new one', async () => {
+    const alice = generateOnionKey();
+    const request = requestFrom(alice);
+    links.emit('frame', { peer: alice.address, frame: request });
+    await settle();
+    await messenger.rejectRequest(alice.address, false);
+    links.emit('frame', { peer: alice.address, frame: request });
+    await settle();
+    expect(messenger.requests()).toEqual([]);
+    links.emit('frame', { peer: alice.address, frame: { ...requestFrom(alice), message: 'please, it is really me' } });
+    await settle();
+    expect(messenger.requests().map((r) => r.message)).toEqual(['please, it is really me']);
+  });
+
   it('drops a request whose binding was not signed by the sender’s onion key', async () => {
     const mallory = generateOnionKey();
     const alice = generateOnionKey();

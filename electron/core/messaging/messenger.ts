@@ -17,10 +17,15 @@ import { RequestLimiter } from './request-limiter.js';
 
 export type { MessengerOptions } from './messenger-context.js';
 
+/** Frames from one peer that may wait for its work chain; more are dropped until it catches up. */
+const MAX_WAITING_FRAMES = 256;
+
 /** The messaging engine of one unlocked profile. */
 export class Messenger extends EventEmitter<MessengerEvents> {
   readonly #ctx: MessengerContext;
   #stopped = false;
+  /** Peers whose frames are being dropped, so the log says so once per flood. */
+  readonly #overflowing = new Set<string>();
 
   constructor(options: MessengerOptions) {
     super();
@@ -47,7 +52,18 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     const { links } = this.#ctx;
     links.on('link-up', ({ peer }) => void this.#ctx.chains.run(peer, () => onLinkUp(this.#ctx, peer)));
     links.on('link-down', ({ peer }) => onLinkDown(this.#ctx, peer));
-    links.on('frame', ({ peer, frame }) => void this.#ctx.chains.run(peer, () => onFrame(this.#ctx, peer, frame)));
+    links.on('frame', ({ peer, frame }) => {
+      // The link reads as fast as the peer writes; without a bound, one peer could queue work (and frames) until memory
+      // runs out. A dropped Signal frame is no loss: what is stored is resent until acknowledged.
+      const { chains } = this.#ctx;
+      if (chains.waiting(peer) >= MAX_WAITING_FRAMES) {
+        if (!this.#overflowing.has(peer)) this.#ctx.log(`too many frames waiting from ${peer}; dropping until they are handled`);
+        this.#overflowing.add(peer);
+        return;
+      }
+      this.#overflowing.delete(peer);
+      void chains.run(peer, () => onFrame(this.#ctx, peer, frame));
+    });
     for (const contact of this.#ctx.state.contacts()) if (!contact.blocked) links.want(contact.address as OnionAddress);
   }
 
@@ -102,6 +118,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       delete d.contactRequests[contact.address];
       for (const [id, entry] of Object.entries(d.outbox)) if (entry.to === contact.address) delete d.outbox[id];
     });
+    this.#ctx.live.forget(contact.address);
     this.#ctx.links.unwant(contact.address as OnionAddress);
     this.#ctx.links.disconnect(contact.address as OnionAddress, 'shutdown');
     this.emit('contact.removed', { address: contact.address });
@@ -167,7 +184,13 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   async acceptIdentityChange(address: string): Promise<ContactDto> {
     const contact = requireContact(this.#ctx.state, address);
     await this.#ctx.signal.acceptIdentityChange(contact.address);
-    await this.#ctx.state.putContact({ ...contact, identityChanged: false, verified: false });
+    // In place: messages may have been stored (inSeq, unread) while the acceptance waited for the peer's Signal queue.
+    await this.#ctx.state.update((d) => {
+      const record = d.contacts[contact.address];
+      if (record === undefined) return;
+      record.identityChanged = false;
+      record.verified = false;
+    });
     return emitContact(this.#ctx, contact.address);
   }
 }

@@ -27,12 +27,15 @@ export async function sendEphemeral(ctx: MessengerContext, peer: OnionAddress, b
 }
 
 /**
- * Hands a frame to the peer's link. A link can drop between any two awaits; what was not sent stays in the
- * outbox and goes out on the next link, so a missing or full link is an answer (false), not an error.
+ * Hands a frame to the peer's link; true once the link has queued it. A link can drop between any two awaits; what was
+ * not sent stays in the outbox and goes out on the next link, so a missing or full link is an answer (false), not an
+ * error. The link's own false (queued, but past its high-water mark) still means sent: its queue is bounded, and a
+ * full one throws SendBufferFullError.
  */
 export function trySend(ctx: MessengerContext, peer: OnionAddress, frame: ApplicationFrame): boolean {
   try {
-    return ctx.links.send(peer, frame);
+    ctx.links.send(peer, frame);
+    return true;
   } catch (error) {
     if (error instanceof NoLinkError || error instanceof LinkClosedError || error instanceof SendBufferFullError) return false;
     throw error;

@@ -1,0 +1,133 @@
+// Two messengers on real profile stores and real Signal sessions, joined by a link faked only at the frame level.
+import { EventEmitter } from 'node:events';
+import { rm } from 'node:fs/promises';
+import type { ApiEvents } from '../../shared/api/index.js';
+import { generateOnionKey, type OnionAddress, type OnionKey } from '../identity/index.js';
+import { NoLinkError, type LinkManager } from '../link/index.js';
+import type { ApplicationFrame } from '../protocol/index.js';
+import { SignalSessions } from '../signal/index.js';
+import { StateSignalRecords, createProfileStore, type ProfileSession, type ProfileStore } from '../store/index.js';
+import { FAST_KDF, GOOD_PASSWORD, tempRoot } from '../store/test-fixtures.js';
+import { Messenger } from './messenger.js';
+
+/** The part of LinkManager the messenger uses; frames cross to the other side on the next turn of the event loop. */
+export class FakeLinks extends EventEmitter {
+  other: FakeLinks | undefined;
+  up = false;
+  readonly sent: ApplicationFrame[] = [];
+
+  constructor(readonly local: OnionAddress) {
+    super();
+  }
+
+  isUp(): boolean {
+    return this.up;
+  }
+
+  want(): void {}
+  unwant(): void {}
+
+  disconnect(): void {
+    if (this.up && this.other !== undefined) linkDown(this, this.other);
+  }
+
+  send(peer: OnionAddress, frame: ApplicationFrame): boolean {
+    if (!this.up || this.other === undefined) throw new NoLinkError(peer);
+    this.sent.push(frame);
+    const { other, local } = this;
+    setImmediate(() => {
+      if (other.up) other.emit('frame', { peer: local, frame });
+    });
+    return true;
+  }
+}
+
+export function linkUp(a: FakeLinks, b: FakeLinks): void {
+  a.other = b;
+  b.other = a;
+  a.up = b.up = true;
+  a.emit('link-up', { peer: b.local });
+  b.emit('link-up', { peer: a.local });
+}
+
+export function linkDown(a: FakeLinks, b: FakeLinks): void {
+  a.up = b.up = false;
+  a.emit('link-down', { peer: b.local, cause: { kind: 'local', reason: 'shutdown' } });
+  b.emit('link-down', { peer: a.local, cause: { kind: 'local', reason: 'shutdown' } });
+}
+
+export interface Party {
+  readonly key: OnionKey;
+  readonly address: OnionAddress;
+  readonly root: string;
+  readonly store: ProfileStore;
+  session: ProfileSession;
+  links: FakeLinks;
+  signal: SignalSessions;
+  messenger: Messenger;
+  readonly events: { [E in keyof ApiEvents]?: ApiEvents[E][] };
+  readonly logged: string[];
+}
+
+export async function party(nickname: string): Promise<Party> {
+  const root = await tempRoot();
+  const store = createProfileStore({ rootDir: root, kdf: FAST_KDF });
+  const session = await store.createProfile({ nickname, password: GOOD_PASSWORD });
+  const key = generateOnionKey();
+  const p = { key, address: key.address, root, store, session, events: {}, logged: [] } as unknown as Party;
+  await startMessenger(p);
+  return p;
+}
+
+/** (Re)starts the party's messenger on its open session, as the core does after unlocking. */
+export async function startMessenger(p: Party): Promise<void> {
+  const signal = await SignalSessions.open({ records: new StateSignalRecords(p.session.state), onionKey: p.key });
+  p.signal = signal;
+  p.links = new FakeLinks(p.address);
+  p.messenger = new Messenger({ localAddress: p.address, session: p.session, signal, links: p.links as unknown as LinkManager, log: (l) => p.logged.push(l) });
+  for (const name of ['contact.updated', 'contact.removed', 'message.received', 'message.updated', 'request.received', 'request.removed'] as const) {
+    record(p, name);
+  }
+  await p.messenger.start();
+}
+
+function record<E extends keyof ApiEvents>(p: Party, name: E): void {
+  const seen = (p.events[name] ??= []) as ApiEvents[E][];
+  // EventEmitter's typing cannot follow a generic event name; the listener is right for every E.
+  const listener = (event: ApiEvents[E]): void => {
+    seen.push(event);
+  };
+  p.messenger.on(name, listener as never);
+}
+
+/** Stops the messenger, locks the profile and opens it again, with a new messenger: a restart of the app. */
+export async function restart(p: Party): Promise<void> {
+  p.messenger.stop();
+  await p.session.lock();
+  p.session = await p.store.unlock(p.session.profile.id, GOOD_PASSWORD);
+  await startMessenger(p);
+}
+
+export async function dispose(p: Party): Promise<void> {
+  p.messenger.stop();
+  await p.session.lock();
+  await p.store.close();
+  await rm(p.root, { recursive: true, force: true });
+}
+
+/** Lets frames cross and every queued per-peer task finish. */
+export async function settle(): Promise<void> {
+  for (let round = 0; round < 8; round++) {
+    for (let i = 0; i < 50; i++) await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+/** Alice adds Bob and Bob accepts, over a live link: both are accepted contacts with a session. */
+export async function befriend(alice: Party, bob: Party): Promise<void> {
+  if (!alice.links.up) linkUp(alice.links, bob.links);
+  await alice.messenger.addContact(bob.address, 'Bob', 'hi');
+  await settle();
+  await bob.messenger.acceptRequest(alice.address, 'Alice');
+  await settle();
+}
