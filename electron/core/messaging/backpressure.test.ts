@@ -1,23 +1,13 @@
 // Sending into a busy link: a frame the link queued above its high-water mark was sent, and the rest of the outbox follows.
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { OnionAddress } from '../identity/index.js';
 import type { ApplicationFrame } from '../protocol/index.js';
-import { befriend, dispose, linkDown, linkUp, party, settle, type Party } from './messenger-test-kit.js';
+import { linkDown, linkUp, pairPerTest, settle, type Party } from './messenger-test-kit.js';
 
 describe('a link above its high-water mark', () => {
   let alice: Party;
   let bob: Party;
-
-  beforeEach(async () => {
-    alice = await party('Alice');
-    bob = await party('Bob');
-    await befriend(alice, bob);
-  });
-
-  afterEach(async () => {
-    await dispose(alice);
-    await dispose(bob);
-  });
+  pairPerTest((a, b) => ([alice, bob] = [a, b]));
 
   it('still sends the whole outbox when every frame is queued with a request to slow down', async () => {
     linkDown(alice.links, bob.links);

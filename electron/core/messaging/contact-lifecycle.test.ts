@@ -1,20 +1,11 @@
 // Two messengers over a faked link: befriending, removing and adding again, with real stores and Signal sessions.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { befriend, dispose, linkUp, party, restart, settle, type Party } from './messenger-test-kit.js';
+import { describe, expect, it } from 'vitest';
+import { befriend, linkUp, pairPerTest, restart, settle, type Party } from './messenger-test-kit.js';
 
 describe('contacts adding each other at once', () => {
   let alice: Party;
   let bob: Party;
-
-  beforeEach(async () => {
-    alice = await party('Alice');
-    bob = await party('Bob');
-  });
-
-  afterEach(async () => {
-    await dispose(alice);
-    await dispose(bob);
-  });
+  pairPerTest((a, b) => ([alice, bob] = [a, b]), { befriended: false });
 
   it('become contacts on both sides when the side that accepts had already written', async () => {
     // The side with the smaller address accepts the other's request.
@@ -38,16 +29,7 @@ describe('contacts adding each other at once', () => {
 describe('accepting a request', () => {
   let alice: Party;
   let bob: Party;
-
-  beforeEach(async () => {
-    alice = await party('Alice');
-    bob = await party('Bob');
-  });
-
-  afterEach(async () => {
-    await dispose(alice);
-    await dispose(bob);
-  });
+  pairPerTest((a, b) => ([alice, bob] = [a, b]), { befriended: false });
 
   it('accepts once when asked twice at once, and the conversation works', async () => {
     linkUp(alice.links, bob.links);
@@ -66,16 +48,7 @@ describe('accepting a request', () => {
 describe('contacts removed and added again', () => {
   let alice: Party;
   let bob: Party;
-
-  beforeEach(async () => {
-    alice = await party('Alice');
-    bob = await party('Bob');
-  });
-
-  afterEach(async () => {
-    await dispose(alice);
-    await dispose(bob);
-  });
+  pairPerTest((a, b) => ([alice, bob] = [a, b]), { befriended: false });
 
   async function texts(p: Party, other: Party): Promise<string[]> {
     return (await p.messenger.history(other.address, undefined, 100)).messages.map((m) => m.text).reverse();

@@ -1,22 +1,12 @@
 // A contact who floods us with frames: the work waiting for them stays bounded and their real messages still arrive.
 import { randomBytes } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { befriend, dispose, party, settle, type Party } from './messenger-test-kit.js';
+import { describe, expect, it } from 'vitest';
+import { pairPerTest, settle, type Party } from './messenger-test-kit.js';
 
 describe('a flooding contact', () => {
   let alice: Party;
   let bob: Party;
-
-  beforeEach(async () => {
-    alice = await party('Alice');
-    bob = await party('Bob');
-    await befriend(alice, bob);
-  });
-
-  afterEach(async () => {
-    await dispose(alice);
-    await dispose(bob);
-  });
+  pairPerTest((a, b) => ([alice, bob] = [a, b]));
 
   it('has at most a bounded number of frames waiting, the rest dropped, and is heard again once caught up', async () => {
     const unreadable = (): string[] => bob.logged.filter((l) => l.startsWith(`could not read a message from ${alice.address}`));

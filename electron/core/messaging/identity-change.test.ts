@@ -1,23 +1,13 @@
 // A contact whose Signal key changes: the user is warned, and once they accept the new key they can talk again.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { InMemorySignalRecordStore, SignalSessions } from '../signal/index.js';
 import { encodeEnvelope, makeEnvelope } from './envelope.js';
-import { befriend, dispose, party, settle, type Party } from './messenger-test-kit.js';
+import { pairPerTest, settle, type Party } from './messenger-test-kit.js';
 
 describe('a contact whose identity key changed', () => {
   let alice: Party;
   let bob: Party;
-
-  beforeEach(async () => {
-    alice = await party('Alice');
-    bob = await party('Bob');
-    await befriend(alice, bob);
-  });
-
-  afterEach(async () => {
-    await dispose(alice);
-    await dispose(bob);
-  });
+  pairPerTest((a, b) => ([alice, bob] = [a, b]));
 
   /** Alice's onion key in a fresh install (new Signal key) starts a session with Bob and says hello. */
   async function helloFromNewInstall(): Promise<void> {

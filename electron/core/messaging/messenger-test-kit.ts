@@ -1,6 +1,7 @@
 // Two messengers on real profile stores and real Signal sessions, joined by a link faked only at the frame level.
 import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
+import { afterEach, beforeEach } from 'vitest';
 import type { ApiEvents } from '../../shared/api/index.js';
 import { generateOnionKey, type OnionAddress, type OnionKey } from '../identity/index.js';
 import { NoLinkError, type LinkManager } from '../link/index.js';
@@ -130,4 +131,21 @@ export async function befriend(alice: Party, bob: Party): Promise<void> {
   await settle();
   await bob.messenger.acceptRequest(alice.address, 'Alice');
   await settle();
+}
+
+/**
+ * Registers, in the calling suite, an Alice and a Bob made afresh for each test (befriended unless told otherwise)
+ * and disposed after it, and assigns them through `use` before each test.
+ */
+export function pairPerTest(use: (alice: Party, bob: Party) => void, { befriended = true } = {}): void {
+  let made: [Party, Party] | undefined;
+  beforeEach(async () => {
+    made = [await party('Alice'), await party('Bob')];
+    if (befriended) await befriend(...made);
+    use(...made);
+  });
+  afterEach(async () => {
+    for (const p of made ?? []) await dispose(p);
+    made = undefined;
+  });
 }

@@ -1,21 +1,11 @@
 // What the user changes about a contact while a message from them is being decrypted is kept.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { befriend, dispose, party, settle, type Party } from './messenger-test-kit.js';
+import { describe, expect, it } from 'vitest';
+import { pairPerTest, settle, type Party } from './messenger-test-kit.js';
 
 describe('a contact changed while their message is decrypted', () => {
   let alice: Party;
   let bob: Party;
-
-  beforeEach(async () => {
-    alice = await party('Alice');
-    bob = await party('Bob');
-    await befriend(alice, bob);
-  });
-
-  afterEach(async () => {
-    await dispose(alice);
-    await dispose(bob);
-  });
+  pairPerTest((a, b) => ([alice, bob] = [a, b]));
 
   it('stays blocked and read when their new nickname arrives meanwhile', async () => {
     await alice.messenger.sendText(bob.address, 'unread');
