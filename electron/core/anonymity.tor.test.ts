@@ -26,11 +26,14 @@ describe('anonymity: a whole session sends nothing outside loopback and resolves
   const root = mkdtempSync(join(tmpdir(), 'allium-anon-'));
   const env = { ...process.env, ALLIUM_TORRC_EXTRA: inject('testnetTorrcFile') };
   const sessions = new Map<string, SessionDto>();
+  /** every core started, so the clean-up stops those that came up even when the other did not */
+  const started: TracedCore[] = [];
   let alice: TracedCore;
   let bob: TracedCore;
 
   const start = async (name: string): Promise<TracedCore> => {
     const core = await startTracedCore({ name, dataDir: join(root, name), traceFile: join(root, `${name}.strace`), env, startTimeoutMs: 2 * MINUTE });
+    started.push(core);
     const { id } = await core.api['profiles.create']({ label: name, nickname: name, password: PASSWORD });
     sessions.set(name, await core.api['profiles.unlock']({ profileId: id, password: PASSWORD }));
     return core;
@@ -44,10 +47,10 @@ describe('anonymity: a whole session sends nothing outside loopback and resolves
         waitFor(async () => (await core.api['identity.get']({})).reachability === 'reachable', { what: `${core.name} reachable`, timeoutMs: 3 * MINUTE, intervalMs: 1_000 }),
       ),
     );
-  });
+  }, 6 * MINUTE);
 
   afterAll(async () => {
-    await Promise.allSettled([alice?.stop(MINUTE), bob?.stop(MINUTE)]);
+    await Promise.allSettled(started.map((core) => core.stop(MINUTE)));
     rmSync(root, { recursive: true, force: true });
   }, 2 * MINUTE);
 
@@ -56,7 +59,7 @@ describe('anonymity: a whole session sends nothing outside loopback and resolves
     const request = await waitFor(async () => (await bob.api['requests.list']({})).find((r) => r.address === address(alice)), { what: 'Bob to see the request', timeoutMs: 3 * MINUTE, intervalMs: 1_000 });
     await bob.api['requests.accept']({ id: request.id });
     await waitFor(async () => (await alice.api['contacts.list']({})).some((c) => c.address === address(bob) && !c.pending), { what: 'Alice to see the acceptance', timeoutMs: 2 * MINUTE, intervalMs: 1_000 });
-  });
+  }, 6 * MINUTE);
 
   it('carries messages both ways to delivered', async () => {
     const sent = await alice.api['messages.send']({ address: address(bob), text: 'hello Bob' });
@@ -68,7 +71,7 @@ describe('anonymity: a whole session sends nothing outside loopback and resolves
         intervalMs: 1_000,
       });
     }
-  });
+  }, 5 * MINUTE);
 
   it('carries presence both ways', async () => {
     await bob.api['presence.set']({ status: 'away', text: 'at lunch' });
@@ -80,11 +83,12 @@ describe('anonymity: a whole session sends nothing outside loopback and resolves
         intervalMs: 1_000,
       });
     }
-  });
+  }, 3 * MINUTE);
 
   it('recorded every connection attempt of both cores and their tors: loopback and local sockets only, no DNS', async () => {
     await Promise.all([alice.stop(MINUTE), bob.stop(MINUTE)]);
     const authorities = authorityPorts(inject('testnetTorrcLines'));
+    const leaks: string[] = [];
     for (const core of [alice, bob]) {
       const trace: SocketTrace = parseSocketTrace(readFileSync(core.traceFile, 'utf8'));
       const tors = trace.programs.filter((p) => p.path.endsWith('/tor')).map((p) => p.pid);
@@ -98,8 +102,8 @@ describe('anonymity: a whole session sends nothing outside loopback and resolves
       // The trace proves something only if it saw tor's own traffic, not just the core's.
       expect(tors, `${core.name}'s trace shows no tor started`).not.toEqual([]);
       expect(torReachedAuthorities, `${core.name}'s trace shows no connect of tor to the testnet's authorities`).toBe(true);
-      const leaks = findLeaks(trace).map((leak) => `${leak.reason}: ${leak.attempt.line}`);
-      expect(leaks, `${core.name} leaked`).toEqual([]);
+      leaks.push(...findLeaks(trace).map((leak) => `${core.name}: ${leak.reason}: ${leak.attempt.line}`));
     }
-  });
+    expect(leaks).toEqual([]);
+  }, 4 * MINUTE);
 });

@@ -53,6 +53,10 @@ describe('parseSocketTrace', () => {
   it('refuses an internet address it cannot read instead of passing it', () => {
     expect(() => parseSocketTrace('8554  connect(22, {sa_family=AF_INET, sin_port=htons(1)}, 16) = 0')).toThrow(UnreadableTraceLineError);
   });
+
+  it('refuses a trace recorded without -f, whose lines cannot be told apart by process', () => {
+    expect(() => parseSocketTrace(OUTSIDE_CONNECT.replace(/^\d+\s+/, ''))).toThrow(/no pid column/);
+  });
 });
 
 describe('findLeaks', () => {

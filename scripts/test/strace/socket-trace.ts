@@ -29,13 +29,17 @@ export interface SocketTrace {
 }
 
 export class UnreadableTraceLineError extends Error {
-  constructor(readonly line: string) {
-    super(`strace line names a socket address this reader does not understand: ${line}`);
+  constructor(
+    readonly line: string,
+    why = 'it names a socket address this reader does not understand',
+  ) {
+    super(`cannot read a strace line (${why}): ${line}`);
     this.name = 'UnreadableTraceLineError';
   }
 }
 
-const SOCKET_CALL = /^(\d+)\s+(connect|sendto|sendmsg|sendmmsg)\(/;
+// Without -f strace prints no pid column; such a trace cannot tell tor from the core, so it is refused below.
+const SOCKET_CALL = /^(?:(\d+)\s+)?(connect|sendto|sendmsg|sendmmsg)\(/;
 const EXECVE = /^(\d+)\s+execve\("((?:[^"\\]|\\.)*)",.*\)\s*=\s*0\s*$/;
 // A sockaddr as strace prints it: `{sa_family=AF_X, ...}` with no nested braces inside.
 const SOCKADDR = /\{sa_family=(AF_[A-Z0-9]+)([^{}]*)\}/g;
@@ -56,6 +60,7 @@ export function parseSocketTrace(text: string): SocketTrace {
     // `<... connect resumed>` lines carry only the result; the address was on the `<unfinished ...>` line.
     const call = SOCKET_CALL.exec(line);
     if (call === null) continue;
+    if (call[1] === undefined) throw new UnreadableTraceLineError(line, 'no pid column: record with strace -f');
     for (const match of line.matchAll(SOCKADDR)) {
       attempts.push({ pid: Number(call[1]), syscall: call[2]!, destination: readSockaddr(match[1]!, match[2]!, line), line });
     }
