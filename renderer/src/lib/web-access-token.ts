@@ -24,11 +24,12 @@ let remembered: string | undefined;
 export function takeAccessToken(place: TokenPlace = window): string | undefined {
   const fromUrl = tokenFromFragment(place.location.hash);
   if (fromUrl !== undefined) {
-    remembered = fromUrl;
     try {
       place.sessionStorage.setItem(STORAGE_KEY, fromUrl);
+      remembered = undefined;
     } catch {
       // Storage disabled: the token stays in memory for this page.
+      remembered = fromUrl;
     }
     place.history.replaceState(place.history.state, '', `${place.location.pathname}${place.location.search}`);
     return fromUrl;
