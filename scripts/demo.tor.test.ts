@@ -2,6 +2,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, inject, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { channelFromWebSocket, createApiClient, rpcSubprotocols, tokenFromFragment } from '../electron/shared/rpc/index.js';
 import { REPO_ROOT } from '../electron/web/repo-paths.js';
 import { waitFor } from './test/wait-for.js';
 
@@ -20,7 +22,7 @@ describe('npm run demo', () => {
     clearTimeout(timer);
   }, 40_000);
 
-  it('brings up Alice and Bob, reachable and contacts, serves both pages, and stops on Ctrl-C', async () => {
+  it("brings up Alice and Bob, reachable and contacts, serves both pages, each URL's token opens that person's profile, and stops on Ctrl-C", async () => {
     // node itself runs the demo (tsx as a loader, no wrapper process), so signals reach the demo directly.
     child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'demo.ts')], {
       cwd: REPO_ROOT,
@@ -36,17 +38,21 @@ describe('npm run demo', () => {
     expect(output).toContain('Bob is reachable');
     expect(output).toContain('Alice and Bob are contacts');
 
-    const urls = [...output.matchAll(/(Alice|Bob): (http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/g)].map((m) => m[2]!);
-    expect(urls).toHaveLength(2);
-    for (const url of urls) {
-      // The token is traded for a cookie on the first visit, as a browser would do it.
-      const visit = await fetch(url, { redirect: 'manual' });
-      expect(visit.status).toBe(303);
-      const cookie = visit.headers.get('set-cookie')?.split(';')[0];
-      expect(cookie).toMatch(/^allium_token_\d+=/);
-      const page = await fetch(new URL('/', url), { headers: { cookie: cookie ?? '' } });
+    const people = [...output.matchAll(/(Alice|Bob): (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/g)].map((m) => ({ name: m[1]!, url: new URL(m[2]!) }));
+    expect(people.map((p) => p.name)).toEqual(['Alice', 'Bob']);
+    for (const { name, url } of people) {
+      // What a browser requests for the printed URL: the page, without the fragment; no cookie comes back.
+      const page = await fetch(new URL('/', url));
       expect(page.status).toBe(200);
+      expect(page.headers.get('set-cookie')).toBeNull();
       expect(await page.text()).toContain('<title>Allium</title>');
+      // The page then presents the fragment's token on its WebSocket, and finds the person's profile signed in.
+      const token = tokenFromFragment(url.hash);
+      if (token === undefined) throw new Error(`no token in ${url.href}`);
+      const socket = new WebSocket(`ws://${url.host}/rpc`, rpcSubprotocols(token), { headers: { Origin: url.origin } });
+      const client = createApiClient(channelFromWebSocket(socket));
+      expect((await client.api['session.get']({}))?.profile.label).toBe(name);
+      client.close();
     }
 
     child.kill('SIGINT');

@@ -56,7 +56,8 @@ async function main(): Promise<void> {
     say('Alice and Bob are contacts');
 
     console.log('');
-    console.log(`Allium demo ready in ${Math.round((Date.now() - started) / 1000)} s. Open each in its own browser window:`);
+    console.log(`Allium demo ready in ${Math.round((Date.now() - started) / 1000)} s. Open each in its own browser window`);
+    console.log('(the token after # never leaves your browser; a tab keeps it across reloads, a new tab needs the URL again):');
     for (const p of people) console.log(`  ${p.name}: ${p.url}   (profile "${p.name}", password ${p.password})`);
     console.log('Press Ctrl-C to stop tor, both profiles and the network.');
   } catch (error) {

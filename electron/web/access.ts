@@ -2,7 +2,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-/** 32 random bytes, base64url: what the printed URL carries and the cookie holds. */
+/** 32 random bytes, base64url: what the printed URL's fragment carries and the page presents on its WebSocket. */
 export function createAccessToken(): string {
   return randomBytes(32).toString('base64url');
 }
@@ -13,29 +13,6 @@ export function tokensMatch(expected: string, offered: string | undefined): bool
   const a = createHash('sha256').update(expected).digest();
   const b = createHash('sha256').update(offered).digest();
   return timingSafeEqual(a, b);
-}
-
-/**
- * Cookies are shared by every port of a host, so each server names its cookie after its port: two profiles in web
- * mode on the same machine then keep separate tokens.
- */
-export function tokenCookieName(port: number): string {
-  return `allium_token_${port}`;
-}
-
-export function tokenCookie(port: number, token: string): string {
-  return `${tokenCookieName(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`;
-}
-
-export function readCookie(request: IncomingMessage, name: string): string | undefined {
-  const header = request.headers.cookie;
-  if (header === undefined) return undefined;
-  for (const part of header.split(';')) {
-    const separator = part.indexOf('=');
-    if (separator === -1) continue;
-    if (part.slice(0, separator).trim() === name) return part.slice(separator + 1).trim();
-  }
-  return undefined;
 }
 
 /** The only Host values a page of ours can send: a rebound DNS name pointing at 127.0.0.1 carries its own name. */

@@ -23,3 +23,27 @@ export class LaunchError extends Error {
     super(message, options);
   }
 }
+
+/** ALLIUM_WEB_PORT holds something that is not a port number. */
+export class WebPortSettingError extends Error {
+  override readonly name = 'WebPortSettingError';
+  constructor(
+    readonly value: string,
+    options?: ErrorOptions,
+  ) {
+    super(`ALLIUM_WEB_PORT must be a whole number from 1 to 65535 (the port on 127.0.0.1 to serve Allium on), not "${value}". Leave it unset to use a free port.`, options);
+  }
+}
+
+/** The chosen port cannot be listened on: another program holds it, or it is a privileged port. */
+export class WebPortUnavailableError extends Error {
+  override readonly name = 'WebPortUnavailableError';
+  constructor(
+    readonly port: number,
+    readonly reason: 'in-use' | 'not-permitted',
+    options?: ErrorOptions,
+  ) {
+    const why = reason === 'in-use' ? 'is already in use by another program (or another Allium)' : 'needs privileges this user does not have (ports below 1024 usually do)';
+    super(`Port ${port} on 127.0.0.1 ${why}: choose another with ALLIUM_WEB_PORT, or leave it unset to use a free port.`, options);
+  }
+}

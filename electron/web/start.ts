@@ -1,4 +1,4 @@
-// Entry of `npm start` and `npm run web`: the desktop app when an Electron runtime is installed, else (or with --web) web mode.
+// The one entry of `npm start` and `npm run web`: the desktop app when an Electron runtime is installed, else (or with --web) web mode on ALLIUM_WEB_PORT.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { findElectronRuntime } from './electron-runtime.js';
 import { LaunchError } from './errors.js';
 import { REPO_ROOT } from './repo-paths.js';
 import { runWebModeUntilSignal } from './web-mode.js';
+import { checkPortFree, webPortFromEnv } from './web-port.js';
 
 /** Runs a Node script from node_modules with this Node, without a shell; resolves with its exit code. */
 function runNodeScript(script: string, args: readonly string[]): Promise<number> {
@@ -35,8 +36,11 @@ async function main(): Promise<void> {
     console.log(`Allium cannot open its desktop window: ${runtime.reason}.`);
     console.log('Serving it in web mode instead: the same app in your browser, on 127.0.0.1 only.\n');
   }
+  // A wrong or taken port is refused before the renderer build, so the answer comes in a second, not after it.
+  const port = webPortFromEnv(process.env);
+  if (port !== undefined) await checkPortFree(port);
   await buildRenderer();
-  await runWebModeUntilSignal();
+  await runWebModeUntilSignal({ port });
 }
 
 main().catch((error: unknown) => {

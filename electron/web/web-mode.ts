@@ -10,7 +10,7 @@ export interface WebModeOptions {
   readonly dataDir?: string;
   readonly rendererDir?: string;
   readonly resourcesDir?: string;
-  /** 0 (the default) picks a free port. */
+  /** Unset (the default) or 0 picks a free port. */
   readonly port?: number;
   readonly env?: NodeJS.ProcessEnv;
 }
@@ -48,7 +48,8 @@ export async function startWebMode(options: WebModeOptions = {}): Promise<WebMod
 export async function runWebModeUntilSignal(options: WebModeOptions = {}): Promise<void> {
   const web = await startWebMode(options);
   console.log(`Allium (web mode) is serving profiles from ${web.dataDir}`);
-  console.log(`Open this URL in your browser (it carries this launch's access token; keep it private):\n\n  ${web.url}\n`);
+  console.log(`Open this URL in your browser (after the # is this launch's access token; keep it private):\n\n  ${web.url}\n`);
+  console.log('The tab keeps the token through reloads; to open Allium in another tab or window, open this URL there too.\n');
   await new Promise<void>((resolve) => {
     const shutdown = (): void => {
       console.log('Stopping Allium…');

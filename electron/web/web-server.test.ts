@@ -1,4 +1,4 @@
-// Web mode over real HTTP and WebSocket: the token, Host and Origin checks refuse strangers; the page and the RPC work for the right caller.
+// Web mode over real HTTP and WebSocket: the page is public but sets no credential; the WebSocket's token, Host and Origin checks refuse strangers.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -7,7 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import type { TorStatusDto } from '../shared/api/index.js';
 import { testBackend } from '../shared/rpc/backend-test-kit.js';
-import { channelFromWebSocket, createApiClient } from '../shared/rpc/index.js';
+import { channelFromWebSocket, createApiClient, rpcSubprotocols } from '../shared/rpc/index.js';
+import { WebPortUnavailableError } from './errors.js';
 import { startWebServer, type WebServer } from './web-server.js';
 
 const TOKEN = 'x'.repeat(43);
@@ -26,7 +27,6 @@ describe('web mode server', () => {
   const fixture = testBackend({ 'profiles.list': () => Promise.resolve([PROFILE]) });
   let server: WebServer;
   let origin: string;
-  let cookie: string;
 
   beforeAll(async () => {
     mkdirSync(join(rendererDir, 'assets'), { recursive: true });
@@ -35,7 +35,6 @@ describe('web mode server', () => {
     writeFileSync(join(dir, 'secret.txt'), 'outside the renderer');
     server = await startWebServer({ backend: fixture.backend, rendererDir, token: TOKEN, logError: () => undefined });
     origin = `http://127.0.0.1:${server.port}`;
-    cookie = `allium_token_${server.port}=${TOKEN}`;
   });
 
   afterAll(async () => {
@@ -55,10 +54,14 @@ describe('web mode server', () => {
     });
   }
 
-  /** Opens a WebSocket with the given headers; resolves with the refusal status, or with the open socket. */
-  function upgrade(headers: Record<string, string>, path = '/rpc'): Promise<{ status: number; closed: Promise<void> } | { socket: WebSocket }> {
+  /** Opens a WebSocket offering these subprotocols and headers; resolves with the refusal status, or with the open socket. */
+  function upgrade(
+    protocols: string[],
+    headers: Record<string, string>,
+    path = '/rpc',
+  ): Promise<{ status: number; closed: Promise<void> } | { socket: WebSocket }> {
     return new Promise((resolve) => {
-      const socket = new WebSocket(`ws://127.0.0.1:${server.port}${path}`, { headers });
+      const socket = new WebSocket(`ws://127.0.0.1:${server.port}${path}`, protocols, { headers });
       const closed = new Promise<void>((done) => socket.once('close', () => done()));
       socket.once('unexpected-response', (_req, res) => {
         resolve({ status: res.statusCode ?? 0, closed });
@@ -70,8 +73,8 @@ describe('web mode server', () => {
     });
   }
 
-  async function expectRefused(headers: Record<string, string>, status: number, path = '/rpc'): Promise<void> {
-    const outcome = await upgrade(headers, path);
+  async function expectRefused(protocols: string[], headers: Record<string, string>, status: number, path = '/rpc'): Promise<void> {
+    const outcome = await upgrade(protocols, headers, path);
     if ('socket' in outcome) {
       outcome.socket.terminate();
       throw new Error('the upgrade was accepted');
@@ -80,82 +83,79 @@ describe('web mode server', () => {
     await outcome.closed;
   }
 
-  it('listens on 127.0.0.1 and prints a URL carrying the token', () => {
-    expect(server.url).toBe(`http://127.0.0.1:${server.port}/?token=${TOKEN}`);
+  it('listens on 127.0.0.1 and prints a URL carrying the token in its fragment, which a browser never sends', () => {
+    expect(server.url).toBe(`http://127.0.0.1:${server.port}/#token=${TOKEN}`);
   });
 
-  it('refuses the page without a token', async () => {
-    const reply = await get('/');
-    expect(reply.status).toBe(401);
-    expect(reply.body).not.toContain('<title>');
-    expect((await get('/assets/app.js')).status).toBe(401);
-  });
-
-  it('refuses a wrong token and sets no cookie', async () => {
-    const reply = await get(`/?token=${'y'.repeat(43)}`);
-    expect(reply.status).toBe(401);
-    expect(reply.headers['set-cookie']).toBeUndefined();
-    expect((await get('/?token=')).status).toBe(401);
-    expect((await get('/', { Cookie: `allium_token_${server.port}=${'y'.repeat(43)}` })).status).toBe(401);
-  });
-
-  it('refuses a foreign Host even with the right cookie (DNS rebinding)', async () => {
-    const reply = await get('/', { Host: `evil.example:${server.port}`, Cookie: cookie });
-    expect(reply.status).toBe(421);
-    expect(reply.body).not.toContain('<title>');
-    expect((await get(`/?token=${TOKEN}`, { Host: `evil.example:${server.port}` })).status).toBe(421);
-    expect((await get('/', { Host: '127.0.0.1:1', Cookie: cookie })).status).toBe(421);
-  });
-
-  it('trades the right token for an HttpOnly, SameSite=Strict cookie and redirects to /', async () => {
-    const reply = await get(`/?token=${TOKEN}`);
-    expect(reply.status).toBe(303);
-    expect(reply.headers.location).toBe('/');
-    expect(reply.headers['set-cookie']).toEqual([`allium_token_${server.port}=${TOKEN}; HttpOnly; SameSite=Strict; Path=/`]);
-  });
-
-  it('serves the page with the CSP and the right content types to the cookie holder, at 127.0.0.1 or localhost', async () => {
-    const page = await get('/', { Cookie: cookie });
+  it('serves the page and its assets without a token, with the CSP and the right content types, at 127.0.0.1 or localhost', async () => {
+    const page = await get('/');
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
     expect(page.headers['content-security-policy']).toContain(`connect-src 'self' ws://127.0.0.1:${server.port} ws://localhost:${server.port}`);
     expect(page.headers['x-content-type-options']).toBe('nosniff');
     expect(page.body).toContain('<title>Allium</title>');
-    const script = await get('/assets/app.js', { Cookie: `other=1; ${cookie}`, Host: `localhost:${server.port}` });
+    const script = await get('/assets/app.js', { Host: `localhost:${server.port}` });
     expect(script.status).toBe(200);
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
-    expect((await get('/assets/missing.js', { Cookie: cookie })).status).toBe(404);
-    expect((await get('/assets', { Cookie: cookie })).status).toBe(404);
+    expect((await get('/assets/missing.js')).status).toBe(404);
+    expect((await get('/assets')).status).toBe(404);
+  });
+
+  it('sets no cookie and never echoes a token, whatever the request carries', async () => {
+    for (const path of ['/', `/?token=${TOKEN}`, '/assets/app.js', '/missing']) {
+      const reply = await get(path);
+      expect(reply.headers['set-cookie'], path).toBeUndefined();
+      expect(reply.headers.location, path).toBeUndefined();
+      expect(JSON.stringify(reply.headers) + reply.body, path).not.toContain(TOKEN);
+    }
+  });
+
+  it('refuses a foreign Host (DNS rebinding)', async () => {
+    const reply = await get('/', { Host: `evil.example:${server.port}` });
+    expect(reply.status).toBe(421);
+    expect(reply.body).not.toContain('<title>');
+    expect((await get('/', { Host: '127.0.0.1:1' })).status).toBe(421);
   });
 
   it('refuses paths that leave the renderer folder', async () => {
     for (const path of ['/../secret.txt', '/%2e%2e/secret.txt', '/assets/%2E%2E/%2E%2E/secret.txt', '/..%2fsecret.txt', '/%5c..%5csecret.txt', '/%00', '/%E0%A4%A']) {
-      const reply = await get(path, { Cookie: cookie });
+      const reply = await get(path);
       expect(reply.status, path).toBe(400);
       expect(reply.body).not.toContain('outside');
     }
   });
 
   it('answers HEAD without a body and refuses other methods', async () => {
-    const head = await get('/', { Cookie: cookie }, 'HEAD');
+    const head = await get('/', {}, 'HEAD');
     expect(head.status).toBe(200);
     expect(head.body).toBe('');
-    expect((await get('/', { Cookie: cookie }, 'POST')).status).toBe(405);
+    expect((await get('/', {}, 'POST')).status).toBe(405);
   });
 
-  it('refuses a WebSocket without the cookie, with a wrong one, from another Origin or Host, or on another path', async () => {
-    await expectRefused({ Origin: origin }, 401);
-    await expectRefused({ Origin: origin, Cookie: `allium_token_${server.port}=${'y'.repeat(43)}` }, 401);
-    await expectRefused({ Origin: 'http://evil.example', Cookie: cookie }, 403);
-    await expectRefused({ Origin: `http://127.0.0.1:${server.port + 1}`, Cookie: cookie }, 403);
-    await expectRefused({ Cookie: cookie }, 403);
-    await expectRefused({ Origin: origin, Cookie: cookie, Host: `evil.example:${server.port}` }, 421);
-    await expectRefused({ Origin: origin, Cookie: cookie }, 404, '/other');
+  it('refuses a WebSocket without the token, with a wrong one, in a cookie, from another Origin or Host, or on another path', async () => {
+    const right = rpcSubprotocols(TOKEN);
+    await expectRefused(['allium.rpc.v1'], { Origin: origin }, 401);
+    await expectRefused(rpcSubprotocols('y'.repeat(43)), { Origin: origin }, 401);
+    await expectRefused(rpcSubprotocols(TOKEN.slice(1)), { Origin: origin }, 401);
+    // The old way: a cookie is sent to every port of the host, so it is no credential here.
+    await expectRefused(['allium.rpc.v1'], { Origin: origin, Cookie: `allium_token_${server.port}=${TOKEN}` }, 401);
+    await expectRefused(right, { Origin: 'http://evil.example' }, 403);
+    await expectRefused(right, { Origin: `http://127.0.0.1:${server.port + 1}` }, 403);
+    await expectRefused(right, {}, 403);
+    await expectRefused(right, { Origin: origin, Host: `evil.example:${server.port}` }, 421);
+    await expectRefused(right, { Origin: origin }, 404, '/other');
+  });
+
+  it('answers with the RPC subprotocol, never the token', async () => {
+    const outcome = await upgrade(rpcSubprotocols(TOKEN), { Origin: origin });
+    if (!('socket' in outcome)) throw new Error(`refused with ${outcome.status}`);
+    expect(outcome.socket.protocol).toBe('allium.rpc.v1');
+    outcome.socket.close();
   });
 
   it('runs a command and delivers an event over the WebSocket of the right caller', async () => {
-    const outcome = await upgrade({ Origin: origin, Cookie: cookie });
+    const outcome = await upgrade(rpcSubprotocols(TOKEN), { Origin: origin });
     if (!('socket' in outcome)) throw new Error(`refused with ${outcome.status}`);
     const client = createApiClient(channelFromWebSocket(outcome.socket));
     await expect(client.api['profiles.list']({})).resolves.toEqual([PROFILE]);
@@ -172,9 +172,7 @@ describe('web mode server', () => {
     const hanging = testBackend({}, () => new Promise<never>(() => undefined));
     const second = await startWebServer({ backend: hanging.backend, rendererDir: dir2 });
     expect(second.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    const socket = new WebSocket(`ws://127.0.0.1:${second.port}/rpc`, {
-      headers: { Origin: `http://127.0.0.1:${second.port}`, Cookie: `allium_token_${second.port}=${second.token}` },
-    });
+    const socket = new WebSocket(`ws://127.0.0.1:${second.port}/rpc`, rpcSubprotocols(second.token), { headers: { Origin: `http://127.0.0.1:${second.port}` } });
     await new Promise((resolve) => socket.once('open', resolve));
     const client = createApiClient(channelFromWebSocket(socket));
     const pending = client.api['tor.status']({});
@@ -188,9 +186,8 @@ describe('web mode server', () => {
     writeFileSync(join(dir2, 'index.html'), '<!doctype html>');
     const errors: string[] = [];
     const second = await startWebServer({ backend: fixture.backend, rendererDir: dir2, logError: (context) => errors.push(context) });
-    const headers = { Origin: `http://127.0.0.1:${second.port}`, Cookie: `allium_token_${second.port}=${second.token}` };
     const open = async (): Promise<WebSocket> => {
-      const socket = new WebSocket(`ws://127.0.0.1:${second.port}/rpc`, { headers });
+      const socket = new WebSocket(`ws://127.0.0.1:${second.port}/rpc`, rpcSubprotocols(second.token), { headers: { Origin: `http://127.0.0.1:${second.port}` } });
       socket.on('error', () => undefined);
       await new Promise((resolve) => socket.once('open', resolve));
       return socket;
@@ -212,5 +209,17 @@ describe('web mode server', () => {
     await expect(startWebServer({ backend: testBackend({}).backend, rendererDir: join(dir, 'nothing') })).rejects.toThrow(
       /renderer is not built.*vite build --config renderer\/vite.config.ts/,
     );
+  });
+
+  it('refuses a port another program holds, saying so in words', async () => {
+    const taken = await startWebServer({ backend: fixture.backend, rendererDir });
+    const attempt = startWebServer({ backend: fixture.backend, rendererDir, port: taken.port });
+    await expect(attempt).rejects.toBeInstanceOf(WebPortUnavailableError);
+    await expect(attempt).rejects.toThrow(`Port ${taken.port} on 127.0.0.1 is already in use by another program`);
+    await taken.close();
+  });
+
+  it('refuses a token that cannot travel as a subprotocol', async () => {
+    await expect(startWebServer({ backend: fixture.backend, rendererDir, token: 'not a token; at all' })).rejects.toThrow(/base64url/);
   });
 });

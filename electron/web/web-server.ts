@@ -1,4 +1,4 @@
-// Web mode's HTTP server on 127.0.0.1: the built renderer and the API over a WebSocket, both behind the per-launch token.
+// Web mode's HTTP server on 127.0.0.1: the built renderer to anyone local, the API over a WebSocket only to the holder of the per-launch token.
 import { existsSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
@@ -7,15 +7,13 @@ import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { LIMITS } from '../shared/api/index.js';
-import { serveApi, type ApiBackend } from '../shared/rpc/index.js';
-import { allowedHosts, createAccessToken, hostAllowed, originAllowed, readCookie, tokenCookie, tokenCookieName, tokensMatch } from './access.js';
+import { isAccessToken, launchUrl, RPC_PATH, RPC_SUBPROTOCOL, serveApi, tokenFromSubprotocols, type ApiBackend } from '../shared/rpc/index.js';
+import { allowedHosts, createAccessToken, hostAllowed, originAllowed, tokensMatch } from './access.js';
 import { contentSecurityPolicy } from './content-security-policy.js';
 import { RendererNotBuiltError, WebServerStartError } from './errors.js';
+import { listenFailure } from './web-port.js';
 import { lookupStaticFile, openStaticFile } from './static-files.js';
 import { channelFromServerSocket } from './websocket-channel.js';
-
-/** Where the page opens its WebSocket: `ws://<same host>/rpc`; the cookie set from the token authenticates it. */
-export const RPC_PATH = '/rpc';
 
 export interface WebServerOptions {
   readonly backend: ApiBackend;
@@ -23,7 +21,7 @@ export interface WebServerOptions {
   readonly rendererDir: string;
   /** 0 (the default) picks a free port. */
   readonly port?: number;
-  /** Tests pass one; otherwise a fresh random token per launch. */
+  /** Tests pass one (base64url); otherwise a fresh random token per launch. */
   readonly token?: string;
   readonly logError?: (context: string, error: unknown) => void;
 }
@@ -31,7 +29,7 @@ export interface WebServerOptions {
 export interface WebServer {
   readonly port: number;
   readonly token: string;
-  /** What to open in a browser: carries the token once, the server trades it for a cookie. */
+  /** What to open in a browser: the token rides in the fragment, which the browser keeps to itself and the page reads. */
   readonly url: string;
   close(): Promise<void>;
 }
@@ -43,6 +41,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   if (!existsSync(join(options.rendererDir, 'index.html'))) throw new RendererNotBuiltError(options.rendererDir);
   const root = await realpath(options.rendererDir);
   const token = options.token ?? createAccessToken();
+  if (!isAccessToken(token)) throw new WebServerStartError('The access token must be base64url (it travels as a WebSocket subprotocol)');
   const logError = options.logError ?? ((context, error) => console.error(`[web] ${context}`, error));
   let port = 0;
 
@@ -69,24 +68,9 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
       answer(response, 405, 'Only GET and HEAD are served.', { Allow: 'GET, HEAD' });
       return;
     }
-    const { path, query } = splitUrl(request.url ?? '/');
-    const offered = query.get('token');
-    if (offered !== null) {
-      if (!tokensMatch(token, offered)) {
-        answer(response, 401, 'This link is not valid for this launch of Allium: open the URL it printed when it started.');
-        return;
-      }
-      // Trade the token for a cookie and drop it from the address bar and history. Always to `/`: echoing the path
-      // back would make `//elsewhere?token=…` an open redirect.
-      response.writeHead(303, { ...baseHeaders(), 'Set-Cookie': tokenCookie(port, token), Location: '/' });
-      response.end();
-      return;
-    }
-    if (!tokensMatch(token, readCookie(request, tokenCookieName(port)))) {
-      answer(response, 401, 'Open Allium with the URL it printed when it started (it carries the access token).');
-      return;
-    }
-    const found = await lookupStaticFile(root, path);
+    // The page and its assets hold no secret, so they need no token: a browser keeps no credential for this origin
+    // that another local server could receive. Only the WebSocket, which reaches the profiles, asks for the token.
+    const found = await lookupStaticFile(root, requestPath(request.url ?? '/'));
     switch (found.kind) {
       case 'bad-path':
         answer(response, 400, 'Bad path.');
@@ -113,7 +97,12 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
     });
   });
 
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const sockets = new WebSocketServer({
+    noServer: true,
+    maxPayload: MAX_MESSAGE_BYTES,
+    // Echo the RPC subprotocol, never the token's: a browser fails the socket unless one it offered comes back.
+    handleProtocols: (offered) => (offered.has(RPC_SUBPROTOCOL) ? RPC_SUBPROTOCOL : false),
+  });
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     const refusal = upgradeRefusal(request);
     if (refusal !== undefined) {
@@ -131,14 +120,14 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
 
   const upgradeRefusal = (request: IncomingMessage): string | undefined => {
     if (!hostAllowed(request, port)) return '421 Misdirected Request';
-    if (splitUrl(request.url ?? '/').path !== RPC_PATH) return '404 Not Found';
+    if (requestPath(request.url ?? '/') !== RPC_PATH) return '404 Not Found';
     if (!originAllowed(request, port)) return '403 Forbidden';
-    if (!tokensMatch(token, readCookie(request, tokenCookieName(port)))) return '401 Unauthorized';
+    if (!tokensMatch(token, tokenFromSubprotocols(request.headers['sec-websocket-protocol']))) return '401 Unauthorized';
     return undefined;
   };
 
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) => reject(new WebServerStartError(`Could not listen on 127.0.0.1:${options.port ?? 0}`, { cause: error })));
+    server.once('error', (error) => reject(listenFailure(options.port ?? 0, error)));
     server.listen(options.port ?? 0, '127.0.0.1', resolve);
   });
   const address = server.address();
@@ -148,7 +137,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   return {
     port,
     token,
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    url: launchUrl(`http://127.0.0.1:${port}`, token),
     async close() {
       for (const client of sockets.clients) client.terminate();
       await new Promise<void>((resolve) => sockets.close(() => resolve()));
@@ -158,8 +147,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   };
 }
 
-/** Path and query of a request target, without letting `//host/…` be read as another host. */
-function splitUrl(target: string): { path: string; query: URLSearchParams } {
+/** The path of a request target; the query is ignored (the page takes nothing from it). */
+function requestPath(target: string): string {
   const mark = target.indexOf('?');
-  return mark === -1 ? { path: target, query: new URLSearchParams() } : { path: target.slice(0, mark), query: new URLSearchParams(target.slice(mark + 1)) };
+  return mark === -1 ? target : target.slice(0, mark);
 }

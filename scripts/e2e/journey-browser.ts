@@ -15,14 +15,22 @@ export interface PersonPage {
   readonly problems: string[];
 }
 
+/** Debian's Chromium, headless, with its own calls home turned off. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+}
+
 /** Starts Chromium and empties the screenshot folder, so it holds this run's pictures only. */
 export async function launchBrowser(): Promise<Browser> {
   await rm(SCREENSHOT_DIR, { recursive: true, force: true });
   await mkdir(SCREENSHOT_DIR, { recursive: true });
-  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS });
+  return launchChromium();
 }
 
-/** A context of its own per person, as two people on two machines; the clipboard is granted so "Copy address" can be checked. */
+/**
+ * A context of its own per person, as two people on two machines; the clipboard is granted so "Copy address" can be
+ * checked. `url` is the printed launch URL: the page takes the token from its fragment.
+ */
 export async function openPersonPage(browser: Browser, name: string, url: string): Promise<PersonPage> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 780 }, colorScheme: 'light' });
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);

@@ -12,7 +12,7 @@ const FAST_KDF = { name: 'scrypt', logN: 10, r: 8, p: 1 } as const;
 
 export interface WebModePerson {
   readonly name: string;
-  /** The launch URL with its one-time token, as web mode prints it. */
+  /** The launch URL with the token in its fragment (`http://127.0.0.1:<port>/#token=…`), as web mode prints it. */
   readonly url: string;
   /** Read-only use in assertions; the journey itself acts through the page. */
   readonly core: Core;

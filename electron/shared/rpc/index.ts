@@ -6,3 +6,4 @@ export * from './client.js';
 export * from './emitter-port-channel.js';
 export * from './protocol.js';
 export * from './server.js';
+export * from './web-access.js';

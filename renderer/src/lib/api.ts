@@ -1,12 +1,11 @@
 // The renderer's only door to the core: a MessagePort from the Electron preload, or a WebSocket in web mode.
-import { channelFromMessagePort, channelFromWebSocket, createApiClient, type ApiConnection, type RpcChannel } from '../../../electron/shared/rpc/index.js';
+import { channelFromMessagePort, channelFromWebSocket, createApiClient, RPC_PATH, rpcSubprotocols, type ApiConnection, type RpcChannel } from '../../../electron/shared/rpc/index.js';
+import { takeAccessToken } from './web-access-token.js';
 
 /** Page → preload: "my listener is ready, send me a port" (electron/main/ipc-channels.ts). */
 const CONNECT_MESSAGE = 'allium:connect';
 /** Preload → page: the message that carries the port to the core. */
 const CORE_PORT_MESSAGE = 'allium:core-port';
-/** Web mode serves the API here on the page's own host; the access cookie set by the server authenticates it. */
-const RPC_PATH = '/rpc';
 /** After the WebSocket failed, how long a port from a preload (Electron with a dev server) may still take to arrive. */
 const PORT_GRACE_MS = 5_000;
 
@@ -18,14 +17,14 @@ export interface CoreLink {
   readonly transport: Transport;
 }
 
-/** Raised when no transport to the core could be opened. */
+/** Raised when no transport to the core could be opened; its message is meant for the person at the screen. */
 export class CoreConnectionError extends Error {
   override readonly name = 'CoreConnectionError';
 }
 
 /**
  * In Electron the preload hands over a port; in web mode (an http page without a preload) the page opens a WebSocket
- * to its own host. An http page may be either (Electron loads Vite's dev server over http), so it tries both and takes
+ * to its own host and presents the launch's token as a subprotocol. An http page may be either (Electron loads Vite's dev server over http), so it tries both and takes
  * whichever answers; an app: page only ever gets a port.
  */
 export async function connectToCore(): Promise<CoreLink> {
@@ -54,9 +53,17 @@ function receivePort(): Promise<RpcChannel> {
 }
 
 function openWebSocket(): Promise<RpcChannel> {
+  const token = takeAccessToken();
+  if (token === undefined) {
+    return Promise.reject(
+      new CoreConnectionError(
+        'This tab does not hold Allium’s access token. Open the URL Allium printed when it started (it ends in #token=…); each new tab or window needs that URL.',
+      ),
+    );
+  }
   const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
   const url = `${scheme}//${location.host}${RPC_PATH}`;
-  const socket = new WebSocket(url);
+  const socket = new WebSocket(url, rpcSubprotocols(token));
   return new Promise((resolve, reject) => {
     const opened = (): void => {
       socket.removeEventListener('error', failed);
@@ -64,7 +71,7 @@ function openWebSocket(): Promise<RpcChannel> {
     };
     const failed = (): void => {
       socket.removeEventListener('open', opened);
-      reject(new CoreConnectionError(`Could not open the connection to Allium's core at ${url}`));
+      reject(new CoreConnectionError(`Could not connect to Allium’s core at ${url}. Is Allium still running? After a restart, open the new URL it printed: the old one’s token is no longer valid.`));
     };
     socket.addEventListener('open', opened, { once: true });
     socket.addEventListener('error', failed, { once: true });
