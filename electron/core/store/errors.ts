@@ -2,6 +2,7 @@
 
 /** Where the API contract (electron/shared/api/errors.ts) has a code for the situation, it is the same string. */
 export type StoreErrorCode =
+  | 'invalid-input'
   | 'weak-password'
   | 'wrong-password'
   | 'too-many-attempts'
@@ -77,6 +78,27 @@ export class CorruptFileError extends StoreError {
     options?: ErrorOptions,
   ) {
     super(`${path} is damaged (${reason})${movedTo === undefined ? '' : `; it was kept aside as ${movedTo}`}`, options);
+  }
+}
+
+/** A `before` cursor the history never handed out (a typo, a forged or a mangled value): refused before any reading. */
+export class InvalidHistoryCursorError extends StoreError {
+  readonly code = 'invalid-input';
+  override readonly name = 'InvalidHistoryCursorError';
+  constructor(
+    readonly cursor: string,
+    readonly reason: string,
+  ) {
+    super(`before: "${cursor.slice(0, 40)}" is not a position in this conversation's history (${reason}); ask for the newest page again`);
+  }
+}
+
+/** A page size that is not a whole number of messages, at least one. */
+export class InvalidPageSizeError extends StoreError {
+  readonly code = 'invalid-input';
+  override readonly name = 'InvalidPageSizeError';
+  constructor(readonly limit: number) {
+    super(`limit: a page holds a whole number of messages, at least 1 (got ${String(limit)})`);
   }
 }
 

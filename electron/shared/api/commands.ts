@@ -36,6 +36,10 @@ const address = z.string().max(200);
 const password = z.string().min(1, 'A password is required').max(LIMITS.password);
 const torLines = z.array(z.string().max(LIMITS.torLine)).max(LIMITS.torLines);
 const empty = z.object({}).strict();
+/** The shape of the cursors the core hands out (`nextCursor`); which positions exist only the core's store can tell. */
+const historyCursor = z
+  .string()
+  .regex(/^(0|[1-9]\d{0,14}):(0|[1-9]\d{0,14})$/u, 'This is not a position Allium gave out for this conversation; ask for the newest page again');
 
 export const commandInputs = {
   'profiles.list': empty,
@@ -63,7 +67,7 @@ export const commandInputs = {
   'requests.accept': z.object({ id: z.string().min(1).max(100), nickname: nickname.optional() }).strict(),
   'requests.reject': z.object({ id: z.string().min(1).max(100), block: z.boolean() }).strict(),
   'conversations.history': z
-    .object({ address, before: z.string().max(200).optional(), limit: z.number().int().min(1).max(LIMITS.historyPage) })
+    .object({ address, before: historyCursor.optional(), limit: z.number().int().min(1).max(LIMITS.historyPage) })
     .strict(),
   'conversations.markRead': z.object({ address }).strict(),
   'messages.send': z.object({ address, text: z.string().trim().min(1, 'The message is empty').max(LIMITS.messageText) }).strict(),

@@ -3,7 +3,7 @@ import { constants } from 'node:fs';
 import { type FileHandle, mkdir, open, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncDirectory } from '../atomic-write.js';
-import { CorruptFileError, ProfileLockedError } from '../errors.js';
+import { CorruptFileError, InvalidHistoryCursorError, InvalidPageSizeError, ProfileLockedError } from '../errors.js';
 import { moveAside } from '../quarantine.js';
 import { SealedJsonAdapter } from '../sealed-json-adapter.js';
 import { seal, unseal } from '../sealed-file.js';
@@ -57,12 +57,13 @@ function cursor(seq: number, index: number): HistoryCursor {
   return `${String(seq)}:${String(index)}` as HistoryCursor;
 }
 
-function parseCursor(value: HistoryCursor): { seq: number; index: number } {
-  const [seq, index] = value.split(':').map(Number);
-  if (seq === undefined || index === undefined || !Number.isInteger(seq) || !Number.isInteger(index)) {
-    throw new TypeError(`not a history cursor: ${value}`);
-  }
-  return { seq, index };
+/** Exactly the shape `cursor` makes: two non-negative integers without leading zeros, small enough to be exact. */
+const CURSOR_SHAPE = /^(0|[1-9]\d{0,14}):(0|[1-9]\d{0,14})$/u;
+
+function parseCursor(value: string): { seq: number; index: number } {
+  const match = CURSOR_SHAPE.exec(value);
+  if (!match) throw new InvalidHistoryCursorError(value, 'expected two whole numbers written as <segment>:<position>');
+  return { seq: Number(match[1]), index: Number(match[2]) };
 }
 
 export class ConversationHistory {
@@ -127,25 +128,34 @@ export class ConversationHistory {
     }
   }
 
+  /**
+   * Every turn of the loop either returns or moves to a strictly older segment, so it ends whatever the
+   * history holds; the start is checked first, as only a cursor this history handed out is a position in it.
+   */
   private async readPage({ before, limit }: { before?: HistoryCursor; limit: number }): Promise<HistoryPage> {
+    if (!Number.isSafeInteger(limit) || limit < 1) throw new InvalidPageSizeError(limit);
     let { seq, index } = before === undefined ? { seq: this.seq, index: this.current.length } : parseCursor(before);
+    if (before !== undefined && seq !== this.seq && !this.closedSeqs.includes(seq)) {
+      throw new InvalidHistoryCursorError(before, `there is no segment ${String(seq)}`);
+    }
     const messages: HistoryMessage[] = [];
     const damaged: CorruptFileError[] = [];
+    let segment = index > 0 ? await this.segmentMessages(seq, damaged) : [];
+    // A damaged segment reads as empty: then the cursor is not at fault, and paging goes on with the older ones.
+    if (before !== undefined && index > segment.length && damaged.length === 0) {
+      throw new InvalidHistoryCursorError(before, `segment ${String(seq)} holds only ${String(segment.length)} messages`);
+    }
     for (;;) {
-      if (index > 0) {
-        const segment = await this.segmentMessages(seq, damaged);
-        index = Math.min(index, segment.length);
-        const take = Math.min(limit - messages.length, index);
-        for (let i = index - 1; i >= index - take; i -= 1) messages.push(segment[i]!);
-        index -= take;
-      }
+      index = Math.min(index, segment.length);
+      const take = Math.min(limit - messages.length, index);
+      for (let i = index - 1; i >= index - take; i -= 1) messages.push(segment[i]!);
+      index -= take;
       const older = this.previousSeq(seq);
       if (index === 0 && older === undefined) return { messages, before: null, damaged };
-      if (messages.length >= limit) return { messages, before: cursor(seq, index), damaged };
-      if (index === 0 && older !== undefined) {
-        seq = older;
-        index = Number.MAX_SAFE_INTEGER;
-      }
+      if (messages.length >= limit || older === undefined) return { messages, before: cursor(seq, index), damaged };
+      seq = older;
+      segment = await this.segmentMessages(seq, damaged);
+      index = segment.length;
     }
   }
 
