@@ -1,5 +1,6 @@
 // The outbox choosing a courier: the direct link when it is up, a second courier (here a stand-in relay) when the sender chose it.
 import { describe, expect, it, vi } from 'vitest';
+import type { MessageDto } from '../../../shared/api/index.js';
 import type { OnionAddress } from '../../../shared/onion-address/index.js';
 import type { Courier, CourierOutcome, SealedEnvelope } from '../couriers/courier.js';
 import { linkDown, linkUp, pairPerTest, restart, settle, type Party } from '../messenger-test-kit.js';
@@ -46,7 +47,7 @@ describe('the outbox with a second courier', () => {
     const relay = new MailboxCourier(() => ({ kind: 'held', until }));
     alice.messenger.outbox.addCourier(relay);
     linkDown(alice.links, bob.links);
-    const sent = [];
+    const sent: MessageDto[] = [];
     for (const text of ['one', 'two', 'three', 'four']) sent.push(await alice.messenger.sendText(bob.address, text, 'relay'));
 
     expect(relay.deposited.map((e) => e.id)).toEqual(sent.map((m) => m.id));
