@@ -2,18 +2,9 @@
 import type { HistoryMessage, OutboxEntry } from '../store/index.js';
 import { encodeEnvelope, type Envelope } from './envelope.js';
 
-export function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
 /** A new outbox entry, due at once; `via` says how to deliver it while the contact is offline. */
 export function outboxEntry(envelope: Envelope, to: string, seq: number, now: number, via: OutboxEntry['via'] = 'direct'): OutboxEntry {
   return { id: envelope.id, to, seq, createdAt: new Date(now).toISOString(), envelope: encodeEnvelope(envelope), attempts: 0, nextAttemptAt: null, via, failed: null };
-}
-
-/** The stored (base64) form of a new outbox entry, for writing straight into the state document. */
-export function outboxRecord(envelope: Envelope, to: string, seq: number, now: number) {
-  return { ...outboxEntry(envelope, to, seq, now), envelope: toBase64(encodeEnvelope(envelope)) };
 }
 
 export function historyRecord(envelope: Envelope, direction: 'in' | 'out', text: string, storedAt: number): HistoryMessage {
