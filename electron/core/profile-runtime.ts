@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiEvents, IdentityDto, Reachability, TorStatusDto } from '../shared/api/index.js';
 import type { OnionAddress } from '../shared/onion-address/index.js';
+import { forwardMessagingEvents } from './api-events.js';
 import { generateOnionKey, onionKeyFromSeed, type OnionKey } from './identity/index.js';
 import { LinkManager, OnionDialError, OnionListener, defaultListenEndpoint, dialPeer } from './link/index.js';
 import { Messenger } from './messaging/messenger.js';
@@ -88,12 +89,7 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
       const why = rejected.reason === 'handshake-failed' ? `${rejected.error.name}: ${rejected.error.message}` : rejected.reason;
       options.log?.(`refused an incoming connection${who}: ${why}`);
     });
-    this.messenger.on('contact.updated', (p) => this.emit('contact.updated', p));
-    this.messenger.on('contact.removed', (p) => this.emit('contact.removed', p));
-    this.messenger.on('request.received', (p) => this.emit('request.received', p));
-    this.messenger.on('request.removed', (p) => this.emit('request.removed', p));
-    this.messenger.on('message.received', (p) => this.emit('message.received', p));
-    this.messenger.on('message.updated', (p) => this.emit('message.updated', p));
+    forwardMessagingEvents(this.messenger, this);
     this.tor.on('status', () => this.emit('tor.status', this.torStatus()));
     this.tor.on('onion', ({ address, reachability }) => {
       if (address !== localAddress) return;

@@ -3,6 +3,8 @@ import type { ContactDto, MessageDto } from '../../shared/api/index.js';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
 import type { Contact, HistoryMessage, OutboxEntry } from '../store/index.js';
 import { requireContact } from './contact-lookup.js';
+import { apiConversation, type ConversationId } from './conversation-id.js';
+import type { DeliveryProgress } from './messaging-events.js';
 import type { MessengerContext } from './messenger-context.js';
 
 export function contactDto(ctx: MessengerContext, contact: Contact): ContactDto {
@@ -30,31 +32,31 @@ export function contactDto(ctx: MessengerContext, contact: Contact): ContactDto 
 /** Tells listeners how the contact looks now, and returns that. */
 export function emitContact(ctx: MessengerContext, address: string): ContactDto {
   const dto = contactDto(ctx, requireContact(ctx.state, address));
-  ctx.events.emit('contact.updated', dto);
+  ctx.events.emit('contact.changed', { contact: dto });
   return dto;
 }
 
 /** `pending` is the outbox by id; pass it when building many DTOs so the outbox is read once. */
-export function messageDto(ctx: MessengerContext, conversation: string, message: HistoryMessage, pending = outboxById(ctx)): MessageDto {
+export function messageDto(ctx: MessengerContext, conversation: ConversationId, message: HistoryMessage, pending = outboxById(ctx)): MessageDto {
   const entry = message.direction === 'out' ? pending.get(message.id) : undefined;
+  // Delivered once the receipt removed it from the outbox (and anything received was stored, so it is delivered).
+  return toMessageDto(conversation, message, entry === undefined ? { state: 'delivered' } : ctx.outbox.progress(entry));
+}
+
+/** A stored message as the API shows it, given where it is on its way. */
+export function toMessageDto(conversation: ConversationId, message: HistoryMessage, progress: DeliveryProgress): MessageDto {
   return {
     id: message.id,
-    conversation,
+    conversation: apiConversation(conversation),
     direction: message.direction,
     text: message.body,
     sentAt: new Date(message.sentAt).toISOString(),
-    state: message.direction === 'in' ? 'delivered' : outgoingState(ctx, conversation, entry),
-    ...(entry?.failed == null ? {} : { error: entry.failed }),
+    state: progress.state,
+    ...(progress.state === 'held' ? { heldUntil: progress.until } : {}),
+    ...(progress.state === 'failed' ? { error: progress.reason } : {}),
   };
 }
 
 export function outboxById(ctx: MessengerContext): Map<string, OutboxEntry> {
   return new Map(ctx.state.outbox().map((entry) => [entry.id, entry]));
-}
-
-/** Delivered once the receipt removed it from the outbox; failed, sent on this link, or still queued otherwise. */
-function outgoingState(ctx: MessengerContext, conversation: string, entry: OutboxEntry | undefined): MessageDto['state'] {
-  if (entry === undefined) return 'delivered';
-  if (entry.failed !== null) return 'failed';
-  return ctx.live.get(conversation)?.transmitted.has(entry.id) === true ? 'sent' : 'queued';
 }

@@ -8,12 +8,11 @@ import { BindingError, verifyBinding } from '../signal/index.js';
 import { newContact, type ContactRequest } from '../store/index.js';
 import { emitContact } from './contact-dto.js';
 import { parseAddress } from './contact-lookup.js';
-import { flush } from './delivery.js';
 import { makeEnvelope } from './envelope.js';
 import { decodeIntroduction, encodeIntroduction } from './introduction-codec.js';
 import type { MessengerContext } from './messenger-context.js';
 import { trySend } from './peer-send.js';
-import { outboxRecord, toBase64 } from './store-records.js';
+import { outboxEntry } from './store-records.js';
 
 /** Whether a caller may connect at all: blocked addresses are refused at the handshake. */
 export function isBlocked(ctx: MessengerContext, address: string): boolean {
@@ -39,9 +38,9 @@ export async function addContact(ctx: MessengerContext, typedAddress: string, ni
 
   const introduction = await ctx.signal.localIdentity();
   const at = new Date(ctx.now()).toISOString();
-  await ctx.state.update((d) => {
-    d.contacts[address] = newContact({ address, nickname, addedAt: at, status: 'requested' });
-    d.contactRequests[address] = {
+  await ctx.state.transact((tx) => {
+    tx.contacts.put(newContact({ address, nickname, addedAt: at, status: 'requested' }));
+    tx.contactRequests.put({
       address,
       direction: 'outgoing',
       nickname: ctx.state.nickname,
@@ -49,8 +48,8 @@ export async function addContact(ctx: MessengerContext, typedAddress: string, ni
       at,
       status: 'pending',
       delivered: false,
-      payload: toBase64(encodeIntroduction(introduction)),
-    };
+      payload: encodeIntroduction(introduction),
+    });
   });
   ctx.links.want(address);
   if (ctx.links.isUp(address)) sendRequest(ctx, address);
@@ -80,14 +79,14 @@ export async function acceptRequest(ctx: MessengerContext, id: string, nickname?
     const { binding } = ctx.signal.localBinding();
     const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: ctx.state.nickname, binding }, ctx.now());
     const at = new Date(ctx.now()).toISOString();
-    await ctx.state.update((d) => {
-      d.contacts[address] = { ...newContact({ address, nickname: nickname ?? request.nickname, addedAt: at, status: 'accepted' }), theirNickname: request.nickname, outSeq: 1 };
-      delete d.contactRequests[address];
-      d.outbox[accept.id] = outboxRecord(accept, address, 1, ctx.now());
+    await ctx.state.transact((tx) => {
+      tx.contacts.put({ ...newContact({ address, nickname: nickname ?? request.nickname, addedAt: at, status: 'accepted' }), theirNickname: request.nickname, outSeq: 1 });
+      tx.contactRequests.remove(address);
+      tx.outbox.put(outboxEntry(accept, address, 1, ctx.now()));
     });
     ctx.events.emit('request.removed', { id: address });
     ctx.links.want(address);
-    await flush(ctx, address, 'all');
+    await ctx.outbox.attempt(address);
     return emitContact(ctx, address);
   });
 }
@@ -162,9 +161,7 @@ export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress
   if (contact?.status === 'requested') {
     // Both added each other. The smaller address accepts, so exactly one side starts the Signal session.
     if (ctx.localAddress < peer) {
-      await ctx.state.update((d) => {
-        d.contactRequests[peer] = { ...request, payload: toBase64(request.payload) };
-      });
+      await ctx.state.transact((tx) => tx.contactRequests.put(request));
       reply('received');
       await acceptRequestInChain(ctx, peer);
     } else {
@@ -186,16 +183,12 @@ async function acceptRequestInChain(ctx: MessengerContext, peer: OnionAddress): 
   // We added them too, so messages we wrote since are numbered from 1 already: the acceptance follows them.
   const seq = (ctx.state.contact(peer)?.outSeq ?? 0) + 1;
   const accept = makeEnvelope({ kind: 'accept', seq, nickname: ctx.state.nickname, binding }, ctx.now());
-  await ctx.state.update((d) => {
-    const record = d.contacts[peer];
-    if (record === undefined) return;
-    record.status = 'accepted';
-    record.theirNickname = request.nickname;
-    record.outSeq = seq;
-    delete d.contactRequests[peer];
-    d.outbox[accept.id] = outboxRecord(accept, peer, seq, ctx.now());
+  await ctx.state.transact((tx) => {
+    if (!tx.contacts.update(peer, { status: 'accepted', theirNickname: request.nickname, outSeq: seq })) return;
+    tx.contactRequests.remove(peer);
+    tx.outbox.put(outboxEntry(accept, peer, seq, ctx.now()));
   });
-  await flush(ctx, peer, 'all');
+  await ctx.outbox.attempt(peer);
   emitContact(ctx, peer);
 }
 

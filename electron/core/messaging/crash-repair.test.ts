@@ -8,7 +8,7 @@ import { StateSignalRecords, createProfileStore, newContact, type HistoryMessage
 import { FAST_KDF, GOOD_PASSWORD, tempRoot } from '../store/test-fixtures.js';
 import { makeEnvelope } from './envelope.js';
 import { Messenger } from './messenger.js';
-import { historyRecord, outboxRecord } from './store-records.js';
+import { historyRecord, outboxEntry } from './store-records.js';
 
 describe('Messenger start-up repair', () => {
   let root: string;
@@ -51,14 +51,11 @@ describe('Messenger start-up repair', () => {
 
   /** Writes what a run left behind: `queued` in the outbox (with outSeq and inSeq), `inHistory` in history. */
   async function leftBehind(options: { queued: ReturnType<typeof text>[]; inHistory: HistoryMessage[]; outSeq: number; inSeq: number }): Promise<void> {
-    await session.state.update((d) => {
-      const record = d.contacts[friend];
-      if (record === undefined) throw new Error('no contact');
-      record.outSeq = options.outSeq;
-      record.inSeq = options.inSeq;
+    await session.state.transact((tx) => {
+      if (!tx.contacts.update(friend, { outSeq: options.outSeq, inSeq: options.inSeq })) throw new Error('no contact');
       for (const { envelope } of options.queued) {
         if (envelope.body.kind !== 'text') throw new Error('text only');
-        d.outbox[envelope.id] = outboxRecord(envelope, friend, envelope.body.seq, Date.now());
+        tx.outbox.put(outboxEntry(envelope, friend, envelope.body.seq, Date.now()));
       }
     });
     const history = await session.history(friend);

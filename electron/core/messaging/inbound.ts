@@ -4,9 +4,9 @@ import type { OnionAddress } from '../../shared/onion-address/index.js';
 import type { ApplicationFrame } from '../protocol/index.js';
 import { BindingError, IdentityChangedError, UntrustedIdentityError, verifyBinding } from '../signal/index.js';
 import type { Contact } from '../store/index.js';
-import { emitContact, messageDto } from './contact-dto.js';
+import { emitContact } from './contact-dto.js';
 import { onContactRequest, onRequestReceipt } from './contact-requests.js';
-import { flush, onReceipt } from './delivery.js';
+import { contactConversation, historyName } from './conversation-id.js';
 import { decodeEnvelope, encodeEnvelope, makeEnvelope, type Envelope, type EnvelopeBody } from './envelope.js';
 import type { MessengerContext } from './messenger-context.js';
 import { seal, sendEphemeral, trySend } from './peer-send.js';
@@ -39,12 +39,7 @@ async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 'prekey
       error instanceof IdentityChangedError || (error instanceof UntrustedIdentityError && (await ctx.signal.peerIdentity(peer))?.status === 'changed');
     if (changed) {
       ctx.log(`${peer} presented a different identity key; waiting for the user to review it`);
-      await ctx.state.update((d) => {
-        const record = d.contacts[peer];
-        if (record === undefined) return;
-        record.identityChanged = true;
-        record.verified = false;
-      });
+      await ctx.state.updateContact(peer, { identityChanged: true, verified: false });
       emitContact(ctx, peer);
       return;
     }
@@ -56,7 +51,7 @@ async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 'prekey
     case 'accept':
       return onSequenced(ctx, peer, envelope, content);
     case 'receipt':
-      return onReceipt(ctx, peer, content.upTo);
+      return ctx.outbox.acknowledge(peer, content.upTo);
     case 'presence':
       setPresenceFromPeer(ctx, peer, content.presence);
       return;
@@ -65,10 +60,7 @@ async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 'prekey
       return;
     case 'profile':
       // Changed in place: `contact` was read before the decryption, and the user may have blocked, renamed or read since.
-      await ctx.state.update((d) => {
-        const record = d.contacts[peer];
-        if (record !== undefined) record.theirNickname = content.nickname;
-      });
+      await ctx.state.updateContact(peer, { theirNickname: content.nickname });
       emitContact(ctx, peer);
       return;
     default:
@@ -99,33 +91,28 @@ async function onSequenced(ctx: MessengerContext, peer: OnionAddress, envelope: 
   const receipt = await seal(ctx, peer, encodeEnvelope(makeEnvelope({ kind: 'receipt', upTo: content.seq }, ctx.now())));
   if (content.kind === 'accept') {
     // Nothing goes to history, so the state write alone records that seq 1 arrived.
-    await ctx.state.update((d) => {
-      const record = d.contacts[peer];
-      if (record === undefined) return;
-      record.status = 'accepted';
-      record.theirNickname = content.nickname;
-      record.inSeq = content.seq;
-      delete d.contactRequests[peer];
+    await ctx.state.transact((tx) => {
+      if (!tx.contacts.update(peer, { status: 'accepted', theirNickname: content.nickname, inSeq: content.seq })) return;
+      tx.contactRequests.remove(peer);
     });
   } else {
     const stored = historyRecord(envelope, 'in', content.text, ctx.now());
-    const history = await ctx.session.history(peer);
+    const conversation = contactConversation(peer);
+    const history = await ctx.session.history(historyName(conversation));
     await Promise.all([
       history.append(stored),
-      ctx.state.update((d) => {
-        const record = d.contacts[peer];
-        if (record === undefined) return;
+      ctx.state.updateContact(peer, (record) => {
         record.unread += 1;
         record.inSeq = content.seq;
         record.lastMessage = { text: content.text, at: envelope.sentAt, direction: 'in' };
       }),
     ]);
     setTypingFromPeer(ctx, peer, false);
-    ctx.events.emit('message.received', messageDto(ctx, peer, stored));
+    ctx.events.emit('message.stored', { conversation, message: stored });
   }
   ctx.live.of(peer).inSeq = content.seq;
   if (receipt !== undefined) trySend(ctx, peer, { type: 'signal', kind: receipt.kind, body: receipt.body });
-  if (content.kind === 'accept') await flush(ctx, peer, 'all');
+  if (content.kind === 'accept') await ctx.outbox.attempt(peer);
   emitContact(ctx, peer);
 }
 

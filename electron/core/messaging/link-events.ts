@@ -1,8 +1,7 @@
-// What a peer's link coming up or going down means for the conversation: greetings, resending, what is no longer known.
+// What a peer's link coming up or going down means for the conversation: greetings, waking the outbox, what is no longer known.
 import type { OnionAddress } from '../../shared/onion-address/index.js';
 import { emitContact } from './contact-dto.js';
 import { sendRequest } from './contact-requests.js';
-import { flush } from './delivery.js';
 import { deliveredUpTo } from './inbound.js';
 import type { MessengerContext } from './messenger-context.js';
 import { sendEphemeral } from './peer-send.js';
@@ -14,7 +13,6 @@ import { sendEphemeral } from './peer-send.js';
 export async function onLinkUp(ctx: MessengerContext, peer: OnionAddress): Promise<void> {
   const contact = ctx.state.contact(peer);
   if (contact === undefined || contact.blocked) return;
-  ctx.live.of(peer).transmitted.clear();
   if (contact.status === 'requested') {
     sendRequest(ctx, peer);
   } else {
@@ -23,7 +21,7 @@ export async function onLinkUp(ctx: MessengerContext, peer: OnionAddress): Promi
     await sendEphemeral(ctx, peer, { kind: 'profile', nickname: ctx.state.nickname });
     await sendEphemeral(ctx, peer, { kind: 'receipt', upTo: deliveredUpTo(ctx, peer, contact) });
   }
-  await flush(ctx, peer, 'all');
+  await ctx.outbox.attempt(peer);
   emitContact(ctx, peer);
 }
 
@@ -31,16 +29,12 @@ export async function onLinkUp(ctx: MessengerContext, peer: OnionAddress): Promi
 export function onLinkDown(ctx: MessengerContext, peer: OnionAddress): void {
   const live = ctx.live.get(peer);
   if (live !== undefined) {
-    live.transmitted.clear();
     live.presence = undefined;
     live.typingUntil = undefined;
     clearTimeout(live.typingTimer);
-    clearTimeout(live.resendTimer);
   }
   if (ctx.state.contact(peer) !== undefined) {
     emitContact(ctx, peer);
-    for (const entry of ctx.state.outbox()) {
-      if (entry.to === peer && entry.failed === null) ctx.events.emit('message.updated', { conversation: peer, id: entry.id, state: 'queued' });
-    }
+    ctx.outbox.linkDown(peer);
   }
 }

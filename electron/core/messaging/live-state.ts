@@ -1,4 +1,4 @@
-// What the messenger knows of each peer only while it runs: delivery on the current link, presence, typing, timers.
+// What the messenger knows of each peer only while it runs: what it stored from them, presence, typing.
 import type { PresenceDto } from '../../shared/api/index.js';
 
 export interface LiveState {
@@ -7,9 +7,6 @@ export interface LiveState {
   presence?: PresenceDto;
   typingUntil?: number;
   typingTimer?: NodeJS.Timeout;
-  /** Outbox ids sent on the current link and not yet acknowledged. */
-  readonly transmitted: Set<string>;
-  resendTimer?: NodeJS.Timeout;
 }
 
 /** The live state of every peer seen since start, made on first use and never stored. */
@@ -24,7 +21,7 @@ export class LiveStates {
   of(peer: string): LiveState {
     let live = this.#byPeer.get(peer);
     if (live === undefined) {
-      live = { transmitted: new Set() };
+      live = {};
       this.#byPeer.set(peer, live);
     }
     return live;
@@ -35,14 +32,12 @@ export class LiveStates {
     const live = this.#byPeer.get(peer);
     if (live === undefined) return;
     clearTimeout(live.typingTimer);
-    clearTimeout(live.resendTimer);
     this.#byPeer.delete(peer);
   }
 
   clearTimers(): void {
     for (const live of this.#byPeer.values()) {
       clearTimeout(live.typingTimer);
-      clearTimeout(live.resendTimer);
     }
   }
 }

@@ -1,11 +1,12 @@
-// What every part of the messenger shares: the profile's services, the live state and work chain per peer, events, log.
+// What every part of the messenger shares: the profile's services, the outbox, the live state and work chain per peer, events, log.
 import type { EventEmitter } from 'node:events';
-import type { ApiEvents } from '../../shared/api/index.js';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
 import type { LinkManager } from '../link/index.js';
 import type { SignalSessions } from '../signal/index.js';
 import type { ProfileSession, ProfileState } from '../store/index.js';
 import type { LiveStates } from './live-state.js';
+import type { MessagingEventArgs } from './messaging-events.js';
+import type { Outbox } from './outbox/outbox.js';
 import type { PeerChains } from './peer-chains.js';
 import type { RequestLimiter } from './request-limiter.js';
 
@@ -19,8 +20,6 @@ export interface MessengerOptions {
   readonly log?: (line: string) => void;
 }
 
-export type MessengerEvents = { [E in keyof ApiEvents]: [ApiEvents[E]] };
-
 /** Made once by the Messenger and handed to each of its parts. */
 export interface MessengerContext {
   readonly localAddress: OnionAddress;
@@ -33,8 +32,9 @@ export interface MessengerContext {
   readonly log: (line: string) => void;
   readonly live: LiveStates;
   readonly chains: PeerChains;
-  /** The Messenger itself, which the core listens to. */
-  readonly events: Pick<EventEmitter<MessengerEvents>, 'emit'>;
+  readonly outbox: Outbox;
+  /** The Messenger itself, which the core listens to (electron/core/api-events.ts). */
+  readonly events: Pick<EventEmitter<MessagingEventArgs>, 'emit'>;
   /** True once the messenger is stopped: nothing is sent any more and every caller is refused. */
   readonly stopped: () => boolean;
 }

@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import { rm } from 'node:fs/promises';
 import { afterEach, beforeEach } from 'vitest';
 import type { ApiEvents } from '../../shared/api/index.js';
+import { forwardMessagingEvents, type ApiEventArgs } from '../api-events.js';
 import { generateOnionKey, type OnionAddress, type OnionKey } from '../identity/index.js';
 import { NoLinkError, type LinkManager } from '../link/index.js';
 import type { ApplicationFrame } from '../protocol/index.js';
@@ -86,19 +87,22 @@ export async function startMessenger(p: Party): Promise<void> {
   p.signal = signal;
   p.links = new FakeLinks(p.address);
   p.messenger = new Messenger({ localAddress: p.address, session: p.session, signal, links: p.links as unknown as LinkManager, log: (l) => p.logged.push(l) });
+  // What the renderer would see: the messenger's domain events mapped to API events, as the core maps them.
+  const api = new EventEmitter<ApiEventArgs>();
   for (const name of ['contact.updated', 'contact.removed', 'message.received', 'message.updated', 'request.received', 'request.removed'] as const) {
-    record(p, name);
+    record(p, api, name);
   }
+  forwardMessagingEvents(p.messenger, api);
   await p.messenger.start();
 }
 
-function record<E extends keyof ApiEvents>(p: Party, name: E): void {
+function record<E extends keyof ApiEvents>(p: Party, api: EventEmitter<ApiEventArgs>, name: E): void {
   const seen = (p.events[name] ??= []) as ApiEvents[E][];
   // EventEmitter's typing cannot follow a generic event name; the listener is right for every E.
   const listener = (event: ApiEvents[E]): void => {
     seen.push(event);
   };
-  p.messenger.on(name, listener as never);
+  api.on(name, listener as never);
 }
 
 /** Stops the messenger, locks the profile and opens it again, with a new messenger: a restart of the app. */

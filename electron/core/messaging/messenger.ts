@@ -6,11 +6,15 @@ import type { HistoryCursor } from '../store/index.js';
 import { contactDto, emitContact, messageDto, outboxById } from './contact-dto.js';
 import { requireContact } from './contact-lookup.js';
 import { acceptRequest, addContact, isBlocked, pendingRequests, rejectRequest } from './contact-requests.js';
+import { contactConversation, historyName } from './conversation-id.js';
+import { DirectCourier } from './couriers/direct-courier.js';
 import { reconcile, retry, sendText } from './delivery.js';
 import { onFrame } from './inbound.js';
 import { onLinkDown, onLinkUp } from './link-events.js';
 import { LiveStates } from './live-state.js';
-import type { MessengerContext, MessengerEvents, MessengerOptions } from './messenger-context.js';
+import type { MessengerContext, MessengerOptions } from './messenger-context.js';
+import type { MessagingEventArgs } from './messaging-events.js';
+import { Outbox } from './outbox/outbox.js';
 import { PeerChains } from './peer-chains.js';
 import { announceNickname, setPresence, setTyping } from './presence.js';
 import { RequestLimiter } from './request-limiter.js';
@@ -21,7 +25,7 @@ export type { MessengerOptions } from './messenger-context.js';
 const MAX_WAITING_FRAMES = 256;
 
 /** The messaging engine of one unlocked profile. */
-export class Messenger extends EventEmitter<MessengerEvents> {
+export class Messenger extends EventEmitter<MessagingEventArgs> {
   readonly #ctx: MessengerContext;
   #stopped = false;
   /** Peers whose frames are being dropped, so the log says so once per flood. */
@@ -30,6 +34,11 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   constructor(options: MessengerOptions) {
     super();
     const log = (line: string): void => options.log?.(line);
+    const now = options.now ?? Date.now;
+    const chains = new PeerChains(log);
+    const stopped = (): boolean => this.#stopped;
+    const outbox = new Outbox({ state: options.session.state, signal: options.signal, links: options.links, chains, events: this, now, log, stopped });
+    outbox.addCourier(new DirectCourier(options.links));
     this.#ctx = {
       localAddress: options.localAddress,
       session: options.session,
@@ -37,18 +46,20 @@ export class Messenger extends EventEmitter<MessengerEvents> {
       signal: options.signal,
       links: options.links,
       limiter: options.limiter ?? new RequestLimiter(),
-      now: options.now ?? Date.now,
+      now,
       log,
       live: new LiveStates(),
-      chains: new PeerChains(log),
+      chains,
+      outbox,
       events: this,
-      stopped: () => this.#stopped,
+      stopped,
     };
   }
 
   /** Repairs what a crash between two writes can leave, then follows every contact and reacts to links and frames. */
   async start(): Promise<void> {
     for (const contact of this.#ctx.state.contacts()) await reconcile(this.#ctx, contact);
+    this.#ctx.outbox.start();
     const { links } = this.#ctx;
     links.on('link-up', ({ peer }) => void this.#ctx.chains.run(peer, () => onLinkUp(this.#ctx, peer)));
     links.on('link-down', ({ peer }) => onLinkDown(this.#ctx, peer));
@@ -69,7 +80,13 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   stop(): void {
     this.#stopped = true;
+    this.#ctx.outbox.stop();
     this.#ctx.live.clearTimers();
+  }
+
+  /** The outbox, where a relay courier is registered beside the direct link (`outbox.addCourier`). */
+  get outbox(): Outbox {
+    return this.#ctx.outbox;
   }
 
   isBlocked(address: string): boolean {
@@ -107,17 +124,19 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   async renameContact(address: string, nickname: string): Promise<ContactDto> {
     const contact = requireContact(this.#ctx.state, address);
-    await this.#ctx.state.putContact({ ...contact, nickname });
+    await this.#ctx.state.updateContact(contact.address, { nickname });
     return emitContact(this.#ctx, contact.address);
   }
 
   async removeContact(address: string): Promise<void> {
     const contact = requireContact(this.#ctx.state, address);
-    await this.#ctx.state.update((d) => {
-      delete d.contacts[contact.address];
-      delete d.contactRequests[contact.address];
-      for (const [id, entry] of Object.entries(d.outbox)) if (entry.to === contact.address) delete d.outbox[id];
+    const queued = this.#ctx.state.outbox().filter((e) => e.to === contact.address);
+    await this.#ctx.state.transact((tx) => {
+      tx.contacts.remove(contact.address);
+      tx.contactRequests.remove(contact.address);
+      tx.outbox.removeTo(contact.address);
     });
+    this.#ctx.outbox.forget(contact.address as OnionAddress, queued.map((e) => e.id));
     this.#ctx.live.forget(contact.address);
     this.#ctx.links.unwant(contact.address as OnionAddress);
     this.#ctx.links.disconnect(contact.address as OnionAddress, 'shutdown');
@@ -126,7 +145,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   async setBlocked(address: string, blocked: boolean): Promise<ContactDto> {
     const contact = requireContact(this.#ctx.state, address);
-    await this.#ctx.state.putContact({ ...contact, blocked });
+    await this.#ctx.state.updateContact(contact.address, { blocked });
     const peer = contact.address as OnionAddress;
     if (blocked) {
       this.#ctx.links.unwant(peer);
@@ -137,8 +156,9 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     return emitContact(this.#ctx, peer);
   }
 
-  sendText(address: string, text: string): Promise<MessageDto> {
-    return sendText(this.#ctx, address, text);
+  /** `via`: how to deliver it while the contact is offline; by default the contact's or the profile's choice. */
+  sendText(address: string, text: string, via?: 'direct' | 'relay'): Promise<MessageDto> {
+    return sendText(this.#ctx, address, text, via);
   }
 
   retry(address: string, id: string): Promise<MessageDto> {
@@ -147,11 +167,12 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   async history(address: string, before: string | undefined, limit: number): Promise<HistoryPageDto> {
     const contact = requireContact(this.#ctx.state, address);
-    const history = await this.#ctx.session.history(contact.address);
+    const conversation = contactConversation(contact.address);
+    const history = await this.#ctx.session.history(historyName(conversation));
     const page = await history.page({ ...(before === undefined ? {} : { before: before as HistoryCursor }), limit });
     const pending = outboxById(this.#ctx);
     return {
-      messages: page.messages.filter((m) => m.kind === 'text').map((m) => messageDto(this.#ctx, contact.address, m, pending)),
+      messages: page.messages.filter((m) => m.kind === 'text').map((m) => messageDto(this.#ctx, conversation, m, pending)),
       ...(page.before === null ? {} : { nextCursor: page.before }),
     };
   }
@@ -159,7 +180,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
   async markRead(address: string): Promise<void> {
     const contact = requireContact(this.#ctx.state, address);
     if (contact.unread === 0) return;
-    await this.#ctx.state.putContact({ ...contact, unread: 0 });
+    await this.#ctx.state.updateContact(contact.address, { unread: 0 });
     emitContact(this.#ctx, contact.address);
   }
 
@@ -177,7 +198,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
 
   async setVerified(address: string, verified: boolean): Promise<ContactDto> {
     const contact = requireContact(this.#ctx.state, address);
-    await this.#ctx.state.putContact({ ...contact, verified });
+    await this.#ctx.state.updateContact(contact.address, { verified });
     return emitContact(this.#ctx, contact.address);
   }
 
@@ -185,12 +206,7 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     const contact = requireContact(this.#ctx.state, address);
     await this.#ctx.signal.acceptIdentityChange(contact.address);
     // In place: messages may have been stored (inSeq, unread) while the acceptance waited for the peer's Signal queue.
-    await this.#ctx.state.update((d) => {
-      const record = d.contacts[contact.address];
-      if (record === undefined) return;
-      record.identityChanged = false;
-      record.verified = false;
-    });
+    await this.#ctx.state.updateContact(contact.address, { identityChanged: false, verified: false });
     return emitContact(this.#ctx, contact.address);
   }
 }

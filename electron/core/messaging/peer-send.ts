@@ -1,12 +1,12 @@
-// Hands frames to a peer's link: Signal-sealed when a link and a session exist, and ephemeral messages that are never stored.
+// Frames straight to a peer's live link: ephemeral messages (presence, typing, receipts, profile) that are never stored.
 import type { OnionAddress } from '../../shared/onion-address/index.js';
-import { LinkClosedError, NoLinkError, SendBufferFullError } from '../link/index.js';
 import type { ApplicationFrame } from '../protocol/index.js';
 import type { SignalCiphertext } from '../signal/index.js';
+import { sendOnLink } from './couriers/direct-courier.js';
 import { encodeEnvelope, makeEnvelope, type EnvelopeBody } from './envelope.js';
 import type { MessengerContext } from './messenger-context.js';
 
-/** Encrypts for the peer when a link and session exist; the ratchet step is staged for the caller's next write. */
+/** Encrypts an ephemeral message when a link and session exist (it is worth nothing later); the ratchet step is staged for the caller's next write. */
 export async function seal(ctx: MessengerContext, peer: OnionAddress, plaintext: Uint8Array): Promise<SignalCiphertext | undefined> {
   const { links, signal } = ctx;
   if (!links.isUp(peer) || ctx.state.contact(peer)?.status !== 'accepted' || !(await signal.hasSession(peer))) return undefined;
@@ -26,18 +26,7 @@ export async function sendEphemeral(ctx: MessengerContext, peer: OnionAddress, b
   trySend(ctx, peer, { type: 'signal', kind: sealed.kind, body: sealed.body });
 }
 
-/**
- * Hands a frame to the peer's link; true once the link has queued it. A link can drop between any two awaits; what was
- * not sent stays in the outbox and goes out on the next link, so a missing or full link is an answer (false), not an
- * error. The link's own false (queued, but past its high-water mark) still means sent: its queue is bounded, and a
- * full one throws SendBufferFullError.
- */
+/** Hands a frame to the peer's link; true once the link has queued it, false if there is no live link (see sendOnLink). */
 export function trySend(ctx: MessengerContext, peer: OnionAddress, frame: ApplicationFrame): boolean {
-  try {
-    ctx.links.send(peer, frame);
-    return true;
-  } catch (error) {
-    if (error instanceof NoLinkError || error instanceof LinkClosedError || error instanceof SendBufferFullError) return false;
-    throw error;
-  }
+  return sendOnLink(ctx.links, peer, frame);
 }

@@ -1,23 +1,10 @@
 // The stored forms of an envelope: its outbox entry until the peer acknowledges it, and its history message.
-import type { HistoryMessage } from '../store/index.js';
+import type { HistoryMessage, OutboxEntry } from '../store/index.js';
 import { encodeEnvelope, type Envelope } from './envelope.js';
 
-export function toBase64(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-}
-
-export function outboxRecord(envelope: Envelope, to: string, seq: number, now: number) {
-  return {
-    id: envelope.id,
-    to,
-    seq,
-    createdAt: new Date(now).toISOString(),
-    envelope: toBase64(encodeEnvelope(envelope)),
-    attempts: 0,
-    nextAttemptAt: null,
-    via: 'direct' as const,
-    failed: null,
-  };
+/** A new outbox entry, due at once; `via` says how to deliver it while the contact is offline. */
+export function outboxEntry(envelope: Envelope, to: string, seq: number, now: number, via: OutboxEntry['via'] = 'direct'): OutboxEntry {
+  return { id: envelope.id, to, seq, createdAt: new Date(now).toISOString(), envelope: encodeEnvelope(envelope), attempts: 0, nextAttemptAt: null, via, failed: null };
 }
 
 export function historyRecord(envelope: Envelope, direction: 'in' | 'out', text: string, storedAt: number): HistoryMessage {

@@ -9,6 +9,7 @@ export type { ProfileStore, ProfileStoreOptions, CreateProfileOptions, ImportBac
 export type { ProfileSession, ProfileSummary, ExportBackupOptions } from './profile-session.js';
 export type { ProfileState, Identity, Contact, ContactRequest, OutboxEntry } from './profile-state.js';
 export { newContact } from './profile-state.js';
+export type { ContactPatch, StateMutators } from './state-mutators.js';
 export { StateSignalRecords } from './signal-records.js';
 export type { Settings } from './state-schema.js';
 export type { JournalLimits } from './state-database.js';

@@ -1,6 +1,7 @@
 // Typed accessors over the sealed state database; every change is durable (journaled) before its promise settles.
 import { InvalidDocumentError, ProfileLockedError } from './errors.js';
 import type { StateDatabase } from './state-database.js';
+import { StateMutators, type ContactPatch } from './state-mutators.js';
 import type { ContactRecord, ContactRequestRecord, OutboxRecord, Settings, SignalRecordKind, StateData } from './state-schema.js';
 
 export interface Identity {
@@ -47,6 +48,20 @@ export class ProfileState {
       if (error instanceof InvalidDocumentError) this.db.reload();
       throw error;
     }
+  }
+
+  /** Applies several named changes (contacts, requests, outbox) with a single durable write, as {@link update} does. */
+  transact(change: (tx: StateMutators) => void): Promise<void> {
+    return this.update((d) => change(new StateMutators(d)));
+  }
+
+  /** Changes one stored contact with one write; false if there is no contact at that address. */
+  async updateContact(address: string, patch: ContactPatch): Promise<boolean> {
+    let found = false;
+    await this.transact((tx) => {
+      found = tx.contacts.update(address, patch);
+    });
+    return found;
   }
 
   /**

@@ -60,7 +60,10 @@ export const outboxRecordSchema = z.object({
   seq: z.number().int().min(1),
   attempts: z.number().int().min(0),
   nextAttemptAt: instant.nullable(),
+  /** How the sender chose to deliver it if the contact is offline: wait for a direct link, or leave it at a relay. */
   via: z.enum(['direct', 'relay']),
+  /** A relay holds it until then (absent while none does); optional, so documents written before relays still read. */
+  heldUntil: instant.optional(),
   /** Why sending stopped (e.g. `identity-changed`); null while it is still being tried. */
   failed: z.string().max(200).nullable(),
 });

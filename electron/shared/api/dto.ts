@@ -2,7 +2,8 @@
 
 export type Presence = 'available' | 'away' | 'busy';
 export type Reachability = 'publishing' | 'reachable' | 'offline';
-export type MessageState = 'queued' | 'sent' | 'delivered' | 'failed';
+/** `held`: a relay holds it for the contact (see `heldUntil`) until they fetch it. */
+export type MessageState = 'queued' | 'sent' | 'held' | 'delivered' | 'failed';
 export type Theme = 'light' | 'dark' | 'system';
 
 export interface ProfileSummary {
@@ -70,12 +71,14 @@ export interface ContactRequestDto {
 
 export interface MessageDto {
   readonly id: string;
-  /** The contact's address. */
+  /** The contact's address (the conversation with them). */
   readonly conversation: string;
   readonly direction: 'in' | 'out';
   readonly text: string;
   readonly sentAt: string;
   readonly state: MessageState;
+  /** While `held`: when the relay drops it if the contact has not fetched it (ms since epoch). */
+  readonly heldUntil?: number;
   /** Why a message failed, when it did. */
   readonly error?: string;
 }

@@ -9,7 +9,7 @@ export interface ApiEvents {
   'request.received': ContactRequestDto;
   'request.removed': { readonly id: string };
   'message.received': MessageDto;
-  'message.updated': { readonly conversation: string; readonly id: string; readonly state: MessageState; readonly error?: string };
+  'message.updated': { readonly conversation: string; readonly id: string; readonly state: MessageState; readonly heldUntil?: number; readonly error?: string };
   /** The profile was locked (by the user, or because the core stopped). */
   'session.locked': Record<string, never>;
 }

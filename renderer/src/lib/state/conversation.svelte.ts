@@ -24,8 +24,13 @@ export class ConversationState {
         const index = this.messages.findIndex((m) => m.id === update.id);
         const current = this.messages[index];
         if (current === undefined) return;
-        const { error: _previous, ...rest } = current;
-        this.messages = this.messages.with(index, { ...rest, state: update.state, ...(update.error === undefined ? {} : { error: update.error }) });
+        const { error: _previous, heldUntil: _held, ...rest } = current;
+        this.messages = this.messages.with(index, {
+          ...rest,
+          state: update.state,
+          ...(update.heldUntil === undefined ? {} : { heldUntil: update.heldUntil }),
+          ...(update.error === undefined ? {} : { error: update.error }),
+        });
       }),
     ];
   }

@@ -47,4 +47,18 @@ describe('ConversationState', () => {
     expect(conversation.messages.at(-1)?.id).toBe('live');
     conversation.dispose();
   });
+
+  it('shows until when a relay holds a message, and forgets it once the message moves on', async () => {
+    const { core, conversation } = open(0);
+    await conversation.loadOlder();
+    const message = { id: 'mine', direction: 'out', text: 'for later', sentAt: new Date().toISOString(), state: 'queued' } as const;
+    core.emit({ name: 'message.received', payload: { ...message, conversation: ADDRESSES.alice } });
+    await expect.poll(() => conversation.messages.at(-1)?.id).toBe('mine');
+    core.emit({ name: 'message.updated', payload: { conversation: ADDRESSES.alice, id: 'mine', state: 'held', heldUntil: 1_900_000_000_000 } });
+    await expect.poll(() => conversation.messages.at(-1)).toMatchObject({ state: 'held', heldUntil: 1_900_000_000_000 });
+    core.emit({ name: 'message.updated', payload: { conversation: ADDRESSES.alice, id: 'mine', state: 'delivered' } });
+    await expect.poll(() => conversation.messages.at(-1)?.state).toBe('delivered');
+    expect(conversation.messages.at(-1)).not.toHaveProperty('heldUntil');
+    conversation.dispose();
+  });
 });

@@ -1,0 +1,30 @@
+// The one place where messaging's domain events become the API events the renderer sees.
+import type { EventEmitter } from 'node:events';
+import type { ApiEvents } from '../shared/api/index.js';
+import { toMessageDto } from './messaging/contact-dto.js';
+import { apiConversation } from './messaging/conversation-id.js';
+import type { MessagingEventArgs } from './messaging/messaging-events.js';
+
+export type ApiEventArgs = { [E in keyof ApiEvents]: [ApiEvents[E]] };
+
+/** Forwards every messaging event to `target` as its API event, for as long as the messenger lives. */
+export function forwardMessagingEvents(messenger: Pick<EventEmitter<MessagingEventArgs>, 'on'>, target: Pick<EventEmitter<ApiEventArgs>, 'emit'>): void {
+  const emit = <E extends keyof ApiEvents>(name: E, payload: ApiEvents[E]): void => {
+    (target.emit as (name: E, payload: ApiEvents[E]) => boolean)(name, payload);
+  };
+  messenger.on('contact.changed', ({ contact }) => emit('contact.updated', contact));
+  messenger.on('contact.removed', ({ address }) => emit('contact.removed', { address }));
+  messenger.on('request.received', (request) => emit('request.received', request));
+  messenger.on('request.removed', ({ id }) => emit('request.removed', { id }));
+  // Only what was received is announced as new; our own messages reach the renderer as the answer to `messages.send`.
+  messenger.on('message.stored', ({ conversation, message }) => emit('message.received', toMessageDto(conversation, message, { state: 'delivered' })));
+  messenger.on('message.progressed', ({ conversation, id, progress }) =>
+    emit('message.updated', {
+      conversation: apiConversation(conversation),
+      id,
+      state: progress.state,
+      ...(progress.state === 'held' ? { heldUntil: progress.until } : {}),
+      ...(progress.state === 'failed' ? { error: progress.reason } : {}),
+    }),
+  );
+}

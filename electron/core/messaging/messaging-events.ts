@@ -1,0 +1,29 @@
+// What messaging tells the rest of the core, in its own terms; electron/core/api-events.ts turns these into API events.
+import type { ContactDto, ContactRequestDto } from '../../shared/api/index.js';
+import type { HistoryMessage } from '../store/index.js';
+import type { ConversationId } from './conversation-id.js';
+
+/** Where one of our stored messages is on its way to the recipient. */
+export type DeliveryProgress =
+  | { readonly state: 'queued' }
+  | { readonly state: 'sent' }
+  /** A relay holds it until `until` (ms since epoch). */
+  | { readonly state: 'held'; readonly until: number }
+  | { readonly state: 'delivered' }
+  | { readonly state: 'failed'; readonly reason: string };
+
+export interface MessagingEvents {
+  /** A contact changed (stored fields, link, presence, typing); carries how the contact looks now. */
+  'contact.changed': { readonly contact: ContactDto };
+  'contact.removed': { readonly address: string };
+  /** A stranger's request is waiting for the user's answer. */
+  'request.received': ContactRequestDto;
+  /** A request is no longer waiting (accepted, rejected or discarded). */
+  'request.removed': { readonly id: string };
+  /** A message from the other side of the conversation was stored. */
+  'message.stored': { readonly conversation: ConversationId; readonly message: HistoryMessage };
+  /** One of our messages moved on its way. */
+  'message.progressed': { readonly conversation: ConversationId; readonly id: string; readonly progress: DeliveryProgress };
+}
+
+export type MessagingEventArgs = { [E in keyof MessagingEvents]: [MessagingEvents[E]] };
