@@ -10,6 +10,7 @@ import type {
   PasswordStrengthDto,
   PresenceDto,
   ProfileSummary,
+  RelayDto,
   SafetyNumberDto,
   SessionDto,
   SettingsDto,
@@ -40,6 +41,7 @@ const empty = z.object({}).strict();
 const historyCursor = z
   .string()
   .regex(/^(0|[1-9]\d{0,14}):(0|[1-9]\d{0,14})$/u, 'This is not a position Allium gave out for this conversation; ask for the newest page again');
+const delivery = z.enum(['hold', 'relay']);
 
 export const commandInputs = {
   'profiles.list': empty,
@@ -63,6 +65,12 @@ export const commandInputs = {
   'contacts.remove': z.object({ address }).strict(),
   'contacts.block': z.object({ address, blocked: z.boolean() }).strict(),
   'contacts.acceptIdentityChange': z.object({ address }).strict(),
+  /** null: follow the profile's default. */
+  'contacts.setDelivery': z.object({ address, delivery: delivery.nullable() }).strict(),
+  'relays.list': empty,
+  /** A relay's onion address or its invitation (`allium-relay:…`). */
+  'relays.add': z.object({ address: z.string().trim().min(1, 'Enter a relay address or invitation').max(300) }).strict(),
+  'relays.remove': z.object({ address }).strict(),
   'requests.list': empty,
   'requests.accept': z.object({ id: z.string().min(1).max(100), nickname: nickname.optional() }).strict(),
   'requests.reject': z.object({ id: z.string().min(1).max(100), block: z.boolean() }).strict(),
@@ -70,7 +78,14 @@ export const commandInputs = {
     .object({ address, before: historyCursor.optional(), limit: z.number().int().min(1).max(LIMITS.historyPage) })
     .strict(),
   'conversations.markRead': z.object({ address }).strict(),
-  'messages.send': z.object({ address, text: z.string().trim().min(1, 'The message is empty').max(LIMITS.messageText) }).strict(),
+  'messages.send': z
+    .object({
+      address,
+      text: z.string().trim().min(1, 'The message is empty').max(LIMITS.messageText),
+      /** This message only, if the contact is offline; absent: the contact's choice. */
+      via: delivery.optional(),
+    })
+    .strict(),
   'messages.retry': z.object({ address, id: z.string().min(1).max(100) }).strict(),
   'typing.set': z.object({ address, typing: z.boolean() }).strict(),
   'presence.get': empty,
@@ -84,6 +99,7 @@ export const commandInputs = {
       theme: z.enum(['light', 'dark', 'system']).optional(),
       bridges: torLines.optional(),
       torOptions: torLines.optional(),
+      defaultDelivery: delivery.optional(),
     })
     .strict(),
 } as const;
@@ -110,6 +126,10 @@ export interface CommandOutputs {
   'contacts.remove': null;
   'contacts.block': ContactDto;
   'contacts.acceptIdentityChange': ContactDto;
+  'contacts.setDelivery': ContactDto;
+  'relays.list': RelayDto[];
+  'relays.add': RelayDto;
+  'relays.remove': null;
   'requests.list': ContactRequestDto[];
   'requests.accept': ContactDto;
   'requests.reject': null;

@@ -5,6 +5,8 @@ export type Reachability = 'publishing' | 'reachable' | 'offline';
 /** `held`: a relay holds it for the contact (see `heldUntil`) until they fetch it. */
 export type MessageState = 'queued' | 'sent' | 'held' | 'delivered' | 'failed';
 export type Theme = 'light' | 'dark' | 'system';
+/** What happens to a message for a contact who is offline: kept here until they are back, or left at their relay mailbox. */
+export type DeliveryChoice = 'hold' | 'relay';
 
 export interface ProfileSummary {
   readonly id: string;
@@ -59,6 +61,14 @@ export interface ContactDto {
   readonly pending: boolean;
   readonly unread: number;
   readonly lastMessage?: { readonly text: string; readonly at: string; readonly direction: 'in' | 'out' };
+  /** This contact's own choice for messages while they are offline; absent: the profile's default. */
+  readonly delivery?: DeliveryChoice;
+  /** The choice in force: `delivery`, or the profile's default. */
+  readonly effectiveDelivery: DeliveryChoice;
+  /** The relay where we may leave messages for them (they opened a mailbox there for us); absent: none. */
+  readonly theirRelay?: string;
+  /** The relay of ours where they may leave messages for us; absent: none yet. */
+  readonly myRelay?: string;
 }
 
 export interface ContactRequestDto {
@@ -104,6 +114,24 @@ export interface SettingsDto {
   readonly bridges: readonly string[];
   /** Extra torrc lines. */
   readonly torOptions: readonly string[];
+  /** For contacts without their own choice: what happens to a message while they are offline. */
+  readonly defaultDelivery: DeliveryChoice;
+}
+
+/** One of my relays: where my contacts may leave messages for me while I am offline. */
+export interface RelayDto {
+  /** 56 characters, without .onion */
+  readonly address: string;
+  /** What to give someone so they can use this relay too. */
+  readonly invitation: string;
+  readonly addedAt: string;
+  readonly reachability: 'checking' | 'reachable' | 'unreachable';
+  /** When reachability was last checked. */
+  readonly checkedAt?: string;
+  /** Why the relay could not be used, in words. */
+  readonly problem?: string;
+  /** How many contacts have a mailbox on it. */
+  readonly mailboxes: number;
 }
 
 export interface SessionDto {

@@ -32,6 +32,13 @@ export const API_ERROR_CODES = [
   /** A file of the profile could not be read; it was set aside. */
   'storage-corrupt',
   'too-long',
+  /** The text is neither a relay's onion address nor a relay invitation. */
+  'invalid-relay',
+  /** A relay could not be reached through Tor. */
+  'relay-unreachable',
+  /** A relay refused (full, over quota, too many deposits); `message` says which. */
+  'relay-refused',
+  'relay-not-found',
   /** The connection to the core closed. */
   'disconnected',
   'internal',

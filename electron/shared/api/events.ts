@@ -1,5 +1,5 @@
 // Every event the core pushes to the UI, with its payload type.
-import type { ContactDto, ContactRequestDto, IdentityDto, MessageDto, MessageState, TorStatusDto } from './dto.js';
+import type { ContactDto, ContactRequestDto, IdentityDto, MessageDto, MessageState, RelayDto, TorStatusDto } from './dto.js';
 
 export interface ApiEvents {
   'tor.status': TorStatusDto;
@@ -10,6 +10,8 @@ export interface ApiEvents {
   'request.removed': { readonly id: string };
   'message.received': MessageDto;
   'message.updated': { readonly conversation: string; readonly id: string; readonly state: MessageState; readonly heldUntil?: number; readonly error?: string };
+  /** My relays, after any change (added, removed, reachability). */
+  'relays.updated': readonly RelayDto[];
   /** The profile was locked (by the user, or because the core stopped). */
   'session.locked': Record<string, never>;
 }
@@ -25,5 +27,6 @@ export const EVENT_NAMES: readonly EventName[] = [
   'request.removed',
   'message.received',
   'message.updated',
+  'relays.updated',
   'session.locked',
 ];

@@ -49,6 +49,14 @@ export function describeApiError(code: ApiErrorCode, detail: string): string {
       return 'A file of your profile could not be read; it was set aside and nothing was overwritten. Restore it from a backup if something is missing.';
     case 'too-long':
       return `That is too long. ${detail}`.trim();
+    case 'invalid-relay':
+      return `That is not a relay address or invitation: ${detail}`;
+    case 'relay-unreachable':
+      return `The relay could not be reached through Tor. ${detail}`.trim();
+    case 'relay-refused':
+      return `The relay refused: ${detail}`;
+    case 'relay-not-found':
+      return 'That relay is not in your list any more.';
     case 'disconnected':
       return 'The connection to Allium’s core was lost. Restart Allium; your data is safe.';
     case 'internal':

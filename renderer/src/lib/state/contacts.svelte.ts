@@ -1,5 +1,5 @@
 // My contacts and the requests waiting for my answer, kept current by the core's events.
-import type { ContactDto, ContactRequestDto } from '../../../../electron/shared/api/index.js';
+import type { ContactDto, ContactRequestDto, DeliveryChoice } from '../../../../electron/shared/api/index.js';
 import type { CoreConnection } from '../core-connection.js';
 
 export class ContactsState {
@@ -50,6 +50,11 @@ export class ContactsState {
 
   async block(address: string, blocked: boolean): Promise<void> {
     this.#put(await this.core.api['contacts.block']({ address, blocked }));
+  }
+
+  /** null: follow the profile's default. */
+  async setDelivery(address: string, delivery: DeliveryChoice | null): Promise<void> {
+    this.#put(await this.core.api['contacts.setDelivery']({ address, delivery }));
   }
 
   async acceptIdentityChange(address: string): Promise<void> {

@@ -1,5 +1,5 @@
 // One open conversation: its history loaded a page at a time (oldest first in memory), sending and retrying.
-import { LIMITS, type MessageDto } from '../../../../electron/shared/api/index.js';
+import { LIMITS, type DeliveryChoice, type MessageDto } from '../../../../electron/shared/api/index.js';
 import type { CoreConnection } from '../core-connection.js';
 import { prependPage } from './history-pages.js';
 
@@ -53,8 +53,9 @@ export class ConversationState {
     }
   }
 
-  async send(text: string): Promise<void> {
-    this.#put(await this.core.api['messages.send']({ address: this.address, text }));
+  /** `via`: for this message only, what happens if the contact is offline; absent: the contact's choice. */
+  async send(text: string, via?: DeliveryChoice): Promise<void> {
+    this.#put(await this.core.api['messages.send']({ address: this.address, text, ...(via === undefined ? {} : { via }) }));
   }
 
   async retry(id: string): Promise<void> {
