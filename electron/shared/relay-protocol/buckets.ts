@@ -3,8 +3,8 @@
 /** Every body a relay accepts has exactly one of these lengths, in bytes. */
 export const BODY_BUCKETS = [1_024, 4_096, 16_384, 65_536, 262_144] as const;
 
-/** The largest body a relay accepts. */
-export const MAX_BODY_BYTES = BODY_BUCKETS[BODY_BUCKETS.length - 1];
+/** The largest body a relay accepts (the last bucket). */
+export const MAX_BODY_BYTES = 262_144;
 
 /** Bytes the padding spends on the payload's length (a 32-bit big-endian prefix). */
 const LENGTH_PREFIX = 4;

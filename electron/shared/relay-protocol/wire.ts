@@ -39,7 +39,6 @@ export const RELAY_ERROR_CODES = [
   'capability-missing',
   'capability-invalid',
   'queue-not-found',
-  'queue-exists',
   'envelope-conflict',
   'body-too-large',
   'body-not-padded',
@@ -63,7 +62,6 @@ export const RELAY_ERROR_STATUS: Readonly<Record<RelayErrorCode, number>> = {
   'capability-missing': 401,
   'capability-invalid': 403,
   'queue-not-found': 404,
-  'queue-exists': 409,
   'envelope-conflict': 409,
   'body-too-large': 413,
   'body-not-padded': 422,
@@ -94,6 +92,8 @@ export const capabilityCreatedSchema = z.object({
   /** `<capability id>.<secret>`: what the recipient hands a contact; the relay keeps only the secret's hash. */
   capability: z.string(),
 });
+
+export const capabilityRevokedSchema = z.object({ revoked: z.boolean() });
 
 export const depositAcceptedSchema = z.object({
   /** Milliseconds since the epoch after which the relay deletes the envelope undelivered. */
