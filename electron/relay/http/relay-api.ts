@@ -21,6 +21,7 @@ import {
 import { TokenBucket } from '../../core/link/token-bucket.js';
 import { RelayRefusal } from '../errors.js';
 import type { RelayLimits } from '../limits.js';
+import { DepositBatcher } from '../storage/deposit-batcher.js';
 import { hashSecret, type RelayStore } from '../storage/relay-store.js';
 import type { RelayActivity } from './activity.js';
 import { LongPollWaiters } from './long-poll.js';
@@ -54,6 +55,7 @@ export class RelayApi {
   readonly #activity: RelayActivity;
   readonly #now: () => number;
   readonly #waiters: LongPollWaiters;
+  readonly #deposits: DepositBatcher;
   readonly #buckets = new Map<string, TokenBucket>();
   readonly #routes: readonly Route[];
 
@@ -62,6 +64,7 @@ export class RelayApi {
     this.#limits = options.limits;
     this.#activity = options.activity;
     this.#now = options.now ?? Date.now;
+    this.#deposits = new DepositBatcher(options.store);
     this.#waiters = new LongPollWaiters(options.limits.waitingPerQueue, options.limits.waitingTotal);
     const queue = '/v1/queues/([A-Za-z0-9_-]+)';
     this.#routes = [
@@ -195,7 +198,7 @@ export class RelayApi {
     if (!isBucketLength(body.length)) {
       throw new RelayRefusal('body-not-padded', `A deposit must be padded to one of ${BODY_BUCKETS.join(', ')} bytes; this one has ${String(body.length)}.`);
     }
-    const outcome = this.#store.deposit({ queueId: capabilityId.queueId, envelopeId, body, now: this.#now() });
+    const outcome = await this.#deposits.submit({ queueId: capabilityId.queueId, envelopeId, body, now: this.#now() });
     this.#activity.deposits.add();
     if (outcome.stored) this.#waiters.notify(capabilityId.queueId);
     return { status: outcome.stored ? 201 : 200, body: outcome };

@@ -163,9 +163,21 @@ export class RelayStore {
   }
 
   /** Stores an envelope unless this envelope id was seen; refuses past the queue's quota or the disk cap. */
-  deposit({ queueId, envelopeId, body, now }: DepositRequest): DepositOutcome {
-    const bodyHash = sha256(body);
-    const outcome = this.#db.transaction((): DepositOutcome => {
+  deposit(request: DepositRequest): DepositOutcome {
+    const [outcome] = this.depositMany([request]);
+    if (outcome instanceof RelayRefusal) throw outcome;
+    if (outcome === undefined) throw new RelayStorageError('The deposit produced no outcome.');
+    return outcome;
+  }
+
+  /**
+   * Several deposits in one transaction, so one disk sync covers them all (group commit). Each deposit is refused
+   * or stored on its own (a savepoint each); the outcomes are in request order and all are durable on return.
+   */
+  depositMany(requests: readonly DepositRequest[]): (DepositOutcome | RelayRefusal)[] {
+    let added = 0;
+    const one = this.#db.transaction(({ queueId, envelopeId, body, now }: DepositRequest): DepositOutcome => {
+      const bodyHash = sha256(body);
       const seen = this.#statements.heldEnvelope.get(queueId, envelopeId) ?? this.#statements.receipt.get(queueId, envelopeId);
       if (seen !== undefined) {
         if (!seen.body_hash.equals(bodyHash)) {
@@ -178,16 +190,27 @@ export class RelayStore {
       if (queue.held_count + 1 > this.#limits.queueMaxMessages || queue.held_bytes + body.length > this.#limits.queueMaxBytes) {
         throw new RelayRefusal('queue-full', 'This mailbox is full: its owner has not fetched the envelopes it holds. Try again later.', 3600);
       }
-      if (this.#bytesHeld + body.length > this.#limits.diskCapBytes) {
+      if (this.#bytesHeld + added + body.length > this.#limits.diskCapBytes) {
         throw new RelayRefusal('relay-full', 'This relay is full and takes no more envelopes for now.', 3600);
       }
       const expiresAt = now + this.#limits.retentionMs;
       this.#statements.insertMessage.run(queueId, queue.next_seq, envelopeId, body, bodyHash, body.length, now, expiresAt);
       this.#statements.countDeposit.run(body.length, queue.next_seq + 1, queueId);
+      added += body.length;
       return { expiresAt, stored: true };
-    })();
-    if (outcome.stored) this.#bytesHeld += body.length;
-    return outcome;
+    });
+    const outcomes = this.#db.transaction(() =>
+      requests.map((request) => {
+        try {
+          return one(request);
+        } catch (error) {
+          if (error instanceof RelayRefusal) return error;
+          throw error;
+        }
+      }),
+    )();
+    this.#bytesHeld += added;
+    return outcomes;
   }
 
   /** Unexpired envelopes after `after`, oldest first. */
