@@ -1,5 +1,6 @@
 // The relay's durable state in one SQLite file (WAL, synchronous=FULL): queues, capabilities, held envelopes.
 import { createHash } from 'node:crypto';
+import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { RelayRefusal, RelayStorageError } from '../errors.js';
 import type { RelayLimits } from '../limits.js';
@@ -110,6 +111,8 @@ export class RelayStore {
     let db: Database.Database;
     try {
       db = new Database(file);
+      // Before the WAL exists: SQLite gives the -wal and -shm files the database file's mode.
+      chmodSync(file, 0o600);
       db.pragma('journal_mode = WAL');
       // FULL syncs the WAL at every commit: a deposit answered is a deposit on disk, through power loss too.
       db.pragma('synchronous = FULL');
