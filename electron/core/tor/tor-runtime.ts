@@ -60,6 +60,8 @@ const DEFAULT_BACKOFF = { initialMs: 1_000, maxMs: 30_000, stableAfterMs: 60_000
 export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
   readonly #options: TorRuntimeOptions;
   readonly #services = new Map<string, { spec: OnionServiceSpec; reachability: OnionReachability }>();
+  /** Services declared in torrc lines (HiddenServiceDir), which tor publishes by itself: only their reachability is ours. */
+  readonly #declared = new Map<string, { reachability: OnionReachability }>();
   #process: TorProcess | undefined;
   #status: TorStatus = { state: 'stopped', bootstrap: NOT_STARTED };
   #powSupported = true;
@@ -102,7 +104,15 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
   }
 
   onionStatus(address: string): OnionReachability | undefined {
-    return this.#services.get(address)?.reachability;
+    return (this.#services.get(address) ?? this.#declared.get(address))?.reachability;
+  }
+
+  /**
+   * Follows the reachability of a service that the torrc lines declare (HiddenServiceDir), for services that need
+   * per-service options ADD_ONION does not take, such as intro-point rate limiting. tor publishes it at every start.
+   */
+  watchDeclaredService(address: string): void {
+    if (!this.#declared.has(address)) this.#declared.set(address, { reachability: this.#process === undefined ? 'offline' : 'publishing' });
   }
 
   /** Starts tor; resolves when its control port is ours (bootstrap goes on, reported by `status` events). */
@@ -147,7 +157,7 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
     }
     // A launch under way sees 'stopping' once its tor is up and stops that tor itself.
     await this.#launching?.catch(() => undefined);
-    for (const [address, entry] of this.#services) this.#setReachability(address, entry, 'offline');
+    this.#allOffline();
     this.#setStatus({ state: 'stopped', bootstrap: NOT_STARTED });
   }
 
@@ -232,6 +242,7 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
       await launched.control.setEvents(['STATUS_CLIENT', 'HS_DESC']);
       if (this.#process !== launched) throw new TorRuntimeStateError('tor exited or was stopped while it was starting.');
       this.#setStatus({ state: 'running', bootstrap: NOT_STARTED });
+      for (const [address, entry] of this.#declared) this.#setReachability(address, entry, 'publishing');
       const phase = await launched.control.getInfo(['status/bootstrap-phase']);
       const notice = parseClientStatus(parseReplyArgs(phase['status/bootstrap-phase'] ?? ''));
       if (notice?.kind === 'bootstrap') this.#setStatus({ ...this.#status, bootstrap: notice.bootstrap });
@@ -272,7 +283,7 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
     } else if (event.type === 'HS_DESC') {
       // HS_DESC UPLOADED <address> <auth type> <hsdir> ...
       const [action, address] = event.args.positional;
-      const entry = address === undefined ? undefined : this.#services.get(address);
+      const entry = address === undefined ? undefined : (this.#services.get(address) ?? this.#declared.get(address));
       if (action === 'UPLOADED' && entry !== undefined && address !== undefined) this.#setReachability(address, entry, 'reachable');
     }
   }
@@ -280,7 +291,7 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
   #onExit(exited: TorProcess, exit: TorExit, ranForMs: number): void {
     if (exited.stopping || this.#process !== exited) return;
     this.#process = undefined;
-    for (const [address, entry] of this.#services) this.#setReachability(address, entry, 'offline');
+    this.#allOffline();
     // A tor that dies while being set up fails that setup, whose caller restarts it: one restart, not two.
     if (this.#settingUp === exited) return;
     if (ranForMs >= this.#backoff.stableAfterMs) this.#restartAttempt = 0;
@@ -315,6 +326,10 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
     if (entry.reachability === reachability) return;
     entry.reachability = reachability;
     this.emit('onion', { address, reachability });
+  }
+
+  #allOffline(): void {
+    for (const [address, entry] of [...this.#services, ...this.#declared]) this.#setReachability(address, entry, 'offline');
   }
 
   #setStatus(status: TorStatus): void {

@@ -1,0 +1,100 @@
+// How the client reaches a relay: HTTP/1.1 through tor's SOCKS (socks-proxy-agent), or straight to a loopback URL.
+import { request as httpRequest, type Agent } from 'node:http';
+import { SocksProxyAgent, type SocksProxyAgentOptions } from 'socks-proxy-agent';
+import type { SocksEndpoint } from '../tor/index.js';
+import { RelayUnreachableError } from './errors.js';
+
+/** Where the relay is: an onion through tor's SOCKS, or a plain base URL (tests, a relay on this machine). */
+export type RelayTarget =
+  | { readonly kind: 'onion'; readonly address: string; readonly socks: SocksEndpoint; readonly port?: number }
+  | { readonly kind: 'direct'; readonly baseUrl: string };
+
+export interface RelayHttpRequest {
+  readonly method: string;
+  readonly pathAndQuery: string;
+  readonly headers: Record<string, string>;
+  readonly body: Uint8Array;
+  readonly timeoutMs: number;
+}
+
+export interface RelayHttpResponse {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: Buffer;
+}
+
+/** The relay's virtual port on its onion. */
+export const RELAY_VIRTUAL_PORT = 80;
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * An agent dialing through tor. socks-proxy-agent takes a `socks5h://host:port` URL; for tor's SOCKS on a unix
+ * socket its socketOptions reach net.connect, where `path` makes the connection go to the socket and the URL's
+ * host and port are ignored.
+ */
+export function socksAgent(socks: SocksEndpoint): Agent {
+  if (socks.kind === 'tcp') return new SocksProxyAgent(`socks5h://${socks.host}:${String(socks.port)}`, { keepAlive: true });
+  // socketOptions is typed for TCP only; net.connect accepts `path` in the same object.
+  const socketOptions = { path: socks.path } as unknown as NonNullable<SocksProxyAgentOptions['socketOptions']>;
+  return new SocksProxyAgent('socks5h://127.0.0.1:9', { keepAlive: true, socketOptions });
+}
+
+/** Sends requests to one relay, keeping connections alive between them. */
+export class RelayTransport {
+  readonly #origin: URL;
+  readonly #agent: Agent | undefined;
+
+  constructor(target: RelayTarget) {
+    if (target.kind === 'onion') {
+      this.#origin = new URL(`http://${target.address}.onion:${String(target.port ?? RELAY_VIRTUAL_PORT)}`);
+      this.#agent = socksAgent(target.socks);
+    } else {
+      this.#origin = new URL(target.baseUrl);
+      this.#agent = undefined;
+    }
+  }
+
+  send(request: RelayHttpRequest): Promise<RelayHttpResponse> {
+    return new Promise((resolve, reject) => {
+      const unreachable = (why: string, cause?: unknown): void =>
+        reject(new RelayUnreachableError(`The relay ${this.#origin.hostname} could not be reached: ${why}.`, undefined, { cause }));
+      const outgoing = httpRequest(
+        {
+          protocol: this.#origin.protocol,
+          hostname: this.#origin.hostname,
+          port: this.#origin.port,
+          method: request.method,
+          path: request.pathAndQuery,
+          agent: this.#agent,
+          headers: { ...request.headers, 'content-length': String(request.body.length) },
+          timeout: request.timeoutMs,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          response.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size > MAX_RESPONSE_BYTES) response.destroy(new Error('response too large'));
+            else chunks.push(chunk);
+          });
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+          response.on('error', (error) => unreachable('the connection broke during the answer', error));
+        },
+      );
+      outgoing.on('timeout', () => outgoing.destroy(new Error('timed out')));
+      outgoing.on('error', (error) => unreachable(describeNetworkError(error), error));
+      outgoing.end(request.body);
+    });
+  }
+
+  close(): void {
+    this.#agent?.destroy();
+  }
+}
+
+function describeNetworkError(error: Error): string {
+  if (/timed out/i.test(error.message)) return 'it did not answer in time';
+  if (/ENOENT|ECONNREFUSED.*(sock|9050)|connect ECONNREFUSED/i.test(error.message)) return 'tor or the relay is not running';
+  if (/Socks5 proxy rejected connection - (HostUnreachable|TTLExpired|GeneralFailure)/i.test(error.message)) return 'it is offline or tor cannot find it';
+  return error.message;
+}

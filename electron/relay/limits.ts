@@ -1,0 +1,32 @@
+// The relay's limits, with defaults an operator may change: retention, quotas, rates, disk cap.
+
+export interface RelayLimits {
+  /** How long an undelivered envelope is kept; the depositor is told when it expires. */
+  readonly retentionMs: number;
+  /** Envelopes one queue may hold before deposits to it are refused. */
+  readonly queueMaxMessages: number;
+  /** Bytes (padded bodies) one queue may hold. */
+  readonly queueMaxBytes: number;
+  /** Deposit capabilities one queue may have (one per contact, with room for rotation). */
+  readonly queueMaxCapabilities: number;
+  /** Bytes the whole relay may hold; past it every deposit is refused as `relay-full`. */
+  readonly diskCapBytes: number;
+  /** Token bucket per deposit capability: deposits in a burst, and refilled per second. */
+  readonly capabilityBurst: number;
+  readonly capabilityPerSecond: number;
+  /** Long-polls waiting at once, per queue and in all. */
+  readonly waitingPerQueue: number;
+  readonly waitingTotal: number;
+}
+
+export const DEFAULT_LIMITS: RelayLimits = {
+  retentionMs: 30 * 24 * 3_600_000,
+  queueMaxMessages: 2_000,
+  queueMaxBytes: 64 * 1024 * 1024,
+  queueMaxCapabilities: 1_000,
+  diskCapBytes: 4 * 1024 * 1024 * 1024,
+  capabilityBurst: 60,
+  capabilityPerSecond: 1,
+  waitingPerQueue: 4,
+  waitingTotal: 1_000,
+};
