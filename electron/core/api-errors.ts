@@ -2,6 +2,7 @@
 import { ApiError, isApiErrorCode } from '../shared/api/index.js';
 import { OnionAddressError } from '../shared/onion-address/index.js';
 import { OnionDialError } from './link/index.js';
+import { RelayError, RelayUnreachableError } from './relay-client/index.js';
 import { TorBinaryNotFoundError, TorConfigError, TorProcessError } from './tor/index.js';
 import { StoreError } from './store/index.js';
 
@@ -15,5 +16,7 @@ export function toApiError(error: unknown): ApiError {
   if (error instanceof TorBinaryNotFoundError || error instanceof TorProcessError) return new ApiError('tor-unavailable', error.message);
   if (error instanceof TorConfigError) return new ApiError('invalid-input', error.message);
   if (error instanceof OnionDialError) return new ApiError('tor-unavailable', error.message);
+  if (error instanceof RelayUnreachableError) return new ApiError('relay-unreachable', error.message);
+  if (error instanceof RelayError) return new ApiError('relay-refused', error.message);
   return new ApiError('internal', 'Something went wrong inside Allium. Details are in the log.');
 }

@@ -108,11 +108,18 @@ export function createCore(options: CoreOptions): Promise<Core> {
     'request.removed': (p: ApiEvents['request.removed']) => emitter.emit('request.removed', p),
     'message.received': (p: ApiEvents['message.received']) => emitter.emit('message.received', p),
     'message.updated': (p: ApiEvents['message.updated']) => emitter.emit('message.updated', p),
+    'relays.updated': (p: ApiEvents['relays.updated']) => emitter.emit('relays.updated', p),
   } as const;
 
   const settingsDto = (session: ProfileSession): SettingsDto => {
     const s = session.state.settings;
-    return { notifications: { ...s.notifications }, theme: s.theme, bridges: [...s.bridges], torOptions: [...s.torOptions] };
+    return {
+      notifications: { ...s.notifications },
+      theme: s.theme,
+      bridges: [...s.bridges],
+      torOptions: [...s.torOptions],
+      defaultDelivery: s.defaultDelivery,
+    };
   };
 
   const handlers: ApiHandlers = {
@@ -173,6 +180,13 @@ export function createCore(options: CoreOptions): Promise<Core> {
     },
     'contacts.block': ({ address, blocked }) => requireUnlocked().runtime.messenger.setBlocked(address, blocked),
     'contacts.acceptIdentityChange': ({ address }) => requireUnlocked().runtime.messenger.acceptIdentityChange(address),
+    'contacts.setDelivery': ({ address, delivery }) => requireUnlocked().runtime.messenger.setDelivery(address, delivery),
+    'relays.list': () => Promise.resolve(requireUnlocked().runtime.relays.list()),
+    'relays.add': ({ address }) => requireUnlocked().runtime.relays.add(address),
+    'relays.remove': async ({ address }) => {
+      await requireUnlocked().runtime.relays.remove(address);
+      return null;
+    },
     'requests.list': () => Promise.resolve(requireUnlocked().runtime.messenger.requests()),
     'requests.accept': ({ id, nickname }) => requireUnlocked().runtime.messenger.acceptRequest(id, nickname),
     'requests.reject': async ({ id, block }) => {
@@ -184,7 +198,8 @@ export function createCore(options: CoreOptions): Promise<Core> {
       await requireUnlocked().runtime.messenger.markRead(address);
       return null;
     },
-    'messages.send': ({ address, text }) => requireUnlocked().runtime.messenger.sendText(address, text),
+    'messages.send': ({ address, text, via }) =>
+      requireUnlocked().runtime.messenger.sendText(address, text, via === undefined ? undefined : via === 'relay' ? 'relay' : 'direct'),
     'messages.retry': ({ address, id }) => requireUnlocked().runtime.messenger.retry(address, id),
     'typing.set': ({ address, typing }) => {
       requireUnlocked().runtime.messenger.setTyping(address, typing);
@@ -212,6 +227,7 @@ export function createCore(options: CoreOptions): Promise<Core> {
       await session.state.updateSettings({
         ...(patch.notifications === undefined ? {} : { notifications: patch.notifications }),
         ...(patch.theme === undefined ? {} : { theme: patch.theme }),
+        ...(patch.defaultDelivery === undefined ? {} : { defaultDelivery: patch.defaultDelivery }),
         bridges,
         torOptions,
       });

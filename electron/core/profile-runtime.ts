@@ -1,4 +1,4 @@
-// Everything an unlocked profile runs: its tor and onion service, the listener, peer links, Signal and messaging.
+// Everything an unlocked profile runs: its tor and onion service, the listener, peer links, Signal, messaging and relay mailboxes.
 import { EventEmitter } from 'node:events';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import { forwardMessagingEvents } from './api-events.js';
 import { generateOnionKey, onionKeyFromSeed, type OnionKey } from './identity/index.js';
 import { LinkManager, OnionDialError, OnionListener, defaultListenEndpoint, dialPeer } from './link/index.js';
 import { Messenger } from './messaging/messenger.js';
+import { RelayService } from './relays/index.js';
 import { SignalSessions } from './signal/index.js';
 import { StateSignalRecords, type ProfileSession } from './store/index.js';
 import { bridgeTorrcLines } from './tor/bridges.js';
@@ -31,6 +32,7 @@ type RuntimeEvents = { [E in keyof ApiEvents]: [ApiEvents[E]] };
 /** One unlocked profile, live on the network until stop(). */
 export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
   readonly messenger: Messenger;
+  readonly relays: RelayService;
   readonly signal: SignalSessions;
   readonly tor: TorRuntime;
   readonly #session: ProfileSession;
@@ -76,6 +78,16 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
       signal,
       links: this.#links,
       ...(options.log === undefined ? {} : { log: options.log }),
+    });
+    this.relays = new RelayService({
+      state: options.session.state,
+      messenger: this.messenger,
+      targetFor: (relay) => {
+        const socks = this.tor.socks;
+        return socks === undefined ? undefined : { kind: 'onion', address: relay, socks };
+      },
+      onRelays: (relays) => this.emit('relays.updated', relays),
+      log: (line) => options.log?.(line),
     });
     this.#listener = new OnionListener({
       localAddress,
@@ -124,9 +136,11 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
   async #start(): Promise<void> {
     const target = await this.#listener.listen();
     await this.messenger.start();
+    this.relays.start();
     const { bridges, torOptions } = this.#session.state.settings;
     await this.#startTor(settingsLines(bridges, torOptions, this.#resourcesDir));
     await this.tor.publish({ key: this.#onionKey, virtualPort: VIRTUAL_PORT, target });
+    void this.relays.reachable();
   }
 
   get address(): OnionAddress {
@@ -176,6 +190,7 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
       // Signed out meanwhile: tor stays stopped.
       if (this.#stopped) return;
       await this.#startTor(lines);
+      void this.relays.reachable();
     });
     this.#reconfiguring = run.catch(() => undefined);
     return run;
@@ -185,6 +200,7 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
   async stop(): Promise<void> {
     this.#stopped = true;
     this.messenger.stop();
+    this.relays.stop();
     this.#links.close();
     this.#listener.close();
     await this.#reconfiguring;

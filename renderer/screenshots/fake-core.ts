@@ -7,6 +7,7 @@ import {
   type MessageDto,
   type PresenceDto,
   type ProfileSummary,
+  type RelayDto,
   type SettingsDto,
   type TorStatusDto,
 } from '../../electron/shared/api/index.js';
@@ -45,7 +46,7 @@ export function createFakeCore(scenario: FakeScenario): FakeCore {
   let unlocked = false;
   let tor = scenario.tor;
   let presence: PresenceDto = { status: 'available', text: 'Working from the library today' };
-  let settings: SettingsDto = { notifications: { enabled: true, showContent: false }, theme: 'system', bridges: [], torOptions: [] };
+  let settings: SettingsDto = { notifications: { enabled: true, showContent: false }, theme: 'system', bridges: [], torOptions: [], defaultDelivery: 'hold' };
   const identity = {
     address: ADDRESSES.me,
     nickname: 'Sam',
@@ -53,6 +54,7 @@ export function createFakeCore(scenario: FakeScenario): FakeCore {
     shareText: `${ADDRESSES.me}.onion`,
   };
   const history = aliceHistory(scenario.historySize);
+  let relays: RelayDto[] = [];
   const contacts = new Map<string, ContactDto>([
     [
       ADDRESSES.alice,
@@ -155,6 +157,23 @@ export function createFakeCore(scenario: FakeScenario): FakeCore {
       return Promise.resolve(null);
     },
     'contacts.block': ({ address, blocked }) => Promise.resolve(update(address, { blocked })),
+    'contacts.setDelivery': ({ address, delivery }) => {
+      const { delivery: _previous, ...rest } = find(address);
+      const next: ContactDto = { ...rest, ...(delivery === null ? {} : { delivery }), effectiveDelivery: delivery ?? settings.defaultDelivery };
+      contacts.set(address, next);
+      return Promise.resolve(next);
+    },
+    'relays.list': () => Promise.resolve([...relays]),
+    'relays.add': ({ address }) => {
+      const bare = parseOnionAddress(address.replace(/^allium-relay:/, '')).address;
+      const relay: RelayDto = { address: bare, invitation: `allium-relay:${bare}.onion`, addedAt: new Date().toISOString(), reachability: 'reachable', mailboxes: 0 };
+      relays.push(relay);
+      return Promise.resolve(relay);
+    },
+    'relays.remove': ({ address }) => {
+      relays = relays.filter((r) => r.address !== address);
+      return Promise.resolve(null);
+    },
     'contacts.acceptIdentityChange': ({ address }) => Promise.resolve(update(address, { identityChanged: false })),
     'requests.list': () => Promise.resolve(requests),
     'requests.accept': ({ id }) => {
@@ -203,6 +222,7 @@ export function createFakeCore(scenario: FakeScenario): FakeCore {
         ...(change.theme ? { theme: change.theme } : {}),
         ...(change.bridges ? { bridges: change.bridges } : {}),
         ...(change.torOptions ? { torOptions: change.torOptions } : {}),
+        ...(change.defaultDelivery ? { defaultDelivery: change.defaultDelivery } : {}),
       };
       return Promise.resolve(settings);
     },
@@ -222,7 +242,19 @@ export function createFakeCore(scenario: FakeScenario): FakeCore {
 }
 
 function contact(address: string, nickname: string, fields: Partial<ContactDto>): ContactDto {
-  return { address, nickname, online: false, typing: false, verified: false, identityChanged: false, blocked: false, pending: false, unread: 0, ...fields };
+  return {
+    address,
+    nickname,
+    online: false,
+    typing: false,
+    verified: false,
+    identityChanged: false,
+    blocked: false,
+    pending: false,
+    unread: 0,
+    effectiveDelivery: 'hold',
+    ...fields,
+  };
 }
 
 /** Oldest first: a long conversation over several days, with links, a failure and hostile text near the end. */

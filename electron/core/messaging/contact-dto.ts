@@ -11,6 +11,7 @@ export function contactDto(ctx: MessengerContext, contact: Contact): ContactDto 
   const live = ctx.live.get(contact.address);
   // A link to someone who has not accepted yet only carries our request; it says nothing of their presence.
   const online = contact.status !== 'requested' && ctx.links.isUp(contact.address as OnionAddress);
+  const myRelay = ctx.state.mailbox(contact.address)?.relay;
   return {
     address: contact.address,
     nickname: contact.nickname,
@@ -23,6 +24,10 @@ export function contactDto(ctx: MessengerContext, contact: Contact): ContactDto 
     blocked: contact.blocked,
     pending: contact.status === 'requested',
     unread: contact.unread,
+    ...(contact.delivery === null ? {} : { delivery: contact.delivery }),
+    effectiveDelivery: contact.delivery ?? ctx.state.settings.defaultDelivery,
+    ...(contact.theirMailbox === null ? {} : { theirRelay: contact.theirMailbox.relay }),
+    ...(myRelay === undefined ? {} : { myRelay }),
     ...(contact.lastMessage === null
       ? {}
       : { lastMessage: { text: contact.lastMessage.text, at: new Date(contact.lastMessage.at).toISOString(), direction: contact.lastMessage.direction } }),

@@ -19,6 +19,17 @@ const envelopeBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('presence'), presence: presenceBody }).strict(),
   z.object({ kind: z.literal('typing'), typing: z.boolean() }).strict(),
   z.object({ kind: z.literal('profile'), nickname: z.string().min(1).max(LIMITS.nickname) }).strict(),
+  /**
+   * Where the sender lets us leave messages while they are offline: a relay and a deposit capability for it; both null
+   * when they have none (any more). Sent on every new link and whenever it changes.
+   */
+  z
+    .object({
+      kind: z.literal('mailbox'),
+      relay: z.string().regex(/^[a-z2-7]{56}$/).nullable(),
+      capability: z.string().min(1).max(200).nullable(),
+    })
+    .strict(),
   /** Sent by the side that accepted a contact request, as the first Signal message of the session. */
   z
     .object({ kind: z.literal('accept'), seq: z.number().int().min(1), nickname: z.string().min(1).max(LIMITS.nickname), binding: bytes })

@@ -1,6 +1,6 @@
 // Frames from a peer: contact requests handed on, Signal messages decrypted, sequenced envelopes stored in order exactly once.
 import { assertNever } from '../../shared/assert-never.js';
-import type { OnionAddress } from '../../shared/onion-address/index.js';
+import { parseOnionAddress, type OnionAddress } from '../../shared/onion-address/index.js';
 import type { ApplicationFrame } from '../protocol/index.js';
 import { BindingError, IdentityChangedError, UntrustedIdentityError, verifyBinding } from '../signal/index.js';
 import type { Contact } from '../store/index.js';
@@ -26,7 +26,8 @@ export async function onFrame(ctx: MessengerContext, peer: OnionAddress, frame: 
   }
 }
 
-async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 'prekey' | 'whisper', body: Uint8Array): Promise<void> {
+/** A Signal message from the peer, whether it came over the link or was fetched from our relay mailbox. */
+export async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 'prekey' | 'whisper', body: Uint8Array): Promise<void> {
   const contact = ctx.state.contact(peer);
   if (contact === undefined || contact.blocked) return ctx.log(`dropped a Signal message from non-contact ${peer}`);
   let envelope: Envelope;
@@ -58,6 +59,8 @@ async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 'prekey
     case 'typing':
       setTypingFromPeer(ctx, peer, content.typing);
       return;
+    case 'mailbox':
+      return onMailbox(ctx, peer, content.relay, content.capability);
     case 'profile':
       // Changed in place: `contact` was read before the decryption, and the user may have blocked, renamed or read since.
       await ctx.state.updateContact(peer, { theirNickname: content.nickname });
@@ -66,6 +69,26 @@ async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 'prekey
     default:
       return assertNever(content);
   }
+}
+
+/**
+ * The contact's mailbox for us changed (or was announced again on a new link): the relay courier may take messages for
+ * them now, or no longer. The relay address is checked like any typed one, so a damaged announcement changes nothing.
+ */
+async function onMailbox(ctx: MessengerContext, peer: OnionAddress, relay: string | null, capability: string | null): Promise<void> {
+  let theirMailbox: { relay: string; capability: string } | null = null;
+  if (relay !== null && capability !== null) {
+    try {
+      theirMailbox = { relay: parseOnionAddress(relay).address, capability };
+    } catch (error) {
+      return ctx.log(`ignored a mailbox from ${peer}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const before = ctx.state.contact(peer)?.theirMailbox ?? null;
+  if (JSON.stringify(before) === JSON.stringify(theirMailbox)) return;
+  await ctx.state.updateContact(peer, { theirMailbox });
+  emitContact(ctx, peer);
+  await ctx.outbox.attempt(peer);
 }
 
 /**

@@ -2,13 +2,14 @@
 import type { OnionAddress } from '../../shared/onion-address/index.js';
 import { emitContact } from './contact-dto.js';
 import { sendRequest } from './contact-requests.js';
+import type { EnvelopeBody } from './envelope.js';
 import { deliveredUpTo } from './inbound.js';
 import type { MessengerContext } from './messenger-context.js';
 import { sendEphemeral } from './peer-send.js';
 
 /**
  * A new link starts with nothing sent on it: a contact who has not accepted gets our request again; others get our
- * presence, nickname and a receipt for what we hold from them. Then the whole unacknowledged outbox follows.
+ * presence, nickname, our mailbox for them and a receipt for what we hold from them. Then the whole unacknowledged outbox follows.
  */
 export async function onLinkUp(ctx: MessengerContext, peer: OnionAddress): Promise<void> {
   const contact = ctx.state.contact(peer);
@@ -19,10 +20,17 @@ export async function onLinkUp(ctx: MessengerContext, peer: OnionAddress): Promi
     const { presence } = ctx.state.settings;
     await sendEphemeral(ctx, peer, { kind: 'presence', presence });
     await sendEphemeral(ctx, peer, { kind: 'profile', nickname: ctx.state.nickname });
+    await sendEphemeral(ctx, peer, mailboxAnnouncement(ctx, peer));
     await sendEphemeral(ctx, peer, { kind: 'receipt', upTo: deliveredUpTo(ctx, peer, contact) });
   }
   await ctx.outbox.attempt(peer);
   emitContact(ctx, peer);
+}
+
+/** Where the peer may leave messages for us: our mailbox for them, or none. */
+export function mailboxAnnouncement(ctx: MessengerContext, peer: OnionAddress): EnvelopeBody {
+  const mailbox = ctx.state.mailbox(peer);
+  return { kind: 'mailbox', relay: mailbox?.relay ?? null, capability: mailbox?.capability ?? null };
 }
 
 /** What the link carried without a receipt is queued again, and the peer's presence and typing are unknown until the next link. */

@@ -9,13 +9,14 @@ import { acceptRequest, addContact, isBlocked, pendingRequests, rejectRequest } 
 import { contactConversation, historyName } from './conversation-id.js';
 import { DirectCourier } from './couriers/direct-courier.js';
 import { reconcile, retry, sendText } from './delivery.js';
-import { onFrame } from './inbound.js';
-import { onLinkDown, onLinkUp } from './link-events.js';
+import { onFrame, onSignal } from './inbound.js';
+import { mailboxAnnouncement, onLinkDown, onLinkUp } from './link-events.js';
 import { LiveStates } from './live-state.js';
 import type { MessengerContext, MessengerOptions } from './messenger-context.js';
 import type { MessagingEventArgs } from './messaging-events.js';
 import { Outbox } from './outbox/outbox.js';
 import { PeerChains } from './peer-chains.js';
+import { sendEphemeral } from './peer-send.js';
 import { announceNickname, setPresence, setTyping } from './presence.js';
 import { RequestLimiter } from './request-limiter.js';
 
@@ -89,6 +90,28 @@ export class Messenger extends EventEmitter<MessagingEventArgs> {
     return this.#ctx.outbox;
   }
 
+  /**
+   * A Signal message fetched from our relay mailbox for this contact, handled like one from their link (stored in
+   * order, exactly once). Resolves once it is handled, so the mailbox is acknowledged only after the message is stored.
+   */
+  receiveRelayed(peer: OnionAddress, kind: 'prekey' | 'whisper', body: Uint8Array): Promise<void> {
+    return this.#ctx.chains.run(peer, () => onSignal(this.#ctx, peer, kind, body));
+  }
+
+  /** Tells the contact (now, if their link is up; otherwise on the next link) where they may leave messages for us. */
+  announceMailbox(peer: OnionAddress): Promise<void> {
+    return this.#ctx.chains.run(peer, async () => {
+      if (this.#ctx.state.contact(peer)?.status !== 'accepted') return;
+      await sendEphemeral(this.#ctx, peer, mailboxAnnouncement(this.#ctx, peer));
+      emitContact(this.#ctx, peer);
+    });
+  }
+
+  /** A contact's view changed outside messaging (my mailbox for them was opened or closed). */
+  contactChanged(address: string): void {
+    if (this.#ctx.state.contact(address) !== undefined) emitContact(this.#ctx, address);
+  }
+
   isBlocked(address: string): boolean {
     return isBlocked(this.#ctx, address);
   }
@@ -154,6 +177,13 @@ export class Messenger extends EventEmitter<MessagingEventArgs> {
       this.#ctx.links.want(peer);
     }
     return emitContact(this.#ctx, peer);
+  }
+
+  /** The contact's own choice for messages while they are offline; null follows the profile's default. */
+  async setDelivery(address: string, delivery: 'hold' | 'relay' | null): Promise<ContactDto> {
+    const contact = requireContact(this.#ctx.state, address);
+    await this.#ctx.state.updateContact(contact.address, { delivery });
+    return emitContact(this.#ctx, contact.address);
   }
 
   /** `via`: how to deliver it while the contact is offline; by default the contact's or the profile's choice. */

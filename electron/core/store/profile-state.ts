@@ -2,7 +2,7 @@
 import { InvalidDocumentError, ProfileLockedError } from './errors.js';
 import type { StateDatabase } from './state-database.js';
 import { StateMutators, type ContactPatch } from './state-mutators.js';
-import type { ContactRecord, ContactRequestRecord, OutboxRecord, Settings, SignalRecordKind, StateData } from './state-schema.js';
+import type { ContactRecord, ContactRequestRecord, MailboxRecord, OutboxRecord, RelayRecord, Settings, SignalRecordKind, StateData } from './state-schema.js';
 
 export interface Identity {
   onionSeed: Uint8Array | null;
@@ -19,6 +19,7 @@ export function newContact(fields: Pick<Contact, 'address' | 'nickname' | 'added
     identityChanged: false,
     blocked: false,
     delivery: null,
+    theirMailbox: null,
     outSeq: 0,
     inSeq: 0,
     unread: 0,
@@ -27,6 +28,8 @@ export function newContact(fields: Pick<Contact, 'address' | 'nickname' | 'added
 }
 export type ContactRequest = Omit<ContactRequestRecord, 'payload'> & { payload: Uint8Array };
 export type OutboxEntry = Omit<OutboxRecord, 'envelope'> & { envelope: Uint8Array };
+export type Relay = RelayRecord;
+export type Mailbox = Omit<MailboxRecord, 'queueSeed'> & { queueSeed: Uint8Array };
 
 const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
@@ -186,6 +189,23 @@ export class ProfileState {
     return this.update((d) => {
       delete d.outbox[id];
     });
+  }
+
+  /** My relays, oldest first. */
+  relays(): Relay[] {
+    return Object.values(this.data.relays)
+      .sort((a, b) => a.addedAt.localeCompare(b.addedAt))
+      .map((r) => structuredClone(r));
+  }
+
+  /** My mailboxes, one per contact that has one. */
+  mailboxes(): Mailbox[] {
+    return Object.values(this.data.mailboxes).map((m) => ({ ...structuredClone(m), queueSeed: fromBase64(m.queueSeed) }));
+  }
+
+  mailbox(contact: string): Mailbox | undefined {
+    const record = this.data.mailboxes[contact];
+    return record && { ...structuredClone(record), queueSeed: fromBase64(record.queueSeed) };
   }
 
   /** Called by lock(): the document stays in memory no longer than the session. */

@@ -1,5 +1,5 @@
-// Named changes to the state document (contacts, requests, outbox), so callers say what changes instead of editing raw JSON.
-import type { Contact, ContactRequest, OutboxEntry } from './profile-state.js';
+// Named changes to the state document (contacts, requests, outbox, relays, mailboxes), so callers say what changes instead of editing raw JSON.
+import type { Contact, ContactRequest, Mailbox, OutboxEntry, Relay } from './profile-state.js';
 import type { StateData } from './state-schema.js';
 
 const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
@@ -57,6 +57,25 @@ export class StateMutators {
     /** Removes every entry addressed to `to`. */
     removeTo: (to: string): void => {
       for (const [id, entry] of Object.entries(this.draft.outbox)) if (entry.to === to) delete this.draft.outbox[id];
+    },
+  };
+
+  readonly relays = {
+    put: (relay: Relay): void => {
+      this.draft.relays[relay.address] = structuredClone(relay);
+    },
+    remove: (address: string): void => {
+      delete this.draft.relays[address];
+    },
+  };
+
+  /** My mailboxes, by contact address. */
+  readonly mailboxes = {
+    put: ({ queueSeed, ...mailbox }: Mailbox): void => {
+      this.draft.mailboxes[mailbox.contact] = { ...structuredClone(mailbox), queueSeed: toBase64(queueSeed) };
+    },
+    remove: (contact: string): void => {
+      delete this.draft.mailboxes[contact];
     },
   };
 }

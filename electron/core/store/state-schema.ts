@@ -29,6 +29,8 @@ export const contactRecordSchema = z.object({
   identityChanged: z.boolean(),
   blocked: z.boolean(),
   delivery: z.enum(['hold', 'relay']).nullable(),
+  /** Where the contact lets us leave messages while they are offline: their relay and the deposit capability they gave us. */
+  theirMailbox: z.object({ relay: z.string().length(56), capability: z.string().min(1).max(200) }).nullable(),
   /** Sequence number of the last stored message we sent them (their receipts count up to it). */
   outSeq: z.number().int().min(0),
   /** Sequence number of the last message from them that we stored. */
@@ -68,8 +70,27 @@ export const outboxRecordSchema = z.object({
   failed: z.string().max(200).nullable(),
 });
 
+/** One of my relays, as the user added it. */
+export const relayRecordSchema = z.object({
+  /** 56 characters, without .onion */
+  address: z.string().length(56),
+  addedAt: instant,
+});
+
+/** My mailbox for one contact: a queue on one of my relays, and the capability the contact deposits with. */
+export const mailboxRecordSchema = z.object({
+  contact: z.string().min(1),
+  relay: z.string().length(56),
+  /** The queue key's 32-byte ed25519 seed: who holds it can read and delete the queue. */
+  queueSeed: bytes,
+  capabilityId: z.string().min(1).max(100),
+  /** `<id>.<secret>`, as handed to the contact (again on every new link). */
+  capability: z.string().min(1).max(200),
+  createdAt: instant,
+});
+
 export const stateSchema = z.object({
-  formatVersion: z.literal(2),
+  formatVersion: z.literal(3),
   profile: z.object({ nickname: z.string().min(1).max(64), createdAt: instant }),
   identity: z.object({
     /** The 32-byte ed25519 seed of the onion identity. */
@@ -79,6 +100,9 @@ export const stateSchema = z.object({
   contacts: z.record(z.string(), contactRecordSchema),
   contactRequests: z.record(z.string(), contactRequestRecordSchema),
   outbox: z.record(z.string(), outboxRecordSchema),
+  relays: z.record(z.string(), relayRecordSchema),
+  /** By contact address. */
+  mailboxes: z.record(z.string(), mailboxRecordSchema),
   /** The Signal layer's records: opaque bytes by kind and key (see electron/core/signal/record-store.ts). */
   signalRecords: z.object({
     session: z.record(z.string(), bytes),
@@ -95,4 +119,6 @@ export type Settings = z.infer<typeof settingsSchema>;
 export type ContactRecord = z.infer<typeof contactRecordSchema>;
 export type ContactRequestRecord = z.infer<typeof contactRequestRecordSchema>;
 export type OutboxRecord = z.infer<typeof outboxRecordSchema>;
+export type RelayRecord = z.infer<typeof relayRecordSchema>;
+export type MailboxRecord = z.infer<typeof mailboxRecordSchema>;
 export type SignalRecordKind = keyof StateData['signalRecords'];

@@ -4,9 +4,10 @@ import { UnsupportedFormatError } from '../errors.js';
 import { type StateData, stateSchema } from '../state-schema.js';
 import { initial } from './001-initial.js';
 import { messaging } from './002-messaging.js';
+import { relays } from './003-relays.js';
 import type { StateDocument, StateMigration } from './migration.js';
 
-const MIGRATIONS: readonly StateMigration[] = [initial, messaging];
+const MIGRATIONS: readonly StateMigration[] = [initial, messaging, relays];
 
 export const STATE_VERSION = MIGRATIONS.length;
 
