@@ -20,7 +20,7 @@ const STREAMS = 4;
 const dir = mkdtempSync(join(tmpdir(), 'allium-relay-crash-'));
 beforeAll(async () => {
   await build({
-    entryPoints: [join(import.meta.dirname, 'crash-child.ts')],
+    entryPoints: [join(import.meta.dirname, 'loopback-child.ts')],
     outfile: CHILD,
     bundle: true,
     platform: 'node',

@@ -32,6 +32,8 @@ export interface Relay {
   readonly statusUrl: string;
   readonly tor: TorRuntime;
   status(): RelayStatus;
+  /** Deposits and fetches received since start (a fetch is counted before it waits), for tests and benchmarks. */
+  counters(): { readonly deposits: number; readonly fetches: number };
   /** Resolves once tor reports the onion's descriptor uploaded. */
   waitUntilReachable(timeoutMs: number): Promise<void>;
   /** Stops tor, the servers and the database. Idempotent. */
@@ -77,6 +79,7 @@ export async function startRelay(options: RelayOptions): Promise<Relay> {
       statusUrl: statusServer.url,
       tor: runtime,
       status: () => relayStatus(running.store, running.activity),
+      counters: () => ({ deposits: running.activity.deposits.total, fetches: running.activity.fetches.total }),
       waitUntilReachable: (timeoutMs) => runtime.waitForReachable(onionAddress, timeoutMs),
       stop: () => (stopping ??= stopAll()),
     };

@@ -6,10 +6,17 @@ const SLOTS = 60;
 export class MinuteCounter {
   readonly #slots = new Array<number>(SLOTS).fill(0);
   #second = 0;
+  #total = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
+  /** Events since the relay started. */
+  get total(): number {
+    return this.#total;
+  }
+
   add(): void {
+    this.#total += 1;
     this.#advance();
     const slot = this.#second % SLOTS;
     this.#slots[slot] = (this.#slots[slot] ?? 0) + 1;
