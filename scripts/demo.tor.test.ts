@@ -22,7 +22,7 @@ describe('npm run demo', () => {
     clearTimeout(timer);
   }, 40_000);
 
-  it("brings up Alice and Bob, reachable and contacts, serves both pages, each URL's token opens that person's profile, and stops on Ctrl-C", async () => {
+  it("brings up a relay and Alice and Bob, reachable, contacts and using the relay, serves both pages, each URL's token opens that person's profile, and stops on Ctrl-C", async () => {
     // node itself runs the demo (tsx as a loader, no wrapper process), so signals reach the demo directly.
     child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'scripts', 'demo.ts')], {
       cwd: REPO_ROOT,
@@ -37,6 +37,8 @@ describe('npm run demo', () => {
     expect(output).toContain('Alice is reachable');
     expect(output).toContain('Bob is reachable');
     expect(output).toContain('Alice and Bob are contacts');
+    expect(output).toMatch(/the relay is up: allium-relay:[a-z2-7]{56}\.onion/);
+    expect(output).toContain('Alice and Bob have mailboxes on the relay');
 
     const people = [...output.matchAll(/(Alice|Bob): (http:\/\/127\.0\.0\.1:\d+\/#token=[\w-]+)/g)].map((m) => ({ name: m[1]!, url: new URL(m[2]!) }));
     expect(people.map((p) => p.name)).toEqual(['Alice', 'Bob']);
@@ -52,6 +54,8 @@ describe('npm run demo', () => {
       const socket = new WebSocket(`ws://${url.host}/rpc`, rpcSubprotocols(token), { headers: { Origin: url.origin } });
       const client = createApiClient(channelFromWebSocket(socket));
       expect((await client.api['session.get']({}))?.profile.label).toBe(name);
+      // Each has the relay, and a mailbox there for the other.
+      expect((await client.api['relays.list']({}))[0]).toMatchObject({ reachability: 'reachable', mailboxes: 1 });
       client.close();
     }
 

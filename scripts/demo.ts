@@ -1,9 +1,12 @@
-// `npm run demo`: a private Tor network, Alice and Bob in web mode as contacts, both URLs printed; Ctrl-C stops it all.
+// `npm run demo`: a private Tor network, a relay, Alice and Bob in web mode as contacts using it, both URLs printed; Ctrl-C stops it all.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'vite';
 import { REPO_ROOT } from '../electron/web/repo-paths.js';
-import { makeContacts, startPerson, waitUntilReachable, type DemoPerson } from './demo/demo-profiles.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { startRelay } from '../electron/relay/index.js';
+import { makeContacts, startPerson, useRelay, waitUntilReachable, type DemoPerson } from './demo/demo-profiles.js';
 import { startTestnet, type Testnet } from './testnet.js';
 
 const say = (line: string): void => console.log(`[demo] ${line}`);
@@ -42,6 +45,12 @@ async function main(): Promise<void> {
       torrcFile = testnet.clientTorrcFile;
     }
 
+    const relayDir = await mkdtemp(join(tmpdir(), 'allium-demo-relay-'));
+    stops.push(() => rm(relayDir, { recursive: true, force: true }));
+    const relay = await startRelay({ dataDir: relayDir, env: { ...process.env, ALLIUM_TORRC_EXTRA: torrcFile }, log: () => undefined });
+    stops.push(() => relay.stop());
+    say(`the relay is up: ${relay.invitation}`);
+
     const people: DemoPerson[] = [];
     for (const name of ['Alice', 'Bob']) {
       const person = await startPerson(name, torrcFile, () => undefined);
@@ -54,6 +63,9 @@ async function main(): Promise<void> {
     for (const p of people) say(`${p.name} is reachable`);
     await makeContacts(alice, bob);
     say('Alice and Bob are contacts');
+    await relay.waitUntilReachable(3 * 60_000);
+    await Promise.all(people.map((p) => useRelay(p, relay.invitation)));
+    say('Alice and Bob have mailboxes on the relay (Settings → Relays); sign one out and the other can leave messages there');
 
     console.log('');
     console.log(`Allium demo ready in ${Math.round((Date.now() - started) / 1000)} s. Open each in its own browser window`);

@@ -1,4 +1,4 @@
-// The demo's two people: a core and a web server each, with a profile, made contacts over the private network.
+// The demo's two people: a core and a web server each, with a profile, made contacts over the private network, using a relay.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -71,6 +71,20 @@ export async function makeContacts(from: DemoPerson, to: DemoPerson): Promise<vo
   await to.core.handlers['requests.accept']({ id: request.id });
   await waitFor(async () => (await from.core.handlers['contacts.list']({})).some((c) => c.address === to.address && !c.pending), {
     what: `${from.name} to see the acceptance`,
+    timeoutMs: 2 * MINUTE,
+    intervalMs: 500,
+  });
+}
+
+/** The person adds the relay (once its young onion answers), so contacts can leave messages there while they are offline. */
+export async function useRelay(person: DemoPerson, invitation: string): Promise<void> {
+  await waitFor(() => person.core.handlers['relays.add']({ address: invitation }).catch(() => undefined), {
+    what: `${person.name} to reach the relay`,
+    timeoutMs: 3 * MINUTE,
+    intervalMs: 2_000,
+  });
+  await waitFor(async () => (await person.core.handlers['relays.list']({})).some((r) => r.mailboxes > 0), {
+    what: `${person.name}'s mailbox on the relay`,
     timeoutMs: 2 * MINUTE,
     intervalMs: 500,
   });
