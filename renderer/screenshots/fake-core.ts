@@ -165,7 +165,12 @@ export function createFakeCore(scenario: FakeScenario): FakeCore {
     },
     'relays.list': () => Promise.resolve([...relays]),
     'relays.add': ({ address }) => {
-      const bare = parseOnionAddress(address.replace(/^allium-relay:/, '')).address;
+      let bare: string;
+      try {
+        bare = parseOnionAddress(address.replace(/^allium-relay:/, '')).address;
+      } catch (error) {
+        return Promise.reject(new ApiError('invalid-relay', error instanceof Error ? error.message : String(error)));
+      }
       const relay: RelayDto = { address: bare, invitation: `allium-relay:${bare}.onion`, addedAt: new Date().toISOString(), reachability: 'reachable', mailboxes: 0 };
       relays.push(relay);
       return Promise.resolve(relay);
