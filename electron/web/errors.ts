@@ -23,3 +23,10 @@ export class LaunchError extends Error {
     super(message, options);
   }
 }
+
+export class ElectronRuntimeFetchError extends Error {
+  override readonly name = 'ElectronRuntimeFetchError';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}
