@@ -51,7 +51,7 @@ function progressPrinter(label: string, log: (line: string) => void): (progress:
   };
 }
 
-function describe(error: unknown): string {
+function explain(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   return error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message;
 }
@@ -88,7 +88,7 @@ async function downloadZip(pkg: ElectronPackage, platform: string, arch: string,
       },
     });
   } catch (error) {
-    const why = stalled.signal.aborted ? `nothing arrived for ${Math.round(stallTimeoutMs / 1000)} s` : describe(error);
+    const why = stalled.signal.aborted ? `nothing arrived for ${Math.round(stallTimeoutMs / 1000)} s` : explain(error);
     throw new ElectronRuntimeFetchError(`could not download the Electron ${pkg.version} runtime (${why})`, { cause: error });
   } finally {
     clearTimeout(timer);
