@@ -9,6 +9,7 @@ export {
   NoIdentityChangeError,
   SessionError,
   SignalRecordError,
+  StalePreKeyError,
   UnknownPeerError,
   UntrustedIdentityError,
   type BindingProblem,
