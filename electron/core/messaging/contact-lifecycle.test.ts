@@ -1,6 +1,6 @@
 // Two messengers over a faked link: befriending, removing and adding again, with real stores and Signal sessions.
-import { describe, expect, it } from 'vitest';
-import { befriend, linkUp, pairPerTest, restart, settle, type Party } from './messenger-test-kit.js';
+import { describe, expect, it, vi } from 'vitest';
+import { befriend, linkDown, linkUp, pairPerTest, restart, settle, type Party } from './messenger-test-kit.js';
 
 describe('contacts adding each other at once', () => {
   let alice: Party;
@@ -100,5 +100,112 @@ describe('contacts removed and added again', () => {
     await bob.messenger.sendText(alice.address, 'hello again');
     await settle();
     expect((await texts(alice, bob)).at(-1)).toBe('hello again');
+  });
+});
+
+/** Waits, generously, for what the two messengers settle into: frames cross and stores write at the machine's pace. */
+async function until(condition: () => boolean): Promise<void> {
+  await settle();
+  await vi.waitFor(() => expect(condition()).toBe(true), { timeout: 15_000, interval: 50 });
+}
+
+describe('a contact removed on one side only', () => {
+  let alice: Party;
+  let bob: Party;
+  pairPerTest((a, b) => ([alice, bob] = [a, b]), { befriended: false });
+
+  async function texts(p: Party, other: Party): Promise<string[]> {
+    return (await p.messenger.history(other.address, undefined, 100)).messages.map((m) => m.text).reverse();
+  }
+
+  // Alice made the request and Bob accepted it; either of them may be the one who removes and adds again.
+  for (const removerIs of ['the requester', 'the accepter'] as const) {
+    it(`talks again once ${removerIs} adds back the contact who kept them, and nothing old comes back`, async () => {
+      await befriend(alice, bob);
+      const [remover, keeper] = removerIs === 'the requester' ? [alice, bob] : [bob, alice];
+      await remover.messenger.sendText(keeper.address, 'old from the remover');
+      await settle();
+      await keeper.messenger.sendText(remover.address, 'old from the keeper');
+      await settle();
+      await remover.messenger.removeContact(keeper.address);
+      await settle();
+
+      // Written on the old session while the remover had removed them: not shown then, but not lost either.
+      const meanwhile = await keeper.messenger.sendText(remover.address, 'while you had removed me');
+      linkUp(alice.links, bob.links);
+      await settle();
+      expect(remover.events['message.received']?.map((m) => m.text)).not.toContain('while you had removed me');
+
+      await remover.messenger.addContact(keeper.address, 'Again', 'can we talk again?');
+      await until(() => keeper.session.state.outbox().length === 0 && !remover.messenger.contact(keeper.address).pending);
+      expect(keeper.messenger.contact(remover.address).pending).toBe(false);
+      expect(keeper.events['message.updated']?.filter((e) => e.id === meanwhile.id).at(-1)?.state).toBe('delivered');
+
+      await remover.messenger.sendText(keeper.address, 'back');
+      await settle();
+      await keeper.messenger.sendText(remover.address, 'welcome back');
+      await until(() => remover.events['message.received']?.at(-1)?.text === 'welcome back');
+      expect(await texts(remover, keeper)).toEqual(['while you had removed me', 'back', 'welcome back']);
+      expect(await texts(keeper, remover)).toEqual(['old from the remover', 'old from the keeper', 'while you had removed me', 'back', 'welcome back']);
+
+      // Across restarts, the start-up repair must not take the old numbers for lost messages.
+      await restart(alice);
+      await restart(bob);
+      linkUp(alice.links, bob.links);
+      await settle();
+      expect(alice.session.state.outbox()).toEqual([]);
+      expect(bob.session.state.outbox()).toEqual([]);
+      await remover.messenger.sendText(keeper.address, 'after restarts');
+      await settle();
+      await keeper.messenger.sendText(remover.address, 'still here');
+      await until(() => remover.events['message.received']?.at(-1)?.text === 'still here');
+      expect((await texts(keeper, remover)).slice(-2)).toEqual(['after restarts', 'still here']);
+      expect(await texts(remover, keeper)).toEqual(['while you had removed me', 'back', 'welcome back', 'after restarts', 'still here']);
+    });
+  }
+
+  it('does not start over twice when the same new request arrives again', async () => {
+    await befriend(alice, bob);
+    await alice.messenger.removeContact(bob.address);
+    linkUp(alice.links, bob.links);
+    await alice.messenger.addContact(bob.address, 'Bob', 'again');
+    await until(() => !alice.messenger.contact(bob.address).pending);
+    // Alice repeats her stored request on every link until Bob's acceptance reaches her; one may arrive after it did.
+    const request = alice.links.sent.findLast((frame) => frame.type === 'contact-request');
+    bob.links.emit('frame', { peer: alice.address, frame: request });
+    await settle();
+    await bob.messenger.sendText(alice.address, 'one session');
+    await settle();
+    await alice.messenger.sendText(bob.address, 'one session too');
+    await until(() => bob.events['message.received']?.at(-1)?.text === 'one session too');
+    expect(await texts(alice, bob)).toEqual(['one session', 'one session too']);
+    expect((await texts(bob, alice)).slice(-2)).toEqual(['one session', 'one session too']);
+  });
+});
+
+describe('a blocked contact added again', () => {
+  let alice: Party;
+  let bob: Party;
+  pairPerTest((a, b) => ([alice, bob] = [a, b]));
+
+  it('starts over, and what was never acknowledged is delivered once, in order, without stalling what follows', async () => {
+    linkDown(alice.links, bob.links);
+    await alice.messenger.sendText(bob.address, 'first, before the block');
+    await alice.messenger.sendText(bob.address, 'second, before the block');
+    await alice.messenger.setBlocked(bob.address, true);
+    await alice.messenger.addContact(bob.address, 'Bob', 'sorry');
+    await alice.messenger.sendText(bob.address, 'after adding back');
+    linkUp(alice.links, bob.links);
+    await until(() => alice.session.state.outbox().length === 0);
+    expect(alice.messenger.contact(bob.address)).toMatchObject({ pending: false, blocked: false });
+    expect(bob.events['message.received']?.map((m) => m.text)).toEqual(['first, before the block', 'second, before the block', 'after adding back']);
+
+    await restart(alice);
+    linkUp(alice.links, bob.links);
+    await settle();
+    expect(alice.session.state.outbox()).toEqual([]);
+    await alice.messenger.sendText(bob.address, 'and on');
+    await until(() => bob.events['message.received']?.at(-1)?.text === 'and on');
+    expect(bob.events['message.received']?.map((m) => m.text)).toHaveLength(4);
   });
 });

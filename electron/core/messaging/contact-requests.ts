@@ -4,12 +4,12 @@ import type { ContactDto, ContactRequestDto } from '../../shared/api/index.js';
 import { ApiError } from '../../shared/api/index.js';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
 import type { ContactRequestFrame, ContactRequestReceiptFrame } from '../protocol/index.js';
-import { BindingError, verifyBinding } from '../signal/index.js';
-import { newContact, type ContactRequest } from '../store/index.js';
+import { BindingError, BundleFormatError, IdentityChangedError, SessionError, UntrustedIdentityError, verifyBinding, type SignalIntroduction } from '../signal/index.js';
+import { newContact, type Contact, type ContactRequest } from '../store/index.js';
 import { emitContact } from './contact-dto.js';
 import { parseAddress } from './contact-lookup.js';
 import { flush } from './delivery.js';
-import { makeEnvelope } from './envelope.js';
+import { decodeEnvelope, makeEnvelope, type Envelope } from './envelope.js';
 import { decodeIntroduction, encodeIntroduction } from './introduction-codec.js';
 import type { MessengerContext } from './messenger-context.js';
 import { trySend } from './peer-send.js';
@@ -39,8 +39,17 @@ export async function addContact(ctx: MessengerContext, typedAddress: string, ni
 
   const introduction = await ctx.signal.localIdentity();
   const at = new Date(ctx.now()).toISOString();
+  // A blocked contact added again starts over: a new session from their answer, numbers from 1. What we wrote them and
+  // they never acknowledged comes along, numbered first; the old session goes, so nothing more is read on it.
+  const carried = existing === undefined ? [] : carriedOver(ctx, address, 0);
+  if (existing !== undefined) {
+    await ctx.signal.forgetSession(address);
+    ctx.live.forget(address);
+  }
   await ctx.state.update((d) => {
-    d.contacts[address] = newContact({ address, nickname, addedAt: at, status: 'requested' });
+    for (const [id, entry] of Object.entries(d.outbox)) if (entry.to === address) delete d.outbox[id];
+    for (const entry of carried) d.outbox[entry.id] = entry;
+    d.contacts[address] = { ...newContact({ address, nickname, addedAt: at, status: 'requested' }), outSeq: carried.length };
     d.contactRequests[address] = {
       address,
       direction: 'outgoing',
@@ -72,10 +81,7 @@ export async function acceptRequest(ctx: MessengerContext, id: string, nickname?
     try {
       await ctx.signal.startSession(address, decodeIntroduction(request.payload));
     } catch (error) {
-      if (!(error instanceof BindingError)) throw error;
-      await ctx.state.removeContactRequest(address);
-      ctx.events.emit('request.removed', { id: address });
-      throw new ApiError('request-not-found', 'This request was not really signed by its sender and has been discarded.');
+      throw await refusedIntroduction(ctx, request, error);
     }
     const { binding } = ctx.signal.localBinding();
     const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: ctx.state.nickname, binding }, ctx.now());
@@ -90,6 +96,27 @@ export async function acceptRequest(ctx: MessengerContext, id: string, nickname?
     await flush(ctx, address, 'all');
     return emitContact(ctx, address);
   });
+}
+
+/**
+ * Why a request could not be accepted, in words for its reader. A request whose keys are forged or damaged can never
+ * work and is discarded; one whose sender's key changed since we last knew them waits while the user reviews that.
+ */
+async function refusedIntroduction(ctx: MessengerContext, request: ContactRequest, error: unknown): Promise<ApiError> {
+  const who = request.nickname;
+  if (error instanceof IdentityChangedError || error instanceof UntrustedIdentityError) {
+    return new ApiError(
+      'identity-changed',
+      `${who} was your contact before with another safety number: this request comes with a new key. Make sure it is really them (ask in person or through another channel) before accepting.`,
+    );
+  }
+  if (!(error instanceof BindingError || error instanceof BundleFormatError || error instanceof SessionError)) throw error;
+  await ctx.state.removeContactRequest(request.address);
+  ctx.events.emit('request.removed', { id: request.address });
+  if (error instanceof BindingError) {
+    return new ApiError('request-not-found', 'This request was not really signed by its sender and has been discarded.');
+  }
+  return new ApiError('request-unusable', `The keys in ${who}'s request are damaged, so it has been discarded. Ask ${who} to add you again.`);
 }
 
 export async function rejectRequest(ctx: MessengerContext, id: string, block: boolean): Promise<void> {
@@ -130,7 +157,7 @@ export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress
     ctx.log(`refused a contact request from ${peer}: ${String(error)}`);
     return;
   }
-  if (contact?.status === 'accepted') return reply('already-contact');
+  if (contact?.status === 'accepted') return reestablish(ctx, peer, contact, frame, introduction, reply);
   // The sender repeats its stored request on every new link: the same request again is not news, nor another try.
   const waiting = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming' && r.status === 'pending');
   const repeated =
@@ -175,6 +202,91 @@ export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress
   await ctx.state.putContactRequest(request);
   reply('received');
   ctx.events.emit('request.received', { id: peer, address: peer, nickname: frame.nickname, message: frame.message, receivedAt: request.at });
+}
+
+/**
+ * A new request from someone who is already our contact: they removed us (or lost their data) and asked again, with a
+ * fresh introduction. We accepted them once and never removed them, so we accept again at once, as a messenger keeps
+ * talking to a contact who reinstalled: a new Signal session from their bundle, both counters from the start, our
+ * acceptance first, then what we wrote that they never acknowledged. A key other than the one we trust is the user's
+ * call, as for any changed safety number; the same request repeated on a later link is recognised by its digest.
+ */
+async function reestablish(
+  ctx: MessengerContext,
+  peer: OnionAddress,
+  contact: Contact,
+  frame: ContactRequestFrame,
+  introduction: SignalIntroduction,
+  reply: (status: 'received' | 'rate-limited') => void,
+): Promise<void> {
+  const digest = requestDigest(frame.nickname, frame.message, encodeIntroduction(introduction));
+  const answered = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming' && r.status === 'answered');
+  if (answered !== undefined && Buffer.from(answered.payload).equals(digest)) return reply('received');
+  const pending = ctx.state.contactRequests().filter((r) => r.direction === 'incoming' && r.status === 'pending').length;
+  const verdict = ctx.limiter.admit(peer, pending, ctx.now());
+  if (verdict !== 'accept') {
+    ctx.log(`new request from contact ${peer} refused: ${verdict}`);
+    return reply('rate-limited');
+  }
+  try {
+    await ctx.signal.startSession(peer, introduction);
+  } catch (error) {
+    if (!(error instanceof IdentityChangedError)) {
+      ctx.log(`new request from contact ${peer} refused: ${String(error)}`);
+      return;
+    }
+    // They repeat the request on every link, so once the user accepted the new key the next one re-establishes.
+    ctx.log(`new request from contact ${peer} carries a different identity key; waiting for the user to review it`);
+    await ctx.state.update((d) => {
+      const record = d.contacts[peer];
+      if (record === undefined) return;
+      record.identityChanged = true;
+      record.verified = false;
+    });
+    reply('received');
+    emitContact(ctx, peer);
+    return;
+  }
+  const { binding } = ctx.signal.localBinding();
+  const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: ctx.state.nickname, binding }, ctx.now());
+  const carried = carriedOver(ctx, peer, 1);
+  const at = new Date(ctx.now()).toISOString();
+  ctx.live.forget(peer);
+  await ctx.state.update((d) => {
+    const record = d.contacts[peer];
+    if (record === undefined) return;
+    // The conversation's numbers start over now; history stored before has other numbers (see reconcile).
+    record.addedAt = at;
+    record.inSeq = 0;
+    record.outSeq = 1 + carried.length;
+    record.theirNickname = frame.nickname;
+    for (const [id, entry] of Object.entries(d.outbox)) if (entry.to === peer) delete d.outbox[id];
+    d.outbox[accept.id] = outboxRecord(accept, peer, 1, ctx.now());
+    for (const entry of carried) d.outbox[entry.id] = entry;
+    const remembered = { address: peer, direction: 'incoming' as const, nickname: frame.nickname, message: '', at, status: 'answered' as const };
+    d.contactRequests[peer] = { ...remembered, delivered: true, payload: toBase64(digest) };
+  });
+  ctx.log(`${contact.nickname} (${peer}) asked again with a new introduction; the conversation starts over`);
+  reply('received');
+  await flush(ctx, peer, 'all');
+  emitContact(ctx, peer);
+}
+
+/**
+ * Our messages the peer never acknowledged, numbered anew after `after` for a conversation that starts over, oldest
+ * first. Each keeps its id, time and creation instant: older than the restart, that tells the start-up repair its
+ * history entry was written back then. An unacknowledged acceptance is left out; the new conversation has its own.
+ */
+function carriedOver(ctx: MessengerContext, peer: OnionAddress, after: number): ReturnType<typeof outboxRecord>[] {
+  const carried: ReturnType<typeof outboxRecord>[] = [];
+  for (const entry of ctx.state.outbox().sort((a, b) => a.seq - b.seq)) {
+    const envelope = decodeEnvelope(entry.envelope);
+    if (entry.to !== peer || envelope.body.kind !== 'text') continue;
+    const seq = after + 1 + carried.length;
+    const renumbered: Envelope = { ...envelope, body: { ...envelope.body, seq } };
+    carried.push({ ...outboxRecord(renumbered, peer, seq, ctx.now()), createdAt: entry.createdAt });
+  }
+  return carried;
 }
 
 /** acceptRequest for use inside this peer's chain (it must not queue behind itself). */

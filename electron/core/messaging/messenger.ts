@@ -111,12 +111,20 @@ export class Messenger extends EventEmitter<MessengerEvents> {
     return emitContact(this.#ctx, contact.address);
   }
 
+  /**
+   * Deletes the contact with its conversation and Signal session, in the peer's turn so nothing of theirs is stored
+   * meanwhile: what they still send on the old session cannot be read, and talking again starts from a new request.
+   */
   async removeContact(address: string): Promise<void> {
     const contact = requireContact(this.#ctx.state, address);
-    await this.#ctx.state.update((d) => {
-      delete d.contacts[contact.address];
-      delete d.contactRequests[contact.address];
-      for (const [id, entry] of Object.entries(d.outbox)) if (entry.to === contact.address) delete d.outbox[id];
+    await this.#ctx.chains.run(contact.address, async () => {
+      await this.#ctx.signal.forgetSession(contact.address);
+      await this.#ctx.session.deleteHistory(contact.address);
+      await this.#ctx.state.update((d) => {
+        delete d.contacts[contact.address];
+        delete d.contactRequests[contact.address];
+        for (const [id, entry] of Object.entries(d.outbox)) if (entry.to === contact.address) delete d.outbox[id];
+      });
     });
     this.#ctx.live.forget(contact.address);
     this.#ctx.links.unwant(contact.address as OnionAddress);
