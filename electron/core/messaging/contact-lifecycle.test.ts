@@ -1,6 +1,14 @@
 // Two messengers over a faked link: befriending, removing and adding again, with real stores and Signal sessions.
 import { describe, expect, it, vi } from 'vitest';
+import { ApiError } from '../../shared/api/index.js';
+import { InMemorySignalRecordStore, SignalSessions, type SignalIntroduction } from '../signal/index.js';
 import { befriend, linkDown, linkUp, pairPerTest, restart, settle, type Party } from './messenger-test-kit.js';
+
+/** Waits, generously, for what the two messengers settle into: frames cross and stores write at the machine's pace. */
+async function until(condition: () => boolean): Promise<void> {
+  await settle();
+  await vi.waitFor(() => expect(condition()).toBe(true), { timeout: 15_000, interval: 50 });
+}
 
 describe('contacts adding each other at once', () => {
   let alice: Party;
@@ -42,6 +50,42 @@ describe('accepting a request', () => {
     await bob.messenger.sendText(alice.address, 'welcome');
     await settle();
     expect(alice.events['message.received']?.map((m) => m.text)).toEqual(['welcome']);
+  });
+});
+
+describe('a request that cannot be accepted', () => {
+  let alice: Party;
+  let bob: Party;
+  pairPerTest((a, b) => ([alice, bob] = [a, b]), { befriended: false });
+
+  function requestFrom(sender: Party, introduction: SignalIntroduction): void {
+    const frame = { type: 'contact-request' as const, nickname: 'Alice', message: 'hi', ...introduction };
+    bob.links.emit('frame', { peer: sender.address, frame });
+  }
+
+  it('says the safety number changed when its sender was a contact before with another key', async () => {
+    await befriend(alice, bob);
+    await bob.messenger.removeContact(alice.address);
+    // Alice reinstalled: the same onion address, a new Signal identity.
+    const reinstalled = await SignalSessions.open({ records: new InMemorySignalRecordStore(), onionKey: alice.key });
+    requestFrom(alice, await reinstalled.localIdentity());
+    await until(() => bob.messenger.requests().length === 1);
+    const refused = await bob.messenger.acceptRequest(alice.address).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(refused).toMatchObject({ code: 'identity-changed' });
+    expect((refused as ApiError).message).toContain('Alice was your contact before');
+    expect(bob.messenger.requests()).toHaveLength(1);
+  });
+
+  it('discards a request whose prekey bundle is damaged, and says so in words', async () => {
+    requestFrom(alice, { ...alice.signal.localBinding(), prekeyBundle: Uint8Array.of(1, 2, 3) });
+    await until(() => bob.messenger.requests().length === 1);
+    const refused = await bob.messenger.acceptRequest(alice.address).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(ApiError);
+    expect(refused).toMatchObject({ code: 'request-unusable' });
+    expect((refused as ApiError).message).toContain('Ask Alice to add you again');
+    expect(bob.messenger.requests()).toEqual([]);
+    expect(bob.events['request.removed']?.map((e) => e.id)).toContain(alice.address);
   });
 });
 
@@ -102,12 +146,6 @@ describe('contacts removed and added again', () => {
     expect((await texts(alice, bob)).at(-1)).toBe('hello again');
   });
 });
-
-/** Waits, generously, for what the two messengers settle into: frames cross and stores write at the machine's pace. */
-async function until(condition: () => boolean): Promise<void> {
-  await settle();
-  await vi.waitFor(() => expect(condition()).toBe(true), { timeout: 15_000, interval: 50 });
-}
 
 describe('a contact removed on one side only', () => {
   let alice: Party;
