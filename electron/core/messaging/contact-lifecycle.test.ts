@@ -1,7 +1,7 @@
 // Two messengers over a faked link: befriending, removing and adding again, with real stores and Signal sessions.
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../shared/api/index.js';
-import { InMemorySignalRecordStore, SignalSessions, type SignalIntroduction } from '../signal/index.js';
+import { DEFAULT_PREKEY_POLICY, InMemorySignalRecordStore, SignalSessions, type SignalIntroduction } from '../signal/index.js';
 import { befriend, linkDown, linkUp, pairPerTest, restart, settle, type Party } from './messenger-test-kit.js';
 
 /** Waits, generously, for what the two messengers settle into: frames cross and stores write at the machine's pace. */
@@ -87,6 +87,28 @@ describe('a request that cannot be accepted', () => {
     expect(bob.messenger.requests()).toEqual([]);
     expect(bob.events['request.removed']?.map((e) => e.id)).toContain(alice.address);
   });
+});
+
+describe('a request older than the prekeys kept for it', () => {
+  let alice: Party;
+  let bob: Party;
+  pairPerTest((a, b) => ([alice, bob] = [a, b]), { befriended: false });
+
+  it('is completed when accepted: the requester sends a fresh one, and both sides end up talking', async () => {
+    await alice.messenger.addContact(bob.address, 'Bob', 'hi');
+    // A hundred later introductions (other requests) push this request's one-time keys out of the pool.
+    for (let i = 0; i < DEFAULT_PREKEY_POLICY.maxOneTimePreKeys; i++) await alice.signal.localIdentity();
+    linkUp(alice.links, bob.links);
+    await until(() => bob.messenger.requests().length === 1);
+    await bob.messenger.acceptRequest(alice.address, 'Alice');
+    await until(() => !alice.messenger.contact(bob.address).pending);
+    expect(alice.logged.join('\n')).toContain('too old to complete');
+
+    await bob.messenger.sendText(alice.address, 'welcome');
+    await until(() => alice.events['message.received']?.at(-1)?.text === 'welcome');
+    await alice.messenger.sendText(bob.address, 'thanks');
+    await until(() => bob.events['message.received']?.at(-1)?.text === 'thanks');
+  }, 60_000);
 });
 
 describe('contacts removed and added again', () => {

@@ -4,7 +4,17 @@ import type { ContactDto, ContactRequestDto } from '../../shared/api/index.js';
 import { ApiError } from '../../shared/api/index.js';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
 import type { ContactRequestFrame, ContactRequestReceiptFrame } from '../protocol/index.js';
-import { BindingError, BundleFormatError, IdentityChangedError, SessionError, UntrustedIdentityError, verifyBinding, type SignalIntroduction } from '../signal/index.js';
+import {
+  BindingError,
+  BundleFormatError,
+  IdentityChangedError,
+  SessionError,
+  UntrustedIdentityError,
+  introductionPreKeyId,
+  verifyBinding,
+  type SignalIntroduction,
+  type StalePreKeyError,
+} from '../signal/index.js';
 import { newContact, type Contact, type ContactRequest } from '../store/index.js';
 import { emitContact } from './contact-dto.js';
 import { parseAddress } from './contact-lookup.js';
@@ -142,6 +152,22 @@ export function sendRequest(ctx: MessengerContext, peer: OnionAddress): void {
   if (request === undefined) return;
   const introduction = decodeIntroduction(request.payload);
   trySend(ctx, peer, { type: 'contact-request', nickname: request.nickname, message: request.message, ...introduction });
+}
+
+/**
+ * The contact answered our request from a bundle whose one-time keys we no longer hold: we keep the keys of the last 100
+ * introductions only (PreKeyIssuer), and this request is older. The answer can never be read, so we send a new request
+ * with a fresh introduction; the contact, who has accepted us, starts the conversation over from it (see reestablish).
+ * An answer to an introduction older than the request we hold is one we superseded already, and is ignored.
+ */
+export async function renewRequest(ctx: MessengerContext, peer: OnionAddress, stale: StalePreKeyError): Promise<void> {
+  const request = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'outgoing');
+  if (request === undefined || ctx.state.contact(peer)?.status !== 'requested') return;
+  if (stale.preKeyId !== introductionPreKeyId(decodeIntroduction(request.payload))) return;
+  const introduction = await ctx.signal.localIdentity();
+  await ctx.state.putContactRequest({ ...request, delivered: false, payload: encodeIntroduction(introduction) });
+  ctx.log(`${peer} accepted a request of ours too old to complete; sending a new one`);
+  sendRequest(ctx, peer);
 }
 
 export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress, frame: ContactRequestFrame): Promise<void> {

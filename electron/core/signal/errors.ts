@@ -154,10 +154,13 @@ export class PreKeyNotFoundError extends Error {
 export class StalePreKeyError extends Error {
   override readonly name = 'StalePreKeyError';
   readonly peerAddress: string;
+  /** The one-time prekey the answer names (null if none), to tell which introduction of ours it answers. */
+  readonly preKeyId: number | null;
 
-  constructor(peerAddress: string, options?: { cause?: unknown }) {
+  constructor(peerAddress: string, preKeyId: number | null, options?: { cause?: unknown }) {
     super(`${peerAddress} answered an introduction of ours whose one-time keys are no longer held; it needs a new one`, options);
     this.peerAddress = peerAddress;
+    this.preKeyId = preKeyId;
   }
 }
 

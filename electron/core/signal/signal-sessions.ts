@@ -221,7 +221,7 @@ export class SignalSessions {
         );
       } catch (error) {
         const translated = translate(peer, error, rejected(peer));
-        if (translated instanceof DecryptionError && (await this.#preKeysGone(message))) throw new StalePreKeyError(peer, { cause: error });
+        if (translated instanceof DecryptionError && (await this.#preKeysGone(message))) throw new StalePreKeyError(peer, message.preKeyId(), { cause: error });
         throw translated;
       }
     });
@@ -279,6 +279,11 @@ export class SignalSessions {
   #address(peer: string): ProtocolAddress {
     return ProtocolAddress.new(peer, DEVICE_ID);
   }
+}
+
+/** The one-time prekey an introduction of ours offers (null if none): what a StalePreKeyError names when it answers it. */
+export function introductionPreKeyId(introduction: SignalIntroduction): number | null {
+  return parsePreKeyBundle(introduction.prekeyBundle).preKeyId();
 }
 
 /** Queue key of prekey issuance; never an onion address, which has 56 characters. */
