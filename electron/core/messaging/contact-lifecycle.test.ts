@@ -2,6 +2,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ApiError } from '../../shared/api/index.js';
 import { DEFAULT_PREKEY_POLICY, InMemorySignalRecordStore, SignalSessions, type SignalIntroduction } from '../signal/index.js';
+import { decodeEnvelope } from './envelope.js';
 import { befriend, linkDown, linkUp, pairPerTest, restart, settle, type Party } from './messenger-test-kit.js';
 
 /** Waits, generously, for what the two messengers settle into: frames cross and stores write at the machine's pace. */
@@ -240,6 +241,31 @@ describe('a contact removed on one side only', () => {
     await until(() => bob.events['message.received']?.at(-1)?.text === 'one session too');
     expect(await texts(alice, bob)).toEqual(['one session', 'one session too']);
     expect((await texts(bob, alice)).slice(-2)).toEqual(['one session', 'one session too']);
+  });
+});
+
+describe('a contact who reinstalled and asks again', () => {
+  let alice: Party;
+  let bob: Party;
+  pairPerTest((a, b) => ([alice, bob] = [a, b]));
+
+  it('is held for review when the new request carries a new key, and starts over once the key is accepted', async () => {
+    const reinstalled = await SignalSessions.open({ records: new InMemorySignalRecordStore(), onionKey: alice.key });
+    const frame = { type: 'contact-request' as const, nickname: 'Alice', message: 'new laptop', ...(await reinstalled.localIdentity()) };
+    const outboxBefore = bob.session.state.outbox().map((e) => e.id);
+    bob.links.emit('frame', { peer: alice.address, frame });
+    await until(() => bob.messenger.contact(alice.address).identityChanged);
+    expect(bob.session.state.outbox().map((e) => e.id)).toEqual(outboxBefore);
+
+    await bob.messenger.acceptIdentityChange(alice.address);
+    // Her new install repeats the request on the next link; this time Bob starts over from it.
+    const sentBefore = bob.links.sent.length;
+    bob.links.emit('frame', { peer: alice.address, frame });
+    await until(() => bob.links.sent.slice(sentBefore).some((f) => f.type === 'signal' && f.kind === 'prekey'));
+    const greeting = bob.links.sent.findLast((f) => f.type === 'signal' && f.kind === 'prekey');
+    if (greeting?.type !== 'signal') throw new Error('no prekey message sent');
+    const envelope = decodeEnvelope(await reinstalled.decrypt(bob.address, { kind: greeting.kind, body: greeting.body }));
+    expect(envelope.body).toMatchObject({ kind: 'accept', seq: 1 });
   });
 });
 
