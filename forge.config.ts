@@ -22,15 +22,22 @@ const config: ForgeConfig = {
       // The name defines MAIN_WINDOW_VITE_DEV_SERVER_URL, which main reads in development only.
       renderer: [{ name: 'main_window', config: 'renderer/vite.config.ts' }],
     }),
-    // The same fuses as electron-builder.yml: no ELECTRON_RUN_AS_NODE, NODE_OPTIONS or --inspect, encrypted cookies, app code only from a verified asar.
+    // Every fuse set on purpose (strictlyRequireAllFuses fails the build when an Electron upgrade adds one we have not decided on);
+    // the same as electron-builder.yml: no ELECTRON_RUN_AS_NODE, NODE_OPTIONS or --inspect, encrypted cookies, app code only from
+    // a verified asar, no extra privileges for file:// (the app is served from app://).
     new FusesPlugin({
       version: FuseVersion.V1,
+      strictlyRequireAllFuses: true,
       [FuseV1Options.RunAsNode]: false,
       [FuseV1Options.EnableCookieEncryption]: true,
       [FuseV1Options.EnableNodeOptionsEnvironmentVariable]: false,
       [FuseV1Options.EnableNodeCliInspectArguments]: false,
       [FuseV1Options.EnableEmbeddedAsarIntegrityValidation]: true,
       [FuseV1Options.OnlyLoadAppFromAsar]: true,
+      [FuseV1Options.LoadBrowserProcessSpecificV8Snapshot]: false,
+      [FuseV1Options.GrantFileProtocolExtraPrivileges]: false,
+      // Electron's default: WebAssembly bounds checks through trap handlers, as in Chrome.
+      [FuseV1Options.WasmTrapHandlers]: true,
     }),
   ],
 };

@@ -10,6 +10,18 @@ export interface CoreWatcherOptions {
   readonly onNotificationClick: () => void;
 }
 
+/**
+ * Shows one notification. One that cannot be shown is logged rather than lost without a word: since Electron 42 macOS
+ * shows notifications only for code-signed apps (UNNotification), so an unsigned build gets 'failed' instead.
+ */
+export function showDesktopNotification(content: NotificationContent, onClick: () => void, log: (message: string) => void = console.warn): void {
+  if (!Notification.isSupported()) return;
+  const notification = new Notification({ title: content.title, body: content.body, silent: false });
+  notification.on('click', onClick);
+  notification.on('failed', (_event, error) => log(`[main] the desktop notification could not be shown (on macOS the app must be code-signed): ${error}`));
+  notification.show();
+}
+
 /** Follows tor status, identity and the session on `connection`; returns a function that stops following. */
 export function watchCore(connection: ApiConnection, options: CoreWatcherOptions): () => void {
   let state: TrayState = { locked: true };
@@ -17,12 +29,7 @@ export function watchCore(connection: ApiConnection, options: CoreWatcherOptions
     state = { ...state, ...next };
     options.tray.update(state);
   };
-  const notify = (content: NotificationContent): void => {
-    if (!Notification.isSupported()) return;
-    const notification = new Notification({ title: content.title, body: content.body, silent: false });
-    notification.on('click', options.onNotificationClick);
-    notification.show();
-  };
+  const notify = (content: NotificationContent): void => showDesktopNotification(content, options.onNotificationClick);
 
   const api = connection.api;
   api['session.get']({}).then(

@@ -47,3 +47,11 @@ export class WebPortUnavailableError extends Error {
     super(`Port ${port} on 127.0.0.1 ${why}: choose another with ALLIUM_WEB_PORT, or leave it unset to use a free port.`, options);
   }
 }
+
+/** Electron's runtime could not be downloaded or unpacked. */
+export class ElectronRuntimeFetchError extends Error {
+  override readonly name = 'ElectronRuntimeFetchError';
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+}

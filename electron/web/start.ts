@@ -1,8 +1,8 @@
-// The one entry of `npm start` and `npm run web`: the desktop app when an Electron runtime is installed, else (or with --web) web mode on ALLIUM_WEB_PORT.
+// The one entry of `npm start` and `npm run web`: the desktop app, its Electron runtime downloaded first if missing; web mode on ALLIUM_WEB_PORT where that cannot work (or with --web).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { findElectronRuntime } from './electron-runtime.js';
+import { prepareElectronRuntime } from './electron-runtime.js';
 import { LaunchError } from './errors.js';
 import { REPO_ROOT } from './repo-paths.js';
 import { runWebModeUntilSignal } from './web-mode.js';
@@ -28,7 +28,7 @@ async function buildRenderer(): Promise<void> {
 async function main(): Promise<void> {
   const webOnly = process.argv.includes('--web');
   if (!webOnly) {
-    const runtime = findElectronRuntime();
+    const runtime = await prepareElectronRuntime();
     if (runtime.found) {
       process.exitCode = await runNodeScript('@electron-forge/cli/dist/electron-forge.js', ['start']);
       return;

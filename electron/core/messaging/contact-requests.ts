@@ -4,11 +4,21 @@ import type { ContactDto, ContactRequestDto } from '../../shared/api/index.js';
 import { ApiError } from '../../shared/api/index.js';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
 import type { ContactRequestFrame, ContactRequestReceiptFrame } from '../protocol/index.js';
-import { BindingError, verifyBinding } from '../signal/index.js';
-import { newContact, type ContactRequest } from '../store/index.js';
+import {
+  BindingError,
+  BundleFormatError,
+  IdentityChangedError,
+  SessionError,
+  UntrustedIdentityError,
+  introductionPreKeyId,
+  verifyBinding,
+  type SignalIntroduction,
+  type StalePreKeyError,
+} from '../signal/index.js';
+import { newContact, type Contact, type ContactRequest, type OutboxEntry } from '../store/index.js';
 import { emitContact } from './contact-dto.js';
 import { parseAddress } from './contact-lookup.js';
-import { makeEnvelope } from './envelope.js';
+import { decodeEnvelope, makeEnvelope, type Envelope } from './envelope.js';
 import { decodeIntroduction, encodeIntroduction } from './introduction-codec.js';
 import type { MessengerContext } from './messenger-context.js';
 import { trySend } from './peer-send.js';
@@ -38,8 +48,18 @@ export async function addContact(ctx: MessengerContext, typedAddress: string, ni
 
   const introduction = await ctx.signal.localIdentity();
   const at = new Date(ctx.now()).toISOString();
+  // A blocked contact added again starts over: a new session from their answer, numbers from 1. What we wrote them and
+  // they never acknowledged comes along, numbered first; the old session goes, so nothing more is read on it.
+  const carried = existing === undefined ? [] : carriedOver(ctx, address, 0);
+  if (existing !== undefined) {
+    await ctx.signal.forgetSession(address);
+    ctx.live.forget(address);
+  }
+  ctx.outbox.forget(address, ctx.state.outbox().filter((e) => e.to === address).map((e) => e.id));
   await ctx.state.transact((tx) => {
-    tx.contacts.put(newContact({ address, nickname, addedAt: at, status: 'requested' }));
+    tx.outbox.removeTo(address);
+    for (const entry of carried) tx.outbox.put(entry);
+    tx.contacts.put({ ...newContact({ address, nickname, addedAt: at, status: 'requested' }), outSeq: carried.length });
     tx.contactRequests.put({
       address,
       direction: 'outgoing',
@@ -71,10 +91,7 @@ export async function acceptRequest(ctx: MessengerContext, id: string, nickname?
     try {
       await ctx.signal.startSession(address, decodeIntroduction(request.payload));
     } catch (error) {
-      if (!(error instanceof BindingError)) throw error;
-      await ctx.state.removeContactRequest(address);
-      ctx.events.emit('request.removed', { id: address });
-      throw new ApiError('request-not-found', 'This request was not really signed by its sender and has been discarded.');
+      throw await refusedIntroduction(ctx, request, error);
     }
     const { binding } = ctx.signal.localBinding();
     const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: ctx.state.nickname, binding }, ctx.now());
@@ -89,6 +106,27 @@ export async function acceptRequest(ctx: MessengerContext, id: string, nickname?
     await ctx.outbox.attempt(address);
     return emitContact(ctx, address);
   });
+}
+
+/**
+ * Why a request could not be accepted, in words for its reader. A request whose keys are forged or damaged can never
+ * work and is discarded; one whose sender's key changed since we last knew them waits while the user reviews that.
+ */
+async function refusedIntroduction(ctx: MessengerContext, request: ContactRequest, error: unknown): Promise<ApiError> {
+  const who = request.nickname;
+  if (error instanceof IdentityChangedError || error instanceof UntrustedIdentityError) {
+    return new ApiError(
+      'identity-changed',
+      `${who} was your contact before with another safety number: this request comes with a new key. Make sure it is really them (ask in person or through another channel) before accepting.`,
+    );
+  }
+  if (!(error instanceof BindingError || error instanceof BundleFormatError || error instanceof SessionError)) throw error;
+  await ctx.state.removeContactRequest(request.address);
+  ctx.events.emit('request.removed', { id: request.address });
+  if (error instanceof BindingError) {
+    return new ApiError('request-not-found', 'This request was not really signed by its sender and has been discarded.');
+  }
+  return new ApiError('request-unusable', `The keys in ${who}'s request are damaged, so it has been discarded. Ask ${who} to add you again.`);
 }
 
 export async function rejectRequest(ctx: MessengerContext, id: string, block: boolean): Promise<void> {
@@ -116,6 +154,22 @@ export function sendRequest(ctx: MessengerContext, peer: OnionAddress): void {
   trySend(ctx, peer, { type: 'contact-request', nickname: request.nickname, message: request.message, ...introduction });
 }
 
+/**
+ * The contact answered our request from a bundle whose one-time keys we no longer hold: we keep the keys of the last 100
+ * introductions only (PreKeyIssuer), and this request is older. The answer can never be read, so we send a new request
+ * with a fresh introduction; the contact, who has accepted us, starts the conversation over from it (see reestablish).
+ * An answer to an introduction older than the request we hold is one we superseded already, and is ignored.
+ */
+export async function renewRequest(ctx: MessengerContext, peer: OnionAddress, stale: StalePreKeyError): Promise<void> {
+  const request = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'outgoing');
+  if (request === undefined || ctx.state.contact(peer)?.status !== 'requested') return;
+  if (stale.preKeyId !== introductionPreKeyId(decodeIntroduction(request.payload))) return;
+  const introduction = await ctx.signal.localIdentity();
+  await ctx.state.putContactRequest({ ...request, delivered: false, payload: encodeIntroduction(introduction) });
+  ctx.log(`${peer} accepted a request of ours too old to complete; sending a new one`);
+  sendRequest(ctx, peer);
+}
+
 export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress, frame: ContactRequestFrame): Promise<void> {
   const contact = ctx.state.contact(peer);
   const reply = (status: 'received' | 'rate-limited' | 'blocked' | 'already-contact'): void => {
@@ -129,7 +183,7 @@ export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress
     ctx.log(`refused a contact request from ${peer}: ${String(error)}`);
     return;
   }
-  if (contact?.status === 'accepted') return reply('already-contact');
+  if (contact?.status === 'accepted') return reestablish(ctx, peer, contact, frame, introduction, reply);
   // The sender repeats its stored request on every new link: the same request again is not news, nor another try.
   const waiting = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming' && r.status === 'pending');
   const repeated =
@@ -172,6 +226,81 @@ export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress
   await ctx.state.putContactRequest(request);
   reply('received');
   ctx.events.emit('request.received', { id: peer, address: peer, nickname: frame.nickname, message: frame.message, receivedAt: request.at });
+}
+
+/**
+ * A new request from someone who is already our contact: they removed us (or lost their data) and asked again, with a
+ * fresh introduction. We accepted them once and never removed them, so we accept again at once, as a messenger keeps
+ * talking to a contact who reinstalled: a new Signal session from their bundle, both counters from the start, our
+ * acceptance first, then what we wrote that they never acknowledged. A key other than the one we trust is the user's
+ * call, as for any changed safety number; the same request repeated on a later link is recognised by its digest.
+ */
+async function reestablish(
+  ctx: MessengerContext,
+  peer: OnionAddress,
+  contact: Contact,
+  frame: ContactRequestFrame,
+  introduction: SignalIntroduction,
+  reply: (status: 'received' | 'rate-limited') => void,
+): Promise<void> {
+  const digest = requestDigest(frame.nickname, frame.message, encodeIntroduction(introduction));
+  const answered = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming' && r.status === 'answered');
+  if (answered !== undefined && Buffer.from(answered.payload).equals(digest)) return reply('received');
+  const pending = ctx.state.contactRequests().filter((r) => r.direction === 'incoming' && r.status === 'pending').length;
+  const verdict = ctx.limiter.admit(peer, pending, ctx.now());
+  if (verdict !== 'accept') {
+    ctx.log(`new request from contact ${peer} refused: ${verdict}`);
+    return reply('rate-limited');
+  }
+  try {
+    await ctx.signal.startSession(peer, introduction);
+  } catch (error) {
+    if (!(error instanceof IdentityChangedError)) {
+      ctx.log(`new request from contact ${peer} refused: ${String(error)}`);
+      return;
+    }
+    // They repeat the request on every link, so once the user accepted the new key the next one re-establishes.
+    ctx.log(`new request from contact ${peer} carries a different identity key; waiting for the user to review it`);
+    await ctx.state.updateContact(peer, { identityChanged: true, verified: false });
+    reply('received');
+    emitContact(ctx, peer);
+    return;
+  }
+  const { binding } = ctx.signal.localBinding();
+  const accept = makeEnvelope({ kind: 'accept', seq: 1, nickname: ctx.state.nickname, binding }, ctx.now());
+  const carried = carriedOver(ctx, peer, 1);
+  const at = new Date(ctx.now()).toISOString();
+  ctx.live.forget(peer);
+  ctx.outbox.forget(peer, ctx.state.outbox().filter((e) => e.to === peer).map((e) => e.id));
+  await ctx.state.transact((tx) => {
+    // The conversation's numbers start over now; history stored before has other numbers (see reconcile).
+    if (!tx.contacts.update(peer, { addedAt: at, inSeq: 0, outSeq: 1 + carried.length, theirNickname: frame.nickname })) return;
+    tx.outbox.removeTo(peer);
+    tx.outbox.put(outboxEntry(accept, peer, 1, ctx.now()));
+    for (const entry of carried) tx.outbox.put(entry);
+    tx.contactRequests.put({ address: peer, direction: 'incoming', nickname: frame.nickname, message: '', at, status: 'answered', delivered: true, payload: digest });
+  });
+  ctx.log(`${contact.nickname} (${peer}) asked again with a new introduction; the conversation starts over`);
+  reply('received');
+  await ctx.outbox.attempt(peer);
+  emitContact(ctx, peer);
+}
+
+/**
+ * Our messages the peer never acknowledged, numbered anew after `after` for a conversation that starts over, oldest
+ * first. Each keeps its id, time and creation instant: older than the restart, that tells the start-up repair its
+ * history entry was written back then. An unacknowledged acceptance is left out; the new conversation has its own.
+ */
+function carriedOver(ctx: MessengerContext, peer: OnionAddress, after: number): OutboxEntry[] {
+  const carried: OutboxEntry[] = [];
+  for (const entry of ctx.state.outbox().sort((a, b) => a.seq - b.seq)) {
+    const envelope = decodeEnvelope(entry.envelope);
+    if (entry.to !== peer || envelope.body.kind !== 'text') continue;
+    const seq = after + 1 + carried.length;
+    const renumbered: Envelope = { ...envelope, body: { ...envelope.body, seq } };
+    carried.push({ ...outboxEntry(renumbered, peer, seq, ctx.now(), entry.via), createdAt: entry.createdAt });
+  }
+  return carried;
 }
 
 /** acceptRequest for use inside this peer's chain (it must not queue behind itself). */

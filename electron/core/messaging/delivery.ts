@@ -82,7 +82,9 @@ export async function reconcile(ctx: MessengerContext, contact: Contact): Promis
     const storedUpTo = await newestOutgoingSeq(history, first, current);
     for (const entry of queued) {
       const envelope = decodeEnvelope(entry.envelope);
-      if (entry.seq <= storedUpTo || envelope.body.kind !== 'text') continue;
+      // One older than the contact's (re)start was carried over into a conversation that started again: its history
+      // entry was written back then, under its old number.
+      if (entry.seq <= storedUpTo || envelope.body.kind !== 'text' || Date.parse(entry.createdAt) < addedAt) continue;
       await history.append(historyRecord(envelope, 'out', envelope.body.text, ctx.now()));
     }
   }

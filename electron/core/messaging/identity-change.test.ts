@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { InMemorySignalRecordStore, SignalSessions } from '../signal/index.js';
 import { encodeEnvelope, makeEnvelope } from './envelope.js';
-import { pairPerTest, settle, type Party } from './messenger-test-kit.js';
+import { linkDown, linkUp, pairPerTest, settle, type Party } from './messenger-test-kit.js';
 
 describe('a contact whose identity key changed', () => {
   let alice: Party;
@@ -30,6 +30,22 @@ describe('a contact whose identity key changed', () => {
     };
     await bob.messenger.acceptIdentityChange(alice.address);
     expect(bob.session.state.contact(alice.address)).toMatchObject({ identityChanged: false, inSeq: 1, unread: 1, lastMessage: { text: 'meanwhile' } });
+  });
+
+  it('holds queued messages while the change waits for review, instead of sending them on the old session', async () => {
+    linkDown(alice.links, bob.links);
+    const queued = await bob.messenger.sendText(alice.address, 'written while you were away');
+    await helloFromNewInstall();
+    expect(bob.messenger.contact(alice.address).identityChanged).toBe(true);
+
+    // The old install comes back on a link: the queue must not go to it over the session of the key now disputed.
+    linkUp(alice.links, bob.links);
+    await settle();
+    expect(alice.events['message.received']?.map((m) => m.text) ?? []).not.toContain('written while you were away');
+    const states = bob.events['message.updated']?.filter((e) => e.id === queued.id).map((e) => e.state) ?? [];
+    expect(states).not.toContain('sent');
+    expect(states).not.toContain('failed');
+    expect(bob.session.state.outbox().map((e) => e.id)).toContain(queued.id);
   });
 
   it('can be accepted for good, even if the old install still writes afterwards', async () => {

@@ -2,10 +2,10 @@
 import { assertNever } from '../../shared/assert-never.js';
 import { parseOnionAddress, type OnionAddress } from '../../shared/onion-address/index.js';
 import type { ApplicationFrame } from '../protocol/index.js';
-import { BindingError, IdentityChangedError, UntrustedIdentityError, verifyBinding } from '../signal/index.js';
+import { BindingError, IdentityChangedError, StalePreKeyError, UntrustedIdentityError, verifyBinding } from '../signal/index.js';
 import type { Contact } from '../store/index.js';
 import { emitContact } from './contact-dto.js';
-import { onContactRequest, onRequestReceipt } from './contact-requests.js';
+import { onContactRequest, onRequestReceipt, renewRequest } from './contact-requests.js';
 import { contactConversation, historyName } from './conversation-id.js';
 import { decodeEnvelope, encodeEnvelope, makeEnvelope, type Envelope, type EnvelopeBody } from './envelope.js';
 import type { MessengerContext } from './messenger-context.js';
@@ -34,6 +34,7 @@ export async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 
   try {
     envelope = decodeEnvelope(await ctx.signal.decrypt(peer, { kind, body }));
   } catch (error) {
+    if (error instanceof StalePreKeyError && contact.status === 'requested') return renewRequest(ctx, peer, error);
     // Untrusted alone (say, the old session after the user accepted a new key) leaves the user nothing to review: a
     // warning then could never be cleared, and sending would stay refused for good.
     const changed =

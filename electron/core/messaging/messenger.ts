@@ -151,13 +151,21 @@ export class Messenger extends EventEmitter<MessagingEventArgs> {
     return emitContact(this.#ctx, contact.address);
   }
 
+  /**
+   * Deletes the contact with its conversation and Signal session, in the peer's turn so nothing of theirs is stored
+   * meanwhile: what they still send on the old session cannot be read, and talking again starts from a new request.
+   */
   async removeContact(address: string): Promise<void> {
     const contact = requireContact(this.#ctx.state, address);
     const queued = this.#ctx.state.outbox().filter((e) => e.to === contact.address);
-    await this.#ctx.state.transact((tx) => {
-      tx.contacts.remove(contact.address);
-      tx.contactRequests.remove(contact.address);
-      tx.outbox.removeTo(contact.address);
+    await this.#ctx.chains.run(contact.address, async () => {
+      await this.#ctx.signal.forgetSession(contact.address);
+      await this.#ctx.session.deleteHistory(historyName(contactConversation(contact.address)));
+      await this.#ctx.state.transact((tx) => {
+        tx.contacts.remove(contact.address);
+        tx.contactRequests.remove(contact.address);
+        tx.outbox.removeTo(contact.address);
+      });
     });
     this.#ctx.outbox.forget(contact.address as OnionAddress, queued.map((e) => e.id));
     this.#ctx.live.forget(contact.address);

@@ -146,6 +146,24 @@ export class PreKeyNotFoundError extends Error {
   }
 }
 
+/**
+ * A peer's first message was made from a prekey bundle of ours whose keys are gone: pruned because the request that
+ * carried it waited too long, or used already by an earlier session. No message from that session can be read; the
+ * peer needs a fresh introduction from us.
+ */
+export class StalePreKeyError extends Error {
+  override readonly name = 'StalePreKeyError';
+  readonly peerAddress: string;
+  /** The one-time prekey the answer names (null if none), to tell which introduction of ours it answers. */
+  readonly preKeyId: number | null;
+
+  constructor(peerAddress: string, preKeyId: number | null, options?: { cause?: unknown }) {
+    super(`${peerAddress} answered an introduction of ours whose one-time keys are no longer held; it needs a new one`, options);
+    this.peerAddress = peerAddress;
+    this.preKeyId = preKeyId;
+  }
+}
+
 /** libsignal refused to build a session from a checked bundle, or to encrypt on an existing session. */
 export class SessionError extends Error {
   override readonly name = 'SessionError';

@@ -1,6 +1,6 @@
 // libsignal IdentityKeyStore over a SignalRecordStore, plus the trust decisions: a changed key is recorded, never trusted.
 import {
-  type Direction,
+  Direction,
   IdentityChange,
   type IdentityKeyPair,
   IdentityKeyStore,
@@ -47,9 +47,14 @@ export class RecordIdentityKeyStore extends IdentityKeyStore {
     return IdentityChange.NewOrUnchanged;
   }
 
-  override async isTrustedIdentity(address: ProtocolAddress, key: PublicKey, _direction: Direction): Promise<boolean> {
+  /**
+   * While a change is pending nothing is sent on the old key's session (the address no longer claims that key), but
+   * what still arrives on it is read: it was written by the key we trusted.
+   */
+  override async isTrustedIdentity(address: ProtocolAddress, key: PublicKey, direction: Direction): Promise<boolean> {
     const record = await this.record(address.name());
-    return record !== undefined && sameBytes(record.trustedKey, key.serialize());
+    if (record === undefined || !sameBytes(record.trustedKey, key.serialize())) return false;
+    return record.status !== 'changed' || direction !== Direction.Sending;
   }
 
   override async getIdentity(address: ProtocolAddress): Promise<PublicKey | null> {

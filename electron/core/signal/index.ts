@@ -9,6 +9,7 @@ export {
   NoIdentityChangeError,
   SessionError,
   SignalRecordError,
+  StalePreKeyError,
   UnknownPeerError,
   UntrustedIdentityError,
   type BindingProblem,
@@ -20,6 +21,7 @@ export { DEFAULT_PREKEY_POLICY, type PreKeyPolicy } from './prekey-issuer.js';
 export { InMemorySignalRecordStore, SIGNAL_RECORD_KINDS, type SignalRecordKind, type SignalRecordStore } from './record-store.js';
 export {
   SignalSessions,
+  introductionPreKeyId,
   type PeerIdentity,
   type SignalCiphertext,
   type SignalIntroduction,

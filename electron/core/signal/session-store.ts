@@ -43,6 +43,13 @@ export class RecordSessionStore extends SessionStore {
     }
   }
 
+  /** Not part of libsignal's interface: a removed contact's session goes, from the store and from the decoded cache. */
+  async deleteSession(address: ProtocolAddress): Promise<void> {
+    const key = sessionKey(address);
+    this.#decoded.delete(key);
+    await this.#records.delete('session', key);
+  }
+
   override async getExistingSessions(addresses: ProtocolAddress[]): Promise<SessionRecord[]> {
     const sessions: SessionRecord[] = [];
     for (const address of addresses) {

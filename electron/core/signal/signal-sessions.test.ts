@@ -8,6 +8,7 @@ import {
   DuplicateMessageError,
   IdentityChangedError,
   NoIdentityChangeError,
+  StalePreKeyError,
   UnknownPeerError,
   UntrustedIdentityError,
 } from './errors.js';
@@ -215,15 +216,26 @@ describe('damaged and replayed messages', () => {
     await expect(alice.sessions.decrypt(bob.address, message)).rejects.toThrow(DuplicateMessageError);
   });
 
-  it('a prekey message built on a prekey no longer held is rejected, naming the prekey', async () => {
+  it('a prekey message built on a prekey no longer held is a StalePreKeyError, naming the prekey', async () => {
     const alice = await party();
     const bob = await party();
     await bob.sessions.startSession(alice.address, await alice.sessions.localIdentity());
     await alice.records.delete('prekey', '1');
     const error = await rejection(alice.sessions.decrypt(bob.address, await send(bob, alice, 'late')));
-    expect(error).toBeInstanceOf(DecryptionError);
-    expect(error).toMatchObject({ reason: 'rejected' });
+    expect(error).toBeInstanceOf(StalePreKeyError);
+    expect(error).toMatchObject({ peerAddress: bob.address });
     expect(String((error as Error).cause)).toContain('No prekey with id 1 is held');
+  });
+
+  it('after forgetSession, what the peer still sends on the old session is not read, and a new introduction works', async () => {
+    const { alice, bob } = await connected();
+    await bob.sessions.decrypt(alice.address, await send(alice, bob, 'hi'));
+    await alice.sessions.forgetSession(bob.address);
+    expect(await alice.sessions.hasSession(bob.address)).toBe(false);
+    await expect(alice.sessions.decrypt(bob.address, await send(bob, alice, 'still there?'))).rejects.toThrow(DecryptionError);
+
+    await bob.sessions.startSession(alice.address, await alice.sessions.localIdentity());
+    expect(read(await alice.sessions.decrypt(bob.address, await send(bob, alice, 'again')))).toBe('again');
   });
 
   it('a prekey message whose bound identity key is no key is malformed, and trusts nothing', async () => {
@@ -360,15 +372,18 @@ describe('identity changes', () => {
     expect(read(await bob.sessions.decrypt(alice.address, message))).toBe('new phone who dis');
   });
 
-  it('once a change is accepted, the old session neither sends nor receives', async () => {
+  it('while a change is pending the old session only receives; once it is accepted, it neither sends nor receives', async () => {
     const { alice, bob } = await connected();
     const fromOldAlice = await send(alice, bob, 'from the old install');
     await expect(bob.sessions.startSession(alice.address, await (await reinstalled(alice)).sessions.localIdentity())).rejects.toThrow(
       IdentityChangedError,
     );
-    // Until the user decides, the old, still trusted session goes on working.
-    const whilePending = await send(bob, alice, 'still you?');
-    expect(read(await alice.sessions.decrypt(bob.address, whilePending))).toBe('still you?');
+    // Until the user decides, what the old key still writes is read, but nothing goes out on its session: whoever holds
+    // Alice's address now claims another key.
+    const fromOldWhilePending = await send(alice, bob, 'still me');
+    expect(read(await bob.sessions.decrypt(alice.address, fromOldWhilePending))).toBe('still me');
+    expect(await bob.sessions.hasSession(alice.address)).toBe(false);
+    await expect(send(bob, alice, 'still you?')).rejects.toThrow(UntrustedIdentityError);
 
     await bob.sessions.acceptIdentityChange(alice.address);
     await expect(bob.sessions.decrypt(alice.address, fromOldAlice)).rejects.toThrow(UntrustedIdentityError);

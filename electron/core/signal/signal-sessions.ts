@@ -14,7 +14,15 @@ import {
 } from '@signalapp/libsignal-client';
 import { type OnionKey, parseOnionAddress } from '../identity/index.js';
 import { createBinding, verifyBinding } from './binding.js';
-import { BindingError, DecryptionError, DuplicateMessageError, SessionError, UnknownPeerError, UntrustedIdentityError } from './errors.js';
+import {
+  BindingError,
+  DecryptionError,
+  DuplicateMessageError,
+  SessionError,
+  StalePreKeyError,
+  UnknownPeerError,
+  UntrustedIdentityError,
+} from './errors.js';
 import { RecordIdentityKeyStore } from './identity-key-store.js';
 import type { IdentityStatus } from './identity-record.js';
 import { KeyedQueue } from './keyed-queue.js';
@@ -76,6 +84,7 @@ export class SignalSessions {
   readonly #signedPreKeys: RecordSignedPreKeyStore;
   readonly #kyberPreKeys: RecordKyberPreKeyStore;
   readonly #issuer: PreKeyIssuer;
+  readonly #records: SignalRecordStore;
   readonly #queue = new KeyedQueue();
 
   private constructor(options: SignalSessionsOptions, issuer: PreKeyIssuer, identities: RecordIdentityKeyStore, identityKey: PublicKey) {
@@ -89,6 +98,7 @@ export class SignalSessions {
     this.#signedPreKeys = new RecordSignedPreKeyStore(options.records);
     this.#kyberPreKeys = new RecordKyberPreKeyStore(options.records);
     this.#issuer = issuer;
+    this.#records = options.records;
   }
 
   /** Loads the profile's Signal identity from `records`, making it on first use. */
@@ -134,9 +144,23 @@ export class SignalSessions {
     });
   }
 
-  /** Whether `encrypt` to the peer would work. */
+  /**
+   * Whether `encrypt` to the peer would work. Not while the peer's identity key changed and the user has not reviewed
+   * it: the session we hold was made with the old key, and whoever now holds the address no longer claims that key.
+   */
   async hasSession(peerAddress: string): Promise<boolean> {
-    return this.#hasCurrentSession(this.#address(canonical(peerAddress)));
+    const peer = canonical(peerAddress);
+    if ((await this.#identities.record(peer))?.status === 'changed') return false;
+    return this.#hasCurrentSession(this.#address(peer));
+  }
+
+  /**
+   * Deletes the session with the peer (the contact was removed): what they still send on it can no longer be read,
+   * and talking again needs a new introduction. Their trusted identity key is kept, so a changed key still warns.
+   */
+  async forgetSession(peerAddress: string): Promise<void> {
+    const peer = canonical(peerAddress);
+    return this.#queue.run(peer, () => this.#sessions.deleteSession(this.#address(peer)));
   }
 
   /** Encrypts for a peer we have a session with (`UnknownPeerError` otherwise), advancing the ratchet. */
@@ -196,9 +220,18 @@ export class SignalSessions {
           this.#kyberPreKeys,
         );
       } catch (error) {
-        throw translate(peer, error, rejected(peer));
+        const translated = translate(peer, error, rejected(peer));
+        if (translated instanceof DecryptionError && (await this.#preKeysGone(message))) throw new StalePreKeyError(peer, message.preKeyId(), { cause: error });
+        throw translated;
       }
     });
+  }
+
+  /** Whether a prekey message names one-time or signed prekeys of ours that we no longer hold. */
+  async #preKeysGone(message: PreKeySignalMessage): Promise<boolean> {
+    const preKeyId = message.preKeyId();
+    const gone = async (kind: 'prekey' | 'signed-prekey', id: number): Promise<boolean> => (await this.#records.get(kind, String(id))) === undefined;
+    return (preKeyId !== null && (await gone('prekey', preKeyId))) || (await gone('signed-prekey', message.signedPreKeyId()));
   }
 
   /** What we trust for a peer, or undefined if it never presented a key. */
@@ -246,6 +279,11 @@ export class SignalSessions {
   #address(peer: string): ProtocolAddress {
     return ProtocolAddress.new(peer, DEVICE_ID);
   }
+}
+
+/** The one-time prekey an introduction of ours offers (null if none): what a StalePreKeyError names when it answers it. */
+export function introductionPreKeyId(introduction: SignalIntroduction): number | null {
+  return parsePreKeyBundle(introduction.prekeyBundle).preKeyId();
 }
 
 /** Queue key of prekey issuance; never an onion address, which has 56 characters. */

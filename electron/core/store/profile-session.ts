@@ -66,6 +66,12 @@ export class ProfileSession {
     return this.histories.conversation(conversationId);
   }
 
+  /** Deletes the conversation's stored history for good (its contact was removed). */
+  deleteHistory(conversationId: string): Promise<void> {
+    this.assertUnlocked();
+    return this.histories.remove(conversationId);
+  }
+
   /** Ids of the conversations that have stored history. */
   async conversations(): Promise<string[]> {
     this.assertUnlocked();

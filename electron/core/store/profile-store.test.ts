@@ -217,6 +217,20 @@ describe('profiles', () => {
     expect((await again.conversations()).sort()).toEqual(['a.onion', 'b.onion', 'c.onion']);
   });
 
+  it('deletes the history of one conversation for good, across a lock, and the others stay', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+    for (const peer of ['a.onion', 'b.onion']) await (await session.history(peer)).append(message('m1', `to ${peer}`));
+    await session.deleteHistory('a.onion');
+    await session.deleteHistory('never-had-one.onion');
+    expect((await (await session.history('a.onion')).page({ limit: 10 })).messages).toEqual([]);
+    await (await session.history('a.onion')).append(message('m2', 'a new conversation'));
+    await session.lock();
+    const again = await store.unlock(session.profile.id, GOOD_PASSWORD);
+    expect((await again.conversations()).sort()).toEqual(['a.onion', 'b.onion']);
+    expect((await (await again.history('a.onion')).page({ limit: 10 })).messages.map((m) => m.body)).toEqual(['a new conversation']);
+    expect((await (await again.history('b.onion')).page({ limit: 10 })).messages.map((m) => m.body)).toEqual(['to b.onion']);
+  });
+
   it('an unlock while the profile is still locking waits for the lock and opens it afresh', async () => {
     const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
     await session.state.setNickname('Zeb');

@@ -45,7 +45,11 @@ export const contactRequestRecordSchema = z.object({
   nickname: z.string().max(64),
   message: z.string().max(2000),
   at: instant,
-  status: z.enum(['pending', 'rejected', 'blocked']),
+  /**
+   * `rejected` and `answered` (a contact's new request we re-established from) keep only a digest of the request in
+   * `payload`, so the same request repeated on later links is recognised and not acted on twice.
+   */
+  status: z.enum(['pending', 'rejected', 'blocked', 'answered']),
   /** Outgoing: the other side confirmed it received the request. */
   delivered: z.boolean(),
   /** The request as it travels on the wire (identity key, binding, prekey bundle); opaque here. */

@@ -20,6 +20,8 @@ export const API_ERROR_CODES = [
   'already-contact',
   'contact-not-found',
   'request-not-found',
+  /** The request cannot be completed (damaged keys, or ours expired); `message` says why and what to do. */
+  'request-unusable',
   'message-not-found',
   'blocked',
   'rate-limited',
@@ -41,6 +43,8 @@ export const API_ERROR_CODES = [
   'relay-not-found',
   /** The connection to the core closed. */
   'disconnected',
+  /** The core did not answer in time; it may still be working, or be stuck. */
+  'timeout',
   'internal',
 ] as const;
 

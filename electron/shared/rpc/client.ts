@@ -13,7 +13,7 @@ import type { RpcChannel } from './channel.js';
 import { parseEvent, parseResponse, type RpcRequest } from './protocol.js';
 
 export interface ApiClientOptions {
-  /** Calls without an answer after this long reject with `disconnected`; no limit when absent. */
+  /** Calls without an answer after this long reject with `timeout`; no limit when absent. */
   readonly timeoutMs?: number;
 }
 
@@ -89,7 +89,7 @@ export function createApiClient(channel: RpcChannel, options: ApiClientOptions =
           ? undefined
           : setTimeout(() => {
               pending.delete(id);
-              reject(new ApiError('disconnected', `The Allium core did not answer "${cmd}" within ${options.timeoutMs} ms.`));
+              reject(new ApiError('timeout', `The Allium core did not answer "${cmd}" within ${options.timeoutMs} ms.`));
             }, options.timeoutMs);
       pending.set(id, { resolve, reject, timer });
       const request: RpcRequest = { t: 'req', id, cmd, input };

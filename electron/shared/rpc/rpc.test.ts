@@ -166,10 +166,10 @@ describe('rpc calls', () => {
     await expect(call).resolves.toEqual(TOR_STATUS);
   });
 
-  it('rejects with disconnected when no answer comes within the timeout', async () => {
+  it('rejects with timeout, not disconnected, when no answer comes within the timeout', async () => {
     const { client } = connect(fixtureBackend({ 'tor.status': () => new Promise(() => undefined) }).backend, { timeoutMs: 50 });
     const error = await rejection(client.api['tor.status']({}));
-    expect(error.code).toBe('disconnected');
+    expect(error.code).toBe('timeout');
     expect(error.message).toContain('tor.status');
   });
 });

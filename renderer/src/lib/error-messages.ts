@@ -29,6 +29,8 @@ export function describeApiError(code: ApiErrorCode, detail: string): string {
       return 'This contact is no longer in your list. They may have been removed in another window.';
     case 'request-not-found':
       return 'This request is no longer waiting: it was already accepted, rejected or withdrawn.';
+    case 'request-unusable':
+      return `This request cannot be completed. ${detail}`;
     case 'message-not-found':
       return 'That message no longer exists, so it cannot be retried.';
     case 'blocked':
@@ -59,6 +61,8 @@ export function describeApiError(code: ApiErrorCode, detail: string): string {
       return 'That relay is not in your list any more.';
     case 'disconnected':
       return 'The connection to Allium’s core was lost. Restart Allium; your data is safe.';
+    case 'timeout':
+      return 'Allium’s core is taking too long to answer. It may still finish: wait a moment and try again; if it keeps happening, restart Allium.';
     case 'internal':
       return `Something went wrong inside Allium (${detail}). Try again; if it keeps happening, restart Allium.`;
     default:

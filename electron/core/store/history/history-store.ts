@@ -1,6 +1,7 @@
 // A profile's history folder: one sub-folder per conversation, named by a keyed hash of the conversation id.
-import { readdir } from 'node:fs/promises';
+import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { syncDirectory } from '../atomic-write.js';
 import { type DataKeys, conversationFolderName } from '../data-keys.js';
 import { CorruptFileError, ProfileLockedError } from '../errors.js';
 import { SealedJsonAdapter } from '../sealed-json-adapter.js';
@@ -28,6 +29,29 @@ export class HistoryStore {
       history.catch(() => this.open.delete(conversationId));
     }
     return history;
+  }
+
+  /**
+   * Deletes the conversation's history: closed if open, its folder renamed out of the listing in one atomic step (a
+   * crash leaves it whole or gone from view, never half), then removed. Opening it again starts an empty conversation.
+   */
+  async remove(conversationId: string): Promise<void> {
+    if (this.closed) throw new ProfileLockedError();
+    const open = this.open.get(conversationId);
+    this.open.delete(conversationId);
+    if (open) await open.then((history) => history.close(), () => undefined);
+    const folder = join(this.dir, conversationFolderName(this.keys, conversationId));
+    // Not a 32-hex name, so the listing skips it; a leftover of an earlier crash is cleared first.
+    const doomed = `${folder}.deleted`;
+    await rm(doomed, { recursive: true, force: true });
+    try {
+      await rename(folder, doomed);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    await syncDirectory(this.dir);
+    await rm(doomed, { recursive: true, force: true });
   }
 
   /** Every conversation with stored history; a damaged header is reported and its folder skipped. */
