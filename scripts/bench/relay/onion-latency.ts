@@ -29,6 +29,8 @@ export interface BaselineTrip {
   readonly bare: number;
   /** GET /v1/info on the relay's own onion: the same circuit as deposits, without storage or waiting fetch. */
   readonly sameOnion: number;
+  /** A deposit while no fetch waits (acknowledged afterwards, untimed). */
+  readonly depositAlone: number;
 }
 
 export interface OnionLatencySamples {
@@ -117,7 +119,11 @@ export async function measureOnionLatency(opts: { dir: string; env: NodeJS.Proce
       const bareMs = await bareRequest();
       const started = performance.now();
       await within(alice.probe(), STEP_TIMEOUT_MS, 'a request for the relay’s info');
-      return { bare: bareMs, sameOnion: performance.now() - started };
+      const probed = performance.now();
+      await within(alice.deposit(capability, newEnvelopeId(), payload), STEP_TIMEOUT_MS, 'a deposit');
+      const deposited = performance.now();
+      await bob.ack(queue, Number.MAX_SAFE_INTEGER);
+      return { bare: bareMs, sameOnion: probed - started, depositAlone: deposited - probed };
     };
     const trips = await interleavedRoundTrips({ warmUp: opts.warmUp, count: opts.count, block: opts.block, afterBlock: () => Promise.resolve() }, baseline, relayTrip);
     return { baseline: trips.first, relay: trips.second };
