@@ -16,6 +16,12 @@ import { settleAll } from '../peer-link/settle.js';
 const REACHABLE_TIMEOUT_MS = 180_000;
 const STEP_TIMEOUT_MS = 60_000;
 const BODY_BYTES = 900;
+/**
+ * How long the recipient's fetch has been waiting when the deposit is sent. A deposit sent in the very moment the
+ * relay received the fetch arrives tens of ms late over tor (not on loopback); a recipient who is online has
+ * usually been waiting for a while, which this models.
+ */
+const FETCH_WAITING_MS = 250;
 
 export interface RelayTrip {
   /** Deposit sent until the relay's answer. */
@@ -106,6 +112,7 @@ export async function measureOnionLatency(opts: { dir: string; env: NodeJS.Proce
       const waiting = bob.fetch(queue, { waitSeconds: 25 });
       // Deposit only once the fetch waits at the relay: the figure is the path of a message, not of a fetch.
       while (relay.counters().fetches === before) await sleep(1);
+      await sleep(FETCH_WAITING_MS);
       const started = performance.now();
       const receipt = await within(alice.deposit(capability, newEnvelopeId(), payload), STEP_TIMEOUT_MS, 'a deposit');
       const deposited = performance.now();
