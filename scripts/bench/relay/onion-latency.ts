@@ -16,6 +16,12 @@ import { settleAll } from '../peer-link/settle.js';
 const REACHABLE_TIMEOUT_MS = 180_000;
 const STEP_TIMEOUT_MS = 60_000;
 const BODY_BYTES = 900;
+/**
+ * How long the recipient's fetch has been waiting when the deposit is sent. A deposit sent in the very moment the
+ * relay received the fetch arrives tens of ms late over tor (not on loopback); a recipient who is online has
+ * usually been waiting for a while, which this models.
+ */
+const FETCH_WAITING_MS = 250;
 
 export interface RelayTrip {
   /** Deposit sent until the relay's answer. */
@@ -29,6 +35,8 @@ export interface BaselineTrip {
   readonly bare: number;
   /** GET /v1/info on the relay's own onion: the same circuit as deposits, without storage or waiting fetch. */
   readonly sameOnion: number;
+  /** A deposit while no fetch waits (acknowledged afterwards, untimed). */
+  readonly depositAlone: number;
 }
 
 export interface OnionLatencySamples {
@@ -104,6 +112,7 @@ export async function measureOnionLatency(opts: { dir: string; env: NodeJS.Proce
       const waiting = bob.fetch(queue, { waitSeconds: 25 });
       // Deposit only once the fetch waits at the relay: the figure is the path of a message, not of a fetch.
       while (relay.counters().fetches === before) await sleep(1);
+      await sleep(FETCH_WAITING_MS);
       const started = performance.now();
       const receipt = await within(alice.deposit(capability, newEnvelopeId(), payload), STEP_TIMEOUT_MS, 'a deposit');
       const deposited = performance.now();
@@ -117,7 +126,11 @@ export async function measureOnionLatency(opts: { dir: string; env: NodeJS.Proce
       const bareMs = await bareRequest();
       const started = performance.now();
       await within(alice.probe(), STEP_TIMEOUT_MS, 'a request for the relay’s info');
-      return { bare: bareMs, sameOnion: performance.now() - started };
+      const probed = performance.now();
+      await within(alice.deposit(capability, newEnvelopeId(), payload), STEP_TIMEOUT_MS, 'a deposit');
+      const deposited = performance.now();
+      await bob.ack(queue, Number.MAX_SAFE_INTEGER);
+      return { bare: bareMs, sameOnion: probed - started, depositAlone: deposited - probed };
     };
     const trips = await interleavedRoundTrips({ warmUp: opts.warmUp, count: opts.count, block: opts.block, afterBlock: () => Promise.resolve() }, baseline, relayTrip);
     return { baseline: trips.first, relay: trips.second };

@@ -43,11 +43,14 @@ export async function run(report: Report): Promise<void> {
       const samples = await measureOnionLatency({ dir: join(dir, 'onion'), env, warmUp: 10, count: 100, block: 10 });
       const bare = summarize(samples.baseline.map((t) => t.bare));
       const sameOnion = summarize(samples.baseline.map((t) => t.sameOnion));
+      const depositAlone = summarize(samples.baseline.map((t) => t.depositAlone));
       const deposit = summarize(samples.relay.map((t) => t.deposit));
       const delivered = summarize(samples.relay.map((t) => t.delivered));
       report('relay.bare_onion_http_p50_ms', ms(bare.p50), 'ms');
       report('relay.bare_onion_http_p95_ms', ms(bare.p95), 'ms');
       report('relay.info_request_same_onion_p50_ms', ms(sameOnion.p50), 'ms');
+      report('relay.deposit_alone_rtt_p50_ms', ms(depositAlone.p50), 'ms');
+      report('relay.deposit_alone_vs_bare', Number((depositAlone.p50 / bare.p50).toFixed(3)), 'x');
       report('relay.deposit_rtt_p50_ms', ms(deposit.p50), 'ms');
       report('relay.deposit_to_fetched_p50_ms', ms(delivered.p50), 'ms');
       report('relay.deposit_to_fetched_p95_ms', ms(delivered.p95), 'ms');
