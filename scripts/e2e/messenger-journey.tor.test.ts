@@ -1,6 +1,10 @@
-// The whole one-to-one journey in Chromium over the private Tor network: two web-mode profiles made, introduced, chatting, verified, all through the UI.
+// The whole one-to-one journey in Chromium over the private Tor network: two web-mode profiles made, introduced, chatting, verified, and a message left at a relay while one is offline, all through the UI.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startRelay, type Relay } from '../../electron/relay/index.js';
 import { launchBrowser, openPersonPage, screenshot, type PersonPage } from './journey-browser.js';
 import { buildRenderer, type RendererBuild } from './renderer-build.js';
 import { startWebModePerson, type WebModePerson } from './web-mode-person.js';
@@ -10,10 +14,15 @@ const MINUTE = 60 * SECOND;
 // Tor: publishing a service and the first request to a fresh one can take a minute or two on a loaded machine.
 const TOR_WAIT = 3 * MINUTE;
 const STEP_TIMEOUT = 5 * MINUTE;
+// A step that waits for a fresh tor (Bob signing in again) or for a young relay onion: several Tor waits in a row.
+const LONG_STEP_TIMEOUT = 10 * MINUTE;
+// Adding a relay: a person clicks "Add relay" again while the relay's young onion cannot be reached yet.
+const RELAY_ADD_WAIT = 6 * MINUTE;
 
 const HOSTILE = '<img src=x onerror=alert(1)>';
 const REQUEST_MESSAGE = "Hi Alice, it's Bob from the reading group.";
 const STATUS_TEXT = 'Back after lunch';
+const LEFT_AT_RELAY = 'Left at your relay while you were away.';
 
 describe('messenger journey in a browser over Tor', () => {
   const people: WebModePerson[] = [];
@@ -23,6 +32,8 @@ describe('messenger journey in a browser over Tor', () => {
   let bob: PersonPage;
   const logLines: string[] = [];
   let bobAddress = '';
+  let relay: Relay | undefined;
+  let relayDir: string | undefined;
   // Later steps build on earlier ones: after one fails, the rest report that instead of failing obscurely.
   let failedStep: string | undefined;
 
@@ -31,9 +42,15 @@ describe('messenger journey in a browser over Tor', () => {
     const log = (line: string): void => void logLines.push(line);
     renderer = await buildRenderer();
     const rendererDir = renderer.dir;
-    const started = await Promise.allSettled(['Alice', 'Bob'].map((name) => startWebModePerson({ name, torrcExtraFile, rendererDir, log })));
+    relayDir = await mkdtemp(join(tmpdir(), 'allium-e2e-relay-'));
+    const relayEnv = { ...process.env, ALLIUM_TORRC_EXTRA: torrcExtraFile };
+    const [relayStarted, ...started] = await Promise.allSettled([
+      startRelay({ dataDir: relayDir, env: relayEnv, log: (line) => log(`relay: ${line}`) }),
+      ...['Alice', 'Bob'].map((name) => startWebModePerson({ name, torrcExtraFile, rendererDir, log })),
+    ]);
+    if (relayStarted.status === 'fulfilled') relay = relayStarted.value;
     for (const result of started) if (result.status === 'fulfilled') people.push(result.value);
-    const failure = started.find((result) => result.status === 'rejected');
+    const failure = [relayStarted, ...started].find((result) => result.status === 'rejected');
     if (failure !== undefined) throw failure.reason;
     const [aliceServer, bobServer] = people;
     if (aliceServer === undefined || bobServer === undefined) throw new Error('both people should have started');
@@ -44,13 +61,14 @@ describe('messenger journey in a browser over Tor', () => {
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.allSettled(people.map((person) => person.stop()));
+    await Promise.allSettled([...people.map((person) => person.stop()), relay?.stop()]);
+    if (relayDir !== undefined) await rm(relayDir, { recursive: true, force: true });
     await renderer?.remove();
     if (failedStep !== undefined && logLines.length > 0) console.log(`core log of the failed run:\n${logLines.join('\n')}`);
   });
 
   /** One step of the journey; on failure both screens are kept, as `failed-<step>-<person>.png`. */
-  const step = (name: string, slug: string, run: () => Promise<void>): void => {
+  const step = (name: string, slug: string, run: () => Promise<void>, timeout = STEP_TIMEOUT): void => {
     it(name, async ({ skip }) => {
       if (failedStep !== undefined) skip(`an earlier step failed: ${failedStep}`);
       try {
@@ -62,7 +80,7 @@ describe('messenger journey in a browser over Tor', () => {
         for (const person of [alice, bob]) await screenshot(person, `failed-${slug}-${person.name.toLowerCase()}`).catch(() => undefined);
         throw error;
       }
-    }, STEP_TIMEOUT);
+    }, timeout);
   };
 
   step('both create a profile in the UI and become reachable', 'create', async () => {
@@ -155,6 +173,70 @@ describe('messenger journey in a browser over Tor', () => {
     expect(await gapBeforeMark(alice.page, 'nav .verified')).toBeGreaterThanOrEqual(3);
     await screenshot(alice, '14-alice-chat-bob-verified');
   });
+
+  step('both add the relay in Settings → Relays by its invitation, and Alice learns Bob has a mailbox there', 'relays', async () => {
+    const { invitation, onionAddress } = started(relay);
+    // The operator hands the invitation out once the onion is published; reaching it may still take tries.
+    await started(relay).waitUntilReachable(TOR_WAIT);
+    await Promise.all([addRelay(alice, invitation, onionAddress), addRelay(bob, invitation, onionAddress)]);
+    // Each has one contact, so one mailbox each on the relay, opened once the relay answered.
+    await Promise.all(
+      [alice, bob].map((person) => relayListed(person.page, onionAddress).getByText(/^Reachable · 1\s+mailbox$/).waitFor({ timeout: TOR_WAIT })),
+    );
+    await bob.page.getByRole('region', { name: 'Relays' }).scrollIntoViewIfNeeded();
+    await screenshot(bob, '15-bob-relays-reachable');
+
+    // Bob's new mailbox reaches Alice over Signal while both are online; her details of Bob then name his relay.
+    await alice.page.getByRole('list', { name: 'Contacts' }).getByRole('button', { name: /Bob/ }).click();
+    await alice.page.locator('header').getByRole('button', { name: 'Details' }).click();
+    const details = alice.page.getByRole('region', { name: 'Contact details' });
+    await details.getByText(`Their relay: ${onionAddress.slice(0, 16)}….onion.`, { exact: false }).waitFor({ timeout: TOR_WAIT });
+    await alice.page.locator('header').getByRole('button', { name: 'Details' }).click();
+    await details.waitFor({ state: 'detached' });
+  }, LONG_STEP_TIMEOUT);
+
+  step('Bob locks Allium; Alice chooses "Leave at Bob’s relay", sends, and sees the message held by the relay', 'held', async () => {
+    await bob.page.getByRole('navigation').getByRole('button', { name: 'Lock', exact: true }).click();
+    await bob.page.getByRole('heading', { name: 'Unlock your profile' }).waitFor({ timeout: MINUTE });
+
+    const { page } = alice;
+    await page.locator('header').getByText('Offline', { exact: true }).waitFor({ timeout: TOR_WAIT });
+    const choice = page.getByRole('group', { name: 'Bob is offline: what happens to this message' });
+    // Waiting is the private default: nothing leaves Alice's computer unless she chooses the relay.
+    expect(await choice.getByRole('radio', { name: 'Wait until Bob is online' }).isChecked()).toBe(true);
+    const leave = choice.getByRole('radio', { name: 'Leave at Bob’s relay' });
+    await leave.check();
+    expect(await leave.isChecked()).toBe(true);
+    await screenshot(alice, '16-alice-leave-at-bobs-relay');
+
+    const deposits = started(relay).counters().deposits;
+    const box = page.getByLabel('Message Bob');
+    const outgoing = conversation(page).locator('.message.out');
+    const before = await outgoing.count();
+    await box.fill(LEFT_AT_RELAY);
+    await box.press('Enter');
+    const mine = outgoing.nth(before);
+    await mine.waitFor();
+    expect(await mine.locator('.text').textContent()).toBe(LEFT_AT_RELAY);
+    await mine.getByText(/^Held by relay until \S.* \d{4}$/).waitFor({ timeout: TOR_WAIT });
+    expect(started(relay).counters().deposits).toBeGreaterThan(deposits);
+    await screenshot(alice, '17-alice-held-by-relay');
+  });
+
+  step('Bob unlocks with his password and reads the message from his relay; Alice then sees it delivered', 'fetch', async () => {
+    const { page } = bob;
+    await page.getByLabel('Password', { exact: true }).fill(passwordOf('Bob'));
+    await page.getByRole('button', { name: 'Unlock', exact: true }).click();
+    await page.getByRole('list', { name: 'Contacts' }).getByRole('button', { name: /Alice/ }).click();
+    await conversation(page).locator('.message.in').getByText(LEFT_AT_RELAY).waitFor({ timeout: TOR_WAIT });
+    await screenshot(bob, '18-bob-reads-relayed-message');
+    // Bob fetched it from the relay and acknowledged it there: the relay holds nothing any more.
+    await expect.poll(() => started(relay).status().bytesHeld, { timeout: TOR_WAIT }).toBe(0);
+
+    const mine = conversation(alice.page).locator('.message.out').filter({ hasText: LEFT_AT_RELAY });
+    await mine.getByText('Delivered').waitFor({ timeout: TOR_WAIT });
+    await screenshot(alice, '19-alice-relayed-message-delivered');
+  }, LONG_STEP_TIMEOUT);
 });
 
 /** Creates a profile through the first-run form, waits until its onion service is published, and returns the address shown. */
@@ -164,8 +246,8 @@ async function createProfile(person: PersonPage, number: '01' | '03'): Promise<s
   await page.getByRole('heading', { name: 'Create your profile' }).waitFor();
   await page.getByLabel('Profile name on this computer').fill(`${name} at home`);
   await page.getByLabel('Your nickname').fill(name);
-  await page.getByLabel('Password', { exact: true }).fill(`${slug} walks the long river path at dawn`);
-  await page.getByLabel('Password again').fill(`${slug} walks the long river path at dawn`);
+  await page.getByLabel('Password', { exact: true }).fill(passwordOf(name));
+  await page.getByLabel('Password again').fill(passwordOf(name));
   const create = page.getByRole('button', { name: 'Create profile' });
   await expect.poll(() => create.isEnabled(), { timeout: 10 * SECOND }).toBe(true);
   await screenshot(person, `${number}-${slug}-create-profile`);
@@ -178,6 +260,40 @@ async function createProfile(person: PersonPage, number: '01' | '03'): Promise<s
   await screenshot(person, `${number === '01' ? '02' : '04'}-${slug}-signed-in-reachable`);
   const shown = (await page.locator('.card').getByLabel(/^Onion address /).getAttribute('aria-label')) ?? '';
   return shown.replace(/^Onion address /, '').replace(/\.onion$/, '');
+}
+
+function passwordOf(name: string): string {
+  return `${name.toLowerCase()} walks the long river path at dawn`;
+}
+
+function started<T>(value: T | undefined): T {
+  if (value === undefined) throw new Error('beforeAll should have started it');
+  return value;
+}
+
+/** Adds a relay in Settings → Relays by typing its invitation, clicking "Add relay" again while its young onion cannot be reached yet. */
+async function addRelay(person: PersonPage, invitation: string, address: string): Promise<void> {
+  const { page } = person;
+  await page.getByRole('navigation').getByRole('button', { name: 'Settings', exact: true }).click();
+  const card = page.getByRole('region', { name: 'Relays' });
+  await card.getByText(/^No relay yet/).waitFor();
+  await card.getByLabel('Relay address or invitation').fill(invitation);
+  const listed = relayListed(page, address);
+  const deadline = Date.now() + RELAY_ADD_WAIT;
+  for (;;) {
+    await card.getByRole('button', { name: 'Add relay' }).click();
+    await card.getByRole('button', { name: 'Adding…' }).waitFor({ state: 'detached', timeout: RELAY_ADD_WAIT });
+    const problem = card.getByRole('alert');
+    await listed.or(problem).first().waitFor({ timeout: MINUTE });
+    if ((await listed.count()) > 0) return;
+    if (Date.now() > deadline) throw new Error(`${person.name} could not add the relay within ${String(RELAY_ADD_WAIT / MINUTE)} minutes: ${(await problem.textContent()) ?? ''}`);
+    // As a person would: read the error, wait a little, click again (the invitation stays typed).
+    await page.waitForTimeout(5 * SECOND);
+  }
+}
+
+function relayListed(page: Page, address: string): Locator {
+  return page.getByRole('list', { name: 'My relays' }).getByRole('listitem').filter({ has: page.getByLabel(`Onion address ${address}.onion`) });
 }
 
 function conversation(page: Page): Locator {

@@ -95,6 +95,7 @@ export class RelayTransport {
 function describeNetworkError(error: Error): string {
   if (/timed out/i.test(error.message)) return 'it did not answer in time';
   if (/ENOENT|ECONNREFUSED.*(sock|9050)|connect ECONNREFUSED/i.test(error.message)) return 'tor or the relay is not running';
-  if (/Socks5 proxy rejected connection - (HostUnreachable|TTLExpired|GeneralFailure)/i.test(error.message)) return 'it is offline or tor cannot find it';
+  // tor's onion-service replies (0xF0–0xF7: no descriptor, introduction or rendezvous failed) have no name in the socks library: "undefined".
+  if (/Socks5 proxy rejected connection - (HostUnreachable|TTLExpired|GeneralFailure|undefined)/i.test(error.message)) return 'it is offline or tor cannot find it';
   return error.message;
 }

@@ -1,0 +1,58 @@
+// How a failure to reach a relay through tor's SOCKS reads: tor's onion-service replies become words, not "undefined".
+import { createServer, type Server, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { RelayUnreachableError } from './errors.js';
+import { RelayTransport } from './relay-transport.js';
+
+const SOME_ONION = 'a'.repeat(56);
+
+/** A loopback SOCKS5 proxy that accepts no-auth and answers every CONNECT with `reply`, as tor does with ExtendedErrors. */
+function refusingProxy(reply: number): Promise<{ server: Server; port: number }> {
+  const server = createServer((socket: Socket) => {
+    let greeted = false;
+    socket.on('data', () => {
+      if (!greeted) {
+        greeted = true;
+        socket.write(Buffer.from([0x05, 0x00]));
+      } else {
+        socket.end(Buffer.from([0x05, reply, 0x00, 0x01, 0, 0, 0, 0, 0, 0]));
+      }
+    });
+    socket.on('error', () => undefined);
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({ server, port: typeof address === 'object' && address !== null ? address.port : 0 });
+    });
+  });
+}
+
+describe('RelayTransport through SOCKS', () => {
+  let proxy: Server | undefined;
+  afterEach(() => {
+    proxy?.close();
+    proxy = undefined;
+  });
+
+  // 0xf0: descriptor not found, 0xf2: introduction failed (tor's socks-extensions); the socks library has no names for them.
+  it.each([
+    { code: 'f0', reply: 0xf0 },
+    { code: 'f2', reply: 0xf2 },
+    { code: '04', reply: 0x04 },
+  ])('says a relay behind SOCKS reply 0x$code is offline or cannot be found', async ({ reply }) => {
+    const started = await refusingProxy(reply);
+    proxy = started.server;
+    const transport = new RelayTransport({ kind: 'onion', address: SOME_ONION, socks: { kind: 'tcp', host: '127.0.0.1', port: started.port } });
+    try {
+      const failure = await transport.send({ method: 'GET', pathAndQuery: '/v1/info', headers: {}, body: new Uint8Array(), timeoutMs: 10_000 }).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(RelayUnreachableError);
+      expect((failure as Error).message).toBe(`The relay ${SOME_ONION}.onion could not be reached: it is offline or tor cannot find it.`);
+    } finally {
+      transport.close();
+    }
+  });
+});
