@@ -24,7 +24,7 @@ export function forwardMessagingEvents(messenger: Pick<EventEmitter<MessagingEve
       id,
       state: progress.state,
       ...(progress.state === 'held' ? { heldUntil: progress.until } : {}),
-      ...(progress.state === 'failed' ? { error: progress.reason } : {}),
+      ...(progress.state === 'failed' || (progress.state === 'queued' && progress.reason !== undefined) ? { error: progress.reason } : {}),
     }),
   );
 }

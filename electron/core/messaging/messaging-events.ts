@@ -5,7 +5,8 @@ import type { ConversationId } from './conversation-id.js';
 
 /** Where one of our stored messages is on its way to the recipient. */
 export type DeliveryProgress =
-  | { readonly state: 'queued' }
+  /** `reason`: why a relay did not take it (it waits for the contact instead, and the relay is tried again later). */
+  | { readonly state: 'queued'; readonly reason?: string }
   | { readonly state: 'sent' }
   /** A relay holds it until `until` (ms since epoch). */
   | { readonly state: 'held'; readonly until: number }

@@ -132,8 +132,8 @@ describe('relay mailboxes', () => {
     await relay.stop();
     const message = await alice.messenger.sendText(bob.address, 'relay is down', 'relay');
     await settle();
-    expect(lastState(alice, message.id) ?? 'queued').toBe('queued');
-    expect(alice.logged.some((line) => line.includes('relay deposit') && line.includes('could not be reached'))).toBe(true);
+    const update = alice.events['message.updated']?.filter((u) => u.id === message.id).at(-1);
+    expect(update).toMatchObject({ state: 'queued', error: expect.stringMatching(/^The relay did not take it: .*could not be reached/) as unknown });
     linkUp(alice.links, bob.links);
     await until('delivered directly', () => lastState(alice, message.id) === 'delivered');
     relay = await startRelayHttp({ dataDir: dir });

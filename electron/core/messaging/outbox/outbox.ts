@@ -244,7 +244,9 @@ export class Outbox {
           return;
         case 'unavailable':
           this.#carried.delete(entry.id);
-          if (before !== 'queued') this.#progressed(entry.to as OnionAddress, entry, { state: 'queued' });
+          // A relay's refusal is worth telling the sender; a link that just closed is not news.
+          if (courier.name === 'relay') this.#progressed(entry.to as OnionAddress, entry, { state: 'queued', reason: `The relay did not take it: ${outcome.reason}` });
+          else if (before !== 'queued') this.#progressed(entry.to as OnionAddress, entry, { state: 'queued' });
           this.#options.log(`could not hand message ${entry.id} to the ${courier.name} courier: ${outcome.reason}`);
           later.push({ entry, outcome });
           return;

@@ -89,4 +89,11 @@ describe('MessageList', () => {
     expect(rendered).toBeGreaterThan(5);
     expect(rendered).toBeLessThan(200);
   });
+
+  it('says why a message the relay did not take is waiting, without offering a retry', () => {
+    show([message(1, { state: 'queued', error: 'The relay did not take it: the relay is full' }), message(3, { state: 'held', heldUntil: Date.UTC(2027, 0, 1) })]);
+    expect(screen.getByText('The relay did not take it: the relay is full. It waits until they are online.')).toBeInTheDocument();
+    expect(screen.getByText(/^Held by relay until /)).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Retry' })).toBeNull();
+  });
 });
