@@ -129,7 +129,8 @@ export class PartialFile {
     openRecord(this.#context, index, sealed);
     return this.#serialized(async (handle) => {
       if (this.#held.has(index)) return false;
-      await handle.write(sealed, 0, sealed.length, offsetOf(index));
+      // A positional write may be short (a full disk, a signal): write until the whole record is there.
+      for (let done = 0; done < sealed.length; ) done += (await handle.write(sealed, done, sealed.length - done, offsetOf(index) + done)).bytesWritten;
       this.#held.add(index);
       if (++this.#sinceCheckpoint >= this.#checkpointRecords) await this.#checkpoint(handle);
       return true;
