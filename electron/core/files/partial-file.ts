@@ -130,7 +130,11 @@ export class PartialFile {
     return this.#serialized(async (handle) => {
       if (this.#held.has(index)) return false;
       // A positional write may be short (a full disk, a signal): write until the whole record is there.
-      for (let done = 0; done < sealed.length; ) done += (await handle.write(sealed, done, sealed.length - done, offsetOf(index) + done)).bytesWritten;
+      for (let done = 0; done < sealed.length; ) {
+        const { bytesWritten } = await handle.write(sealed, done, sealed.length - done, offsetOf(index) + done);
+        if (bytesWritten === 0) throw new Error(`could not write record ${String(index)} to ${this.paths.partial}`);
+        done += bytesWritten;
+      }
       this.#held.add(index);
       if (++this.#sinceCheckpoint >= this.#checkpointRecords) await this.#checkpoint(handle);
       return true;
