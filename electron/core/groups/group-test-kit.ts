@@ -1,6 +1,6 @@
 // Real members for group tests and benches: an onion key, a Signal identity key pair, and the card binding them.
 import { IdentityKeyPair } from '@signalapp/libsignal-client';
-import { generateOnionKey, type OnionKey } from '../identity/index.js';
+import { generateOnionKey, type OnionAddress, type OnionKey } from '../identity/index.js';
 import { createBinding } from '../signal/binding.js';
 import { InMemoryKeyValueStore } from './key-value-store.js';
 import type { RosterLog } from './roster-log.js';
@@ -10,7 +10,7 @@ import { GroupSenderKeys } from './sender-keys.js';
 export interface TestMember {
   readonly name: string;
   readonly onionKey: OnionKey;
-  readonly address: string;
+  readonly address: OnionAddress;
   readonly card: MemberCard;
   readonly senderKeys: GroupSenderKeys;
 }

@@ -29,6 +29,11 @@ export class KeyValueSenderKeyStore extends SenderKeyStore {
     }
   }
 
+  /** Not part of libsignal's interface: whether a key is held, to tell a missing key from a bad message. */
+  async hasSenderKey(sender: ProtocolAddress, distributionId: string): Promise<boolean> {
+    return (await this.#store.get(recordKey(sender, distributionId))) !== undefined;
+  }
+
   /** Not part of libsignal's interface: an old epoch's key goes, so nothing more is encrypted or read with it. */
   async deleteSenderKey(sender: ProtocolAddress, distributionId: string): Promise<void> {
     await this.#store.delete(recordKey(sender, distributionId));

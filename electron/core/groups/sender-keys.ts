@@ -97,14 +97,12 @@ export class GroupSenderKeys {
   async encrypt(roster: Roster, plaintext: Uint8Array): Promise<Uint8Array> {
     this.#requireMember(roster, this.#localAddress);
     const distributionId = distributionIdFor(roster);
+    const local = protocolAddress(this.#localAddress);
     return this.#queue.run(this.#localAddress, async () => {
       try {
-        const message = await groupEncrypt(protocolAddress(this.#localAddress), distributionId, this.#store, Uint8Array.from(plaintext));
-        return message.serialize();
+        return (await groupEncrypt(local, distributionId, this.#store, Uint8Array.from(plaintext))).serialize();
       } catch (error) {
-        if (LibSignalErrorBase.is(error, ErrorCode.InvalidSenderKeySession)) {
-          throw new MissingSenderKeyError(this.#localAddress, { cause: error });
-        }
+        if (!(await this.#store.hasSenderKey(local, distributionId))) throw new MissingSenderKeyError(this.#localAddress, { cause: error });
         throw error;
       }
     });
@@ -126,9 +124,15 @@ export class GroupSenderKeys {
     const key: GroupMessageKey = { sender, distributionId: message.distributionId(), chainId: message.chainId(), iteration: message.iteration() };
     return this.#queue.run(sender, async () => {
       await this.#replays.check(key);
-      const plaintext = await groupDecrypt(protocolAddress(sender), this.#store, bytes).catch((error: unknown) => {
-        throw decryptionError(sender, key, error);
-      });
+      let plaintext: Uint8Array;
+      try {
+        plaintext = await groupDecrypt(protocolAddress(sender), this.#store, bytes);
+      } catch (error) {
+        // libsignal reports a missing key as a generic error: the store tells which it was.
+        if (!(await this.#store.hasSenderKey(protocolAddress(sender), key.distributionId))) throw new MissingSenderKeyError(sender, { cause: error });
+        if (LibSignalErrorBase.is(error, ErrorCode.DuplicatedMessage)) throw new ReplayedGroupMessageError(dedupKeyString(key), { cause: error });
+        throw new GroupDecryptionError(sender, { cause: error });
+      }
       await this.#replays.record(key);
       return { plaintext, key };
     });
@@ -137,10 +141,4 @@ export class GroupSenderKeys {
   #requireMember(roster: Roster, address: string): void {
     if (!roster.members.has(address)) throw new NotAGroupMemberError(address, roster.groupId);
   }
-}
-
-function decryptionError(sender: string, key: GroupMessageKey, error: unknown): Error {
-  if (LibSignalErrorBase.is(error, ErrorCode.DuplicatedMessage)) return new ReplayedGroupMessageError(dedupKeyString(key), { cause: error });
-  if (LibSignalErrorBase.is(error, ErrorCode.InvalidSenderKeySession)) return new MissingSenderKeyError(sender, { cause: error });
-  return new GroupDecryptionError(sender, { cause: error });
 }
