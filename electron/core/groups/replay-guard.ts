@@ -33,8 +33,10 @@ export function dedupKeyString(key: GroupMessageKey): string {
   return `${key.sender}/${key.distributionId}/${key.chainId}/${key.iteration}`;
 }
 
+/** Chain records are written through and also kept decoded: one instance owns them while the store is open. */
 export class ReplayGuard {
   readonly #store: KeyValueStore;
+  readonly #records = new Map<string, ChainRecord>();
 
   constructor(store: KeyValueStore) {
     this.#store = store;
@@ -61,15 +63,21 @@ export class ReplayGuard {
       next = { low: record.low, high: iteration, awaited: [...record.awaited, ...skipped].slice(-MAX_AWAITED) };
     } else next = { ...record, awaited: record.awaited.filter((awaited) => awaited !== iteration) };
     await this.#store.put(chainKey(key), encode(next));
+    this.#records.set(chainKey(key), next);
   }
 
   async #read(key: GroupMessageKey): Promise<ChainRecord | undefined> {
-    const bytes = await this.#store.get(chainKey(key));
+    const storeKey = chainKey(key);
+    const known = this.#records.get(storeKey);
+    if (known !== undefined) return known;
+    const bytes = await this.#store.get(storeKey);
     if (bytes === undefined) return undefined;
     try {
-      return chainRecord.parse(decode(bytes));
+      const record = chainRecord.parse(decode(bytes));
+      this.#records.set(storeKey, record);
+      return record;
     } catch (error) {
-      throw new SignalRecordError('group-replay', chainKey(key), { cause: error });
+      throw new SignalRecordError('group-replay', storeKey, { cause: error });
     }
   }
 }

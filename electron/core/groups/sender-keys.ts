@@ -38,7 +38,6 @@ export interface ReceivedGroupMessage {
   readonly key: GroupMessageKey;
 }
 
-const protocolAddress = (address: string): ProtocolAddress => ProtocolAddress.new(address, DEVICE_ID);
 
 export class GroupSenderKeys {
   readonly #localAddress: string;
@@ -46,6 +45,8 @@ export class GroupSenderKeys {
   readonly #replays: ReplayGuard;
   /** libsignal reads a sender key record, awaits, then writes it: two interleaved uses would step from one state. */
   readonly #queue = new KeyedQueue();
+  /** Each ProtocolAddress is a native object: made once per member, not once per message. */
+  readonly #addresses = new Map<string, ProtocolAddress>();
 
   constructor(localAddress: string, store: KeyValueStore) {
     this.#localAddress = localAddress;
@@ -61,7 +62,7 @@ export class GroupSenderKeys {
     this.#requireMember(roster, this.#localAddress);
     const distributionId = distributionIdFor(roster);
     const message = await this.#queue.run(this.#localAddress, () =>
-      SenderKeyDistributionMessage.create(protocolAddress(this.#localAddress), distributionId, this.#store),
+      SenderKeyDistributionMessage.create(this.#protocolAddress(this.#localAddress), distributionId, this.#store),
     );
     const recipients = [...roster.members.keys()].filter((address) => address !== this.#localAddress);
     return { distributionId, message: message.serialize(), recipients };
@@ -74,7 +75,7 @@ export class GroupSenderKeys {
   async rekey(previous: Roster, next: Roster): Promise<SenderKeyDistribution> {
     const old = distributionIdFor(previous);
     if (old !== distributionIdFor(next)) {
-      await this.#queue.run(this.#localAddress, () => this.#store.deleteSenderKey(protocolAddress(this.#localAddress), old));
+      await this.#queue.run(this.#localAddress, () => this.#store.deleteSenderKey(this.#protocolAddress(this.#localAddress), old));
     }
     return this.distribution(next);
   }
@@ -90,14 +91,14 @@ export class GroupSenderKeys {
     }
     const expected = distributionIdFor(roster);
     if (message.distributionId() !== expected) throw new StaleDistributionError(sender, message.distributionId(), expected);
-    await this.#queue.run(sender, () => processSenderKeyDistributionMessage(protocolAddress(sender), message, this.#store));
+    await this.#queue.run(sender, () => processSenderKeyDistributionMessage(this.#protocolAddress(sender), message, this.#store));
   }
 
   /** One ciphertext for every member, under our sender key of the roster's current epoch. */
   async encrypt(roster: Roster, plaintext: Uint8Array): Promise<Uint8Array> {
     this.#requireMember(roster, this.#localAddress);
     const distributionId = distributionIdFor(roster);
-    const local = protocolAddress(this.#localAddress);
+    const local = this.#protocolAddress(this.#localAddress);
     return this.#queue.run(this.#localAddress, async () => {
       try {
         return (await groupEncrypt(local, distributionId, this.#store, Uint8Array.from(plaintext))).serialize();
@@ -126,16 +127,25 @@ export class GroupSenderKeys {
       await this.#replays.check(key);
       let plaintext: Uint8Array;
       try {
-        plaintext = await groupDecrypt(protocolAddress(sender), this.#store, bytes);
+        plaintext = await groupDecrypt(this.#protocolAddress(sender), this.#store, bytes);
       } catch (error) {
         // libsignal reports a missing key as a generic error: the store tells which it was.
-        if (!(await this.#store.hasSenderKey(protocolAddress(sender), key.distributionId))) throw new MissingSenderKeyError(sender, { cause: error });
+        if (!(await this.#store.hasSenderKey(this.#protocolAddress(sender), key.distributionId))) throw new MissingSenderKeyError(sender, { cause: error });
         if (LibSignalErrorBase.is(error, ErrorCode.DuplicatedMessage)) throw new ReplayedGroupMessageError(dedupKeyString(key), { cause: error });
         throw new GroupDecryptionError(sender, { cause: error });
       }
       await this.#replays.record(key);
       return { plaintext, key };
     });
+  }
+
+  #protocolAddress(address: string): ProtocolAddress {
+    let known = this.#addresses.get(address);
+    if (known === undefined) {
+      known = ProtocolAddress.new(address, DEVICE_ID);
+      this.#addresses.set(address, known);
+    }
+    return known;
   }
 
   #requireMember(roster: Roster, address: string): void {
