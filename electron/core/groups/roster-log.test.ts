@@ -191,6 +191,16 @@ describe('RosterLog', () => {
       expect(foldRoster(log.groupId, [backdated, removal, ...ops]).roster).toEqual(log.roster);
     });
 
+    it('a removal that lands earlier in log order than one already applied still starts a new key epoch', () => {
+      const { log, ops } = fourMemberLog();
+      const removeDave = operationBy(bob, log, { kind: 'remove', member: dave.address });
+      const removeCarol = operationBy(alice, log, { kind: 'remove', member: carol.address });
+      const epochs = [removeDave, removeCarol].map((removal) => foldRoster(log.groupId, [...ops, removal]).roster.keyEpoch);
+      const both = foldRoster(log.groupId, [...ops, removeDave, removeCarol]).roster;
+      expect(both.members.size).toBe(2);
+      expect(epochs).not.toContain(both.keyEpoch);
+    });
+
     it('every order of the same operations folds into the same roster', () => {
       const { log, ops } = fourMemberLog();
       const concurrent = [
