@@ -185,10 +185,23 @@ describe('RosterLog', () => {
       log.accept(backdated);
       expect(log.roster.members.has(erin.address)).toBe(false);
       expect(log.roster.members.has(bob.address)).toBe(false);
-      expect(log.skipped).toEqual([{ hash: backdated.hash, author: bob.address, reason: 'concurrent-removal' }]);
+      expect(log.skipped).toEqual([{ hash: backdated.hash, author: bob.address, reason: 'concurrent-revocation' }]);
       // Erin's own operations then have no roster that holds her: refused whoever receives them.
       expect(() => log.accept(operationBy(erin, log, { kind: 'rename', name: 'x' }))).toThrow(AuthorNotMemberError);
       expect(foldRoster(log.groupId, [backdated, removal, ...ops]).roster).toEqual(log.roster);
+    });
+
+    it('an admin made a plain member cannot act as admin by backdating, but may still leave', () => {
+      const { log } = fourMemberLog();
+      const beforeDemotion = log.heads();
+      log.accept(operationBy(alice, log, { kind: 'role', member: carol.address, role: 'member' }));
+      const backdated = (action: Parameters<typeof log.draft>[0]) =>
+        log.accept(signRosterOperation(carol.onionKey, { group: log.groupId, parents: beforeDemotion, at: 3, action }));
+      const add = backdated({ kind: 'add', member: erin.card, role: 'admin' });
+      expect(log.roster.members.has(erin.address)).toBe(false);
+      expect(log.skipped).toEqual([{ hash: add.hash, author: carol.address, reason: 'concurrent-revocation' }]);
+      backdated({ kind: 'leave' });
+      expect(log.roster.members.has(carol.address)).toBe(false);
     });
 
     it('a removal that lands earlier in log order than one already applied still starts a new key epoch', () => {

@@ -7,7 +7,7 @@ import {
   RosterOperationError,
   UnknownGroupError,
 } from './errors.js';
-import { applyRosterOperation, removedBy, type Roster } from './roster.js';
+import { applyRosterOperation, revocationBy, type Revocation, type Roster } from './roster.js';
 import {
   decodeRosterOperation,
   hasValidSignature,
@@ -21,8 +21,11 @@ import {
 export interface SkippedOperation {
   readonly hash: string;
   readonly author: string;
-  /** `concurrent-removal`: its author was removed (or left) by an operation written without seeing it. */
-  readonly reason: 'concurrent-removal' | RosterOperationError;
+  /**
+   * `concurrent-revocation`: its author was removed, left, or lost the admin role (then only a leave stands) by an
+   * operation written without seeing it, and not seen by it.
+   */
+  readonly reason: 'concurrent-revocation' | RosterOperationError;
 }
 
 export interface RosterFold {
@@ -167,18 +170,22 @@ export class RosterLog {
 
   #foldSet(hashes: ReadonlySet<string>): RosterFold {
     const order = this.#linearize(hashes);
-    const removals = new Map<string, string[]>();
+    const revocations = new Map<string, { hash: string; revocation: Revocation }[]>();
     for (const hash of order) {
-      const removed = removedBy(this.#operations.get(hash)!);
-      if (removed !== undefined) removals.set(removed, [...(removals.get(removed) ?? []), hash]);
+      const revocation = revocationBy(this.#operations.get(hash)!);
+      if (revocation !== undefined) revocations.set(revocation.address, [...(revocations.get(revocation.address) ?? []), { hash, revocation }]);
     }
     let roster: Roster | null = null;
     const skipped: SkippedOperation[] = [];
     for (const hash of order) {
       const signed = this.#operations.get(hash)!;
       const author = signed.operation.author;
-      if ((removals.get(author) ?? []).some((removal) => removal !== hash && this.#concurrent(hash, removal))) {
-        skipped.push({ hash, author, reason: 'concurrent-removal' });
+      const voids = (revocations.get(author) ?? []).some(
+        ({ hash: by, revocation }) =>
+          by !== hash && (revocation.takes === 'membership' || signed.operation.action.kind !== 'leave') && this.#concurrent(hash, by),
+      );
+      if (voids) {
+        skipped.push({ hash, author, reason: 'concurrent-revocation' });
         continue;
       }
       try {

@@ -90,10 +90,17 @@ function withoutMember(roster: Roster, address: string, operationHash: string): 
   return { ...roster, members, keyEpoch: chainEpoch(roster.keyEpoch, operationHash) };
 }
 
-/** The member `address` leaves or is removed by this action: what makes their concurrent operations void. */
-export function removedBy(signed: SignedRosterOperation): string | undefined {
+/** What an operation takes from a member: membership (removed, or left) or the admin role (made a plain member). */
+export interface Revocation {
+  readonly address: string;
+  readonly takes: 'membership' | 'admin';
+}
+
+/** The rights `signed` takes away, which voids what that member did concurrently (docs/groups.md, "Convergence"). */
+export function revocationBy(signed: SignedRosterOperation): Revocation | undefined {
   const { action, author } = signed.operation;
-  if (action.kind === 'remove') return action.member;
-  if (action.kind === 'leave') return author;
+  if (action.kind === 'remove') return { address: action.member, takes: 'membership' };
+  if (action.kind === 'leave') return { address: author, takes: 'membership' };
+  if (action.kind === 'role' && action.role === 'member') return { address: action.member, takes: 'admin' };
   return undefined;
 }
