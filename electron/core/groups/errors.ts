@@ -170,3 +170,12 @@ export class GroupDecryptionError extends Error {
     this.sender = sender;
   }
 }
+
+/** libsignal refused to encrypt with a sender key we hold: the record is damaged; nothing was sent. */
+export class GroupEncryptionError extends Error {
+  override readonly name = 'GroupEncryptionError';
+
+  constructor(groupId: string, options?: { cause?: unknown }) {
+    super(`Signal could not encrypt a message for group ${groupId}`, options);
+  }
+}

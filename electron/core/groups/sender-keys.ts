@@ -13,6 +13,7 @@ import { KeyedQueue } from '../signal/keyed-queue.js';
 import { DEVICE_ID } from '../signal/prekey-bundle.js';
 import {
   GroupDecryptionError,
+  GroupEncryptionError,
   GroupFormatError,
   MissingSenderKeyError,
   NotAGroupMemberError,
@@ -104,7 +105,7 @@ export class GroupSenderKeys {
         return (await groupEncrypt(local, distributionId, this.#store, Uint8Array.from(plaintext))).serialize();
       } catch (error) {
         if (!(await this.#store.hasSenderKey(local, distributionId))) throw new MissingSenderKeyError(this.#localAddress, { cause: error });
-        throw error;
+        throw new GroupEncryptionError(roster.groupId, { cause: error });
       }
     });
   }
