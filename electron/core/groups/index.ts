@@ -1,0 +1,18 @@
+// Public surface of groups: the signed roster log, its roster, and Signal sender keys per key epoch.
+export * from './errors.js';
+export { distributionIdFor, newGroupId } from './group-ids.js';
+export { InMemoryKeyValueStore, type KeyValueStore } from './key-value-store.js';
+export { dedupKeyString, type GroupMessageKey } from './replay-guard.js';
+export { applyRosterOperation, type GroupRole, type Roster, type RosterMember } from './roster.js';
+export { foldRoster, RosterLog, type RosterFold, type SkippedOperation } from './roster-log.js';
+export {
+  decodeRosterOperation,
+  signRosterOperation,
+  type GrantedRole,
+  type MemberCard,
+  type RosterAction,
+  type RosterOperation,
+  type RosterOperationDraft,
+  type SignedRosterOperation,
+} from './roster-operation.js';
+export { GroupSenderKeys, type ReceivedGroupMessage, type SenderKeyDistribution } from './sender-keys.js';
