@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { createCore, type Core } from '../core/index.js';
 import { generateOnionKey } from '../core/identity/index.js';
-import { backendFromCore, channelFromWebSocket, createApiClient, type ApiConnection } from '../shared/rpc/index.js';
+import { backendFromCore, channelFromWebSocket, createApiClient, rpcSubprotocols, type ApiConnection } from '../shared/rpc/index.js';
 import { startWebServer, type WebServer } from './web-server.js';
 
 const FAST_KDF = { name: 'scrypt', logN: 10, r: 8, p: 1 } as const;
@@ -26,7 +26,7 @@ describe('history cursors over web mode', () => {
     core = await createCore({ dataDir: join(dir, 'data'), env: { ...process.env, ALLIUM_TORRC_EXTRA: inject('testnetTorrcFile') }, kdf: FAST_KDF, log: () => undefined });
     server = await startWebServer({ backend: backendFromCore(core), rendererDir: dir, token: TOKEN, logError: () => undefined });
     const origin = `http://127.0.0.1:${String(server.port)}`;
-    const socket = new WebSocket(`ws://127.0.0.1:${String(server.port)}/rpc`, { headers: { Origin: origin, Cookie: `allium_token_${String(server.port)}=${TOKEN}` } });
+    const socket = new WebSocket(`ws://127.0.0.1:${String(server.port)}/rpc`, rpcSubprotocols(TOKEN), { headers: { Origin: origin } });
     client = createApiClient(channelFromWebSocket(socket));
     const { id } = await client.api['profiles.create']({ label: 'Cursor', nickname: 'Cursor', password: PASSWORD });
     await client.api['profiles.unlock']({ profileId: id, password: PASSWORD });
