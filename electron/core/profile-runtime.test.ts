@@ -62,6 +62,15 @@ vi.mock('./messaging/messenger.js', () => ({
     }
   },
 }));
+vi.mock('./relays/index.js', () => ({
+  RelayService: class {
+    start(): void {}
+    reachable(): Promise<void> {
+      return Promise.resolve();
+    }
+    stop(): void {}
+  },
+}));
 vi.mock('./link/index.js', () => ({
   LinkManager: class {
     adopt(): void {}
