@@ -35,6 +35,18 @@ describe('migrateState', () => {
     expect(state.outbox['o']).toMatchObject({ seq: 1, failed: null });
   });
 
+  it('gives a version-2 document relays and mailboxes, and each contact no mailbox of theirs yet', () => {
+    const v2 = structuredClone(migrateState({ formatVersion: 0, profile })) as Record<string, unknown>;
+    const contact = { address: 'a', nickname: 'A', addedAt: '2026-01-01T00:00:00.000Z', status: 'accepted', theirNickname: null, verified: false };
+    const rest = { identityChanged: false, blocked: false, delivery: 'relay', outSeq: 3, inSeq: 2, unread: 1, lastMessage: null };
+    const { relays: _relays, mailboxes: _mailboxes, ...withoutRelays } = v2;
+    const state = migrateState({ ...withoutRelays, formatVersion: 2, contacts: { a: { ...contact, ...rest } } });
+    expect(state.formatVersion).toBe(3);
+    expect(state.relays).toEqual({});
+    expect(state.mailboxes).toEqual({});
+    expect(state.contacts['a']).toMatchObject({ delivery: 'relay', outSeq: 3, theirMailbox: null });
+  });
+
   it('leaves a current document as it is', () => {
     const state = migrateState({ formatVersion: 0, profile });
     expect(migrateState(structuredClone(state))).toEqual(state);
