@@ -11,12 +11,22 @@ describe('envelope codec', () => {
     { kind: 'typing', typing: true },
     { kind: 'profile', nickname: 'Alice' },
     { kind: 'accept', seq: 1, nickname: 'Bob', binding: new Uint8Array(64).fill(7) },
+    { kind: 'mailbox', relay: 'pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd', capability: `${'A'.repeat(22)}.${'b'.repeat(43)}` },
+    { kind: 'mailbox', relay: null, capability: null },
   ];
 
   it.each(bodies)('round-trips a $kind envelope', (body) => {
     const envelope = makeEnvelope(body, 1_700_000_000_000);
     expect(envelope.id).toMatch(/^[0-9a-f]{32}$/);
     expect(decodeEnvelope(encodeEnvelope(envelope))).toEqual(envelope);
+  });
+
+  it('refuses a mailbox whose capability could break out of its HTTP header, or whose relay is no address', () => {
+    const mailbox = (relay: string, capability: string): Uint8Array =>
+      encode({ v: 1, id: '00'.repeat(16), sentAt: 1, body: { kind: 'mailbox', relay, capability } });
+    const relay = 'pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd';
+    expect(() => decodeEnvelope(mailbox(relay, `${'A'.repeat(22)}.${'b'.repeat(41)}\r\nX`))).toThrow(/body\.capability/);
+    expect(() => decodeEnvelope(mailbox('evil.example.com', `${'A'.repeat(22)}.${'b'.repeat(43)}`))).toThrow(/body\.relay/);
   });
 
   it('gives every envelope a fresh id', () => {

@@ -27,7 +27,11 @@ const envelopeBody = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('mailbox'),
       relay: z.string().regex(/^[a-z2-7]{56}$/).nullable(),
-      capability: z.string().min(1).max(200).nullable(),
+      /** `<capability id>.<secret>`, base64url, as the relay made it; checked here because it becomes an HTTP header. */
+      capability: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/)
+        .nullable(),
     })
     .strict(),
   /** Sent by the side that accepted a contact request, as the first Signal message of the session. */
