@@ -149,6 +149,22 @@ describe('relay mailboxes', () => {
     expect(service.list()).toEqual([]);
   });
 
+  it('never rejects from starting its mailboxes (nobody waits for it): an unexpected failure is logged instead', async () => {
+    const service = new RelayService({
+      state: bob.session.state,
+      messenger: bob.messenger,
+      targetFor: () => {
+        throw new Error('tor vanished');
+      },
+      onRelays: () => undefined,
+      log: (line) => bob.logged.push(line),
+    });
+    services.push(service);
+    await bob.session.state.transact((tx) => tx.relays.put({ address: RELAY, addedAt: new Date().toISOString() }));
+    await expect(service.reachable()).resolves.toBeUndefined();
+    expect(bob.logged).toContain('starting relay mailboxes failed: tor vanished');
+  });
+
   it('refuses text that is no relay address, in words', async () => {
     const service = relaysOf(bob);
     await expect(service.add('allium-relay:notanaddress')).rejects.toMatchObject({ code: 'invalid-relay' });

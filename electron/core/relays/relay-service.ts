@@ -56,19 +56,24 @@ export class RelayService {
     this.#options.messenger.on('contact.removed', () => void this.maintain());
     this.#timer = setInterval(() => {
       this.#rounds += 1;
-      if (this.#rounds % PROBE_EVERY_ROUNDS === 0) void this.#probeAll();
+      if (this.#rounds % PROBE_EVERY_ROUNDS === 0) void this.#background('checking relays', () => this.#probeAll());
       void this.maintain();
     }, MAINTAIN_EVERY_MS);
     this.#timer.unref();
   }
 
-  /** Tor is up: check the relays, open what is missing, and let the outbox try relays for contacts who have one. */
-  async reachable(): Promise<void> {
-    await this.#probeAll();
-    await this.maintain();
-    for (const contact of this.#options.state.contacts()) {
-      if (contact.theirMailbox !== null) void this.#options.messenger.outbox.wake(contact.address as OnionAddress);
-    }
+  /**
+   * Tor is up: check the relays, open what is missing, and let the outbox try relays for contacts who have one. Never
+   * rejects (its callers do not wait for it, and the profile may be locked meanwhile): trouble is logged.
+   */
+  reachable(): Promise<void> {
+    return this.#background('starting relay mailboxes', async () => {
+      await this.#probeAll();
+      await this.maintain();
+      if (this.#stopped) return;
+      const wakes = this.#options.state.contacts().filter((c) => c.theirMailbox !== null).map((c) => this.#options.messenger.outbox.wake(c.address as OnionAddress));
+      await Promise.allSettled(wakes);
+    });
   }
 
   stop(): void {
@@ -223,7 +228,7 @@ export class RelayService {
       mailbox,
       clients: this.#clients,
       receive: (peer, kind, body) => this.#options.messenger.receiveRelayed(peer, kind, body),
-      onGone: (contact) => void this.#forget(contact),
+      onGone: (contact) => void this.#background('reopening a mailbox', () => this.#forget(contact)),
       log: this.#options.log,
     });
     this.#fetchers.set(mailbox.contact, fetcher);
@@ -235,6 +240,14 @@ export class RelayService {
     this.#fetchers.delete(contact);
     await this.#options.state.transact((tx) => tx.mailboxes.remove(contact));
     await this.maintain();
+  }
+
+  /** Work nobody waits for: it must not reject (an unhandled rejection ends the core), so its failure is logged; none after stop. */
+  #background(what: string, work: () => Promise<void>): Promise<void> {
+    if (this.#stopped) return Promise.resolve();
+    return work().catch((error: unknown) => {
+      if (!this.#stopped) this.#options.log(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
   async #probeAll(): Promise<void> {
