@@ -12,6 +12,7 @@ import {
   type SettingsDto,
 } from '../shared/api/index.js';
 import { toApiError } from './api-errors.js';
+import { groupHandlers } from './group-handlers.js';
 import { ProfileRuntime } from './profile-runtime.js';
 import { checkPasswordStrength, createProfileStore, type ProfileSession, type ProfileStore, type ScryptParams } from './store/index.js';
 import { validateExtraTorrcLines } from './tor/torrc.js';
@@ -218,6 +219,7 @@ export function createCore(options: CoreOptions): Promise<Core> {
       if (verified) await runtime.signal.markVerified(contact.address);
       return { address: contact.address, digits: await runtime.signal.safetyNumber(contact.address), verified: contact.verified };
     },
+    ...groupHandlers(() => requireUnlocked().runtime),
     'settings.get': () => Promise.resolve(settingsDto(requireUnlocked().session)),
     'settings.update': async (patch) => {
       const { session, runtime } = requireUnlocked();

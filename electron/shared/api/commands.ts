@@ -16,6 +16,7 @@ import type {
   SettingsDto,
   TorStatusDto,
 } from './dto.js';
+import type { DirectoryGroupDto, GroupDto, GroupInvitationDto, GroupJoinRequestDto } from './group-dto.js';
 
 /** Limits shared by the UI (to warn early) and the core (to refuse). */
 export const LIMITS = {
@@ -29,6 +30,11 @@ export const LIMITS = {
   torLine: 1_000,
   torLines: 64,
   backupBytesBase64: 512 * 1024 * 1024,
+  groupName: 64,
+  groupDescription: 280,
+  /** Public names: lower-case letters, digits and hyphens. */
+  directoryName: 32,
+  groupLink: 400,
 } as const;
 
 const nickname = z.string().trim().min(1, 'A nickname is required').max(LIMITS.nickname);
@@ -42,6 +48,14 @@ const historyCursor = z
   .string()
   .regex(/^(0|[1-9]\d{0,14}):(0|[1-9]\d{0,14})$/u, 'This is not a position Allium gave out for this conversation; ask for the newest page again');
 const delivery = z.enum(['hold', 'relay']);
+const groupId = z.string().regex(/^[0-9a-f]{32}$/, 'This is not a group Allium knows');
+const groupName = z.string().trim().min(1, 'A group needs a name').max(LIMITS.groupName);
+const directoryName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/, 'Public group names use lower-case letters, digits and hyphens (not at the start or end), up to 32');
+const joinPolicy = z.enum(['open', 'ask']);
 
 export const commandInputs = {
   'profiles.list': empty,
@@ -92,6 +106,39 @@ export const commandInputs = {
   'presence.set': z.object({ status: z.enum(['available', 'away', 'busy']), text: z.string().max(LIMITS.statusText) }).strict(),
   'safety.get': z.object({ address }).strict(),
   'safety.setVerified': z.object({ address, verified: z.boolean() }).strict(),
+  'groups.list': empty,
+  'groups.create': z.object({ name: groupName }).strict(),
+  'groups.rename': z.object({ group: groupId, name: groupName }).strict(),
+  /** Invites a contact: they accept or decline in their requests inbox. */
+  'groups.invite': z.object({ group: groupId, address }).strict(),
+  /** A link anyone may use to join (`allium-group:…`); owner and admins only. */
+  'groups.inviteLink': z.object({ group: groupId }).strict(),
+  'groups.joinByLink': z.object({ link: z.string().trim().min(1, 'Paste a group link').max(LIMITS.groupLink) }).strict(),
+  'groups.invitations': empty,
+  'groups.acceptInvitation': z.object({ id: z.string().min(1).max(100) }).strict(),
+  'groups.declineInvitation': z.object({ id: z.string().min(1).max(100) }).strict(),
+  'groups.joinRequests': empty,
+  'groups.answerJoinRequest': z.object({ id: z.string().min(1).max(100), admit: z.boolean() }).strict(),
+  'groups.removeMember': z.object({ group: groupId, address }).strict(),
+  'groups.setRole': z.object({ group: groupId, address, role: z.enum(['admin', 'member']) }).strict(),
+  'groups.leave': z.object({ group: groupId }).strict(),
+  /** Forgets a group we left or were removed from, with its history. */
+  'groups.delete': z.object({ group: groupId }).strict(),
+  'groups.history': z.object({ group: groupId, before: historyCursor.optional(), limit: z.number().int().min(1).max(LIMITS.historyPage) }).strict(),
+  'groups.markRead': z.object({ group: groupId }).strict(),
+  'groups.send': z
+    .object({ group: groupId, text: z.string().trim().min(1, 'The message is empty').max(LIMITS.messageText), via: delivery.optional() })
+    .strict(),
+  'groups.setDelivery': z.object({ group: groupId, delivery }).strict(),
+  /** LIST: the public groups on my relays, with member counts. */
+  'groups.directory': empty,
+  /** JOIN by name: the group of that name on the relay (the first of mine by default), or a new one registered there. */
+  'groups.joinByName': z.object({ name: directoryName, relay: address.optional() }).strict(),
+  /** Lists (or updates the listing of) a group we own on one of my relays. */
+  'groups.publish': z
+    .object({ group: groupId, relay: address, name: directoryName, description: z.string().trim().max(LIMITS.groupDescription), policy: joinPolicy })
+    .strict(),
+  'groups.unpublish': z.object({ group: groupId }).strict(),
   'settings.get': empty,
   'settings.update': z
     .object({
@@ -142,6 +189,29 @@ export interface CommandOutputs {
   'presence.set': PresenceDto;
   'safety.get': SafetyNumberDto;
   'safety.setVerified': SafetyNumberDto;
+  'groups.list': GroupDto[];
+  'groups.create': GroupDto;
+  'groups.rename': GroupDto;
+  'groups.invite': null;
+  'groups.inviteLink': { readonly link: string };
+  'groups.joinByLink': GroupDto;
+  'groups.invitations': GroupInvitationDto[];
+  'groups.acceptInvitation': GroupDto;
+  'groups.declineInvitation': null;
+  'groups.joinRequests': GroupJoinRequestDto[];
+  'groups.answerJoinRequest': null;
+  'groups.removeMember': GroupDto;
+  'groups.setRole': GroupDto;
+  'groups.leave': GroupDto;
+  'groups.delete': null;
+  'groups.history': HistoryPageDto;
+  'groups.markRead': null;
+  'groups.send': MessageDto;
+  'groups.setDelivery': GroupDto;
+  'groups.directory': DirectoryGroupDto[];
+  'groups.joinByName': GroupDto;
+  'groups.publish': GroupDto;
+  'groups.unpublish': GroupDto;
   'settings.get': SettingsDto;
   'settings.update': SettingsDto;
 }

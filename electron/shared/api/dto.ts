@@ -1,4 +1,5 @@
 // Data shapes the core sends to the UI: plain JSON, no classes, no secrets.
+import type { GroupDeliveryDto } from './group-dto.js';
 
 export type Presence = 'available' | 'away' | 'busy';
 export type Reachability = 'publishing' | 'reachable' | 'offline';
@@ -81,8 +82,12 @@ export interface ContactRequestDto {
 
 export interface MessageDto {
   readonly id: string;
-  /** The contact's address (the conversation with them). */
+  /** The contact's address (the conversation with them), or a group's id (32 hex digits). */
   readonly conversation: string;
+  /** In a group: who wrote it (for our own messages, us). */
+  readonly sender?: { readonly address: string; readonly name: string };
+  /** Our group messages: how many of the members it went to have stored it. */
+  readonly delivery?: GroupDeliveryDto;
   readonly direction: 'in' | 'out';
   readonly text: string;
   readonly sentAt: string;

@@ -41,6 +41,16 @@ export const API_ERROR_CODES = [
   /** A relay refused (full, over quota, too many deposits); `message` says which. */
   'relay-refused',
   'relay-not-found',
+  'group-not-found',
+  /** Only the owner or an admin may do this in the group. */
+  'not-allowed',
+  /** We are not (or no longer) a member of the group. */
+  'not-member',
+  /** The group link is damaged, expired or not a group link. */
+  'invalid-group-link',
+  /** The public name is taken on that relay by another group. */
+  'name-taken',
+  'invitation-not-found',
   /** The connection to the core closed. */
   'disconnected',
   /** The core did not answer in time; it may still be working, or be stuck. */

@@ -1,5 +1,6 @@
 // Every event the core pushes to the UI, with its payload type.
 import type { ContactDto, ContactRequestDto, IdentityDto, MessageDto, MessageState, RelayDto, TorStatusDto } from './dto.js';
+import type { GroupDeliveryDto, GroupDto, GroupInvitationDto, GroupJoinRequestDto } from './group-dto.js';
 
 export interface ApiEvents {
   'tor.status': TorStatusDto;
@@ -9,7 +10,21 @@ export interface ApiEvents {
   'request.received': ContactRequestDto;
   'request.removed': { readonly id: string };
   'message.received': MessageDto;
-  'message.updated': { readonly conversation: string; readonly id: string; readonly state: MessageState; readonly heldUntil?: number; readonly error?: string };
+  'message.updated': {
+    readonly conversation: string;
+    readonly id: string;
+    readonly state: MessageState;
+    readonly heldUntil?: number;
+    readonly error?: string;
+    /** Our group messages: how many members stored it so far. */
+    readonly delivery?: GroupDeliveryDto;
+  };
+  'group.updated': GroupDto;
+  'group.removed': { readonly id: string };
+  'group.invitation': GroupInvitationDto;
+  'group.invitation.removed': { readonly id: string };
+  'group.joinRequest': GroupJoinRequestDto;
+  'group.joinRequest.removed': { readonly id: string };
   /** My relays, after any change (added, removed, reachability). */
   'relays.updated': readonly RelayDto[];
   /** The profile was locked (by the user, or because the core stopped). */
@@ -28,5 +43,11 @@ export const EVENT_NAMES: readonly EventName[] = [
   'message.received',
   'message.updated',
   'relays.updated',
+  'group.updated',
+  'group.removed',
+  'group.invitation',
+  'group.invitation.removed',
+  'group.joinRequest',
+  'group.joinRequest.removed',
   'session.locked',
 ];

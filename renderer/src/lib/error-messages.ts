@@ -59,6 +59,18 @@ export function describeApiError(code: ApiErrorCode, detail: string): string {
       return `The relay refused: ${detail}`;
     case 'relay-not-found':
       return 'That relay is not in your list any more.';
+    case 'group-not-found':
+      return 'This group is not in your list any more.';
+    case 'not-allowed':
+      return `Only the group's owner or an admin can do that. ${detail}`.trim();
+    case 'not-member':
+      return 'You are no longer a member of this group, so nothing can be sent to it.';
+    case 'invalid-group-link':
+      return `That is not a usable group link: ${detail}`;
+    case 'name-taken':
+      return `Another group already uses that public name on this relay. ${detail}`.trim();
+    case 'invitation-not-found':
+      return 'This invitation was already answered or withdrawn.';
     case 'disconnected':
       return 'The connection to Allium’s core was lost. Restart Allium; your data is safe.';
     case 'timeout':
