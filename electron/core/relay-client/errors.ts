@@ -12,6 +12,7 @@ export type RelayClientErrorCode =
   | 'relay-queue-gone'
   | 'relay-auth'
   | 'relay-refused'
+  | 'relay-name-taken'
   | 'relay-failed';
 
 export abstract class RelayError extends Error {
@@ -80,10 +81,28 @@ export class RelayRequestError extends RelayError {
   readonly code = 'relay-refused';
 }
 
+/** The group name is registered in this relay's directory by another owner (or the listing is not this owner's). */
+export class RelayNameTakenError extends RelayError {
+  override readonly name = 'RelayNameTakenError';
+  readonly code = 'relay-name-taken';
+}
+
 /** The relay answered something this client does not understand, or failed inside. */
 export class RelayFailedError extends RelayError {
   override readonly name = 'RelayFailedError';
   readonly code = 'relay-failed';
+}
+
+/** A directory listing or removal that does not parse, or whose signature is not its owner's. */
+export class DirectoryListingError extends Error {
+  override readonly name = 'DirectoryListingError';
+  constructor(
+    readonly reason: 'malformed' | 'signature',
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /** The error for a refusal the relay sent, with words for the person first and the relay's own words after. */
@@ -96,6 +115,17 @@ export function refusalError(code: RelayErrorCode, relayMessage: string, retryAf
       return new RelayQuotaError(`This mailbox on the relay is full: its owner has not collected the messages it holds${said}.`, code);
     case 'too-many-capabilities':
       return new RelayQuotaError(`This mailbox has handed out as many deposit capabilities as the relay allows${said}.`, code);
+    case 'too-many-listings':
+      return new RelayQuotaError(`This identity already lists as many groups in the relay's directory as it allows${said}.`, code);
+    case 'directory-full':
+      return new RelayQuotaError(`The relay's group directory is full and takes no new names for now${said}.`, code);
+    case 'name-taken':
+    case 'not-listing-owner':
+      return new RelayNameTakenError(`Another group already has this name on the relay${said}.`, code);
+    case 'listing-outdated':
+      return new RelayRequestError(`The relay holds a newer version of this listing: check this computer's clock${said}.`, code);
+    case 'listing-not-found':
+      return new RelayRequestError(`The relay's directory has no group of this name${said}.`, code);
     case 'rate-limited':
     case 'too-many-waiting':
       return new RelayRateLimitError(`The relay asks to slow down; try again in a moment${said}.`, code, (retryAfterSeconds ?? 5) * 1_000);

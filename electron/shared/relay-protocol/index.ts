@@ -3,3 +3,4 @@ export { BODY_BUCKETS, MAX_BODY_BYTES, MAX_ENVELOPE_BYTES, RelayPaddingError, bu
 export { INVITATION_PREFIX, parseRelayAddress, relayInvitation } from './invitation.js';
 export { HEADER_SIGNATURE, HEADER_TIMESTAMP, SIGNATURE_DOMAIN, SIGNATURE_FRESHNESS_MS, signedRequestText, type SignedRequestParts } from './signed-request.js';
 export * from './wire.js';
+export * from './directory.js';

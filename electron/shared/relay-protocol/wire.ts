@@ -47,6 +47,12 @@ export const RELAY_ERROR_CODES = [
   'too-many-capabilities',
   'relay-full',
   'too-many-waiting',
+  'name-taken',
+  'listing-outdated',
+  'listing-not-found',
+  'not-listing-owner',
+  'too-many-listings',
+  'directory-full',
   'internal-error',
 ] as const;
 export type RelayErrorCode = (typeof RELAY_ERROR_CODES)[number];
@@ -70,6 +76,12 @@ export const RELAY_ERROR_STATUS: Readonly<Record<RelayErrorCode, number>> = {
   'too-many-capabilities': 507,
   'relay-full': 507,
   'too-many-waiting': 503,
+  'name-taken': 409,
+  'listing-outdated': 409,
+  'listing-not-found': 404,
+  'not-listing-owner': 403,
+  'too-many-listings': 507,
+  'directory-full': 507,
   'internal-error': 500,
 };
 
