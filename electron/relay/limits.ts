@@ -1,4 +1,4 @@
-// The relay's limits, with defaults an operator may change: retention, quotas, rates, disk cap.
+// The relay's limits, with defaults an operator may change: retention, quotas, rates, disk cap, directory bounds.
 
 export interface RelayLimits {
   /** How long an undelivered envelope is kept; the depositor is told when it expires. */
@@ -17,6 +17,16 @@ export interface RelayLimits {
   /** Long-polls waiting at once, per queue and in all. */
   readonly waitingPerQueue: number;
   readonly waitingTotal: number;
+  /** How long a directory listing stays without being published again. */
+  readonly directoryRetentionMs: number;
+  /** Listings the whole directory holds, and listings one owner may hold. */
+  readonly directoryMaxListings: number;
+  readonly directoryMaxPerOwner: number;
+  /** Token buckets for directory registrations and updates: per owner, and for the whole relay. */
+  readonly directoryOwnerBurst: number;
+  readonly directoryOwnerPerSecond: number;
+  readonly directoryGlobalBurst: number;
+  readonly directoryGlobalPerSecond: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -29,4 +39,11 @@ export const DEFAULT_LIMITS: RelayLimits = {
   capabilityPerSecond: 1,
   waitingPerQueue: 4,
   waitingTotal: 1_000,
+  directoryRetentionMs: 30 * 24 * 3_600_000,
+  directoryMaxListings: 5_000,
+  directoryMaxPerOwner: 20,
+  directoryOwnerBurst: 10,
+  directoryOwnerPerSecond: 1 / 60,
+  directoryGlobalBurst: 100,
+  directoryGlobalPerSecond: 1,
 };

@@ -1,9 +1,11 @@
-// Talks to one relay for the core: mailboxes (queues) with their key, capabilities, deposits, fetches and acks.
+// Talks to one relay for the core: mailboxes (queues) with their key, capabilities, deposits, fetches and acks, the group directory.
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import {
   DEPOSITS_PATH,
+  DIRECTORY_PATH,
   ENVELOPE_ID,
+  GROUP_NAME,
   HEADER_CAPABILITY,
   HEADER_ENVELOPE_ID,
   INFO_PATH,
@@ -16,17 +18,24 @@ import {
   capabilityPath,
   capabilityRevokedSchema,
   depositAcceptedSchema,
+  directoryListSchema,
+  directoryPath,
   fetchedBatchSchema,
   infoSchema,
+  listingPublishedSchema,
+  listingRemovedSchema,
   messagesPath,
   padToBucket,
   queueCreatedSchema,
   queuePath,
   refusalSchema,
   unpad,
+  type DirectoryListing,
   type RelayInfo,
 } from '../../shared/relay-protocol/index.js';
-import { RelayFailedError, RelayUnreachableError, refusalError } from './errors.js';
+import type { OnionKey } from '../identity/index.js';
+import { signListing, signUnlisting, verifyListing, type DirectoryListingDraft } from './directory-listing.js';
+import { DirectoryListingError, RelayError, RelayFailedError, RelayUnreachableError, refusalError } from './errors.js';
 import { signRequest, type QueueKey } from './queue-key.js';
 import { RelayTransport, type RelayHttpResponse, type RelayTarget } from './relay-transport.js';
 
@@ -60,6 +69,16 @@ export interface FetchOptions {
   readonly waitSeconds?: number;
 }
 
+/** A listing as `publishGroup` takes it: `updatedAt` defaults to now (kept increasing for repeated publishes). */
+export type GroupListingDraft = Omit<DirectoryListingDraft, 'updatedAt'> & { readonly updatedAt?: number };
+
+export interface PublishedListing {
+  /** False when this updated the owner's own listing of the name. */
+  readonly created: boolean;
+  /** When the relay drops the listing unless it is published again (ms since the epoch). */
+  readonly expiresAt: number;
+}
+
 export interface RelayClientOptions {
   readonly target: RelayTarget;
   /** Time for one request, beyond a fetch's wait (onion circuits can take a while to build). */
@@ -79,6 +98,8 @@ export class RelayClient {
   readonly #transport: RelayTransport;
   readonly #timeoutMs: number;
   readonly #now: () => number;
+  /** The last `updatedAt` this client published per name, so two publishes in one millisecond still increase. */
+  readonly #publishedAt = new Map<string, number>();
 
   constructor(options: RelayClientOptions) {
     this.#transport = new RelayTransport(options.target);
@@ -144,6 +165,61 @@ export class RelayClient {
     return this.#json(await this.#signed(key, 'POST', ackPath(key.queueId), 0, body), ackedSchema).deleted;
   }
 
+  /** Every public group listed on this relay whose owner's signature checks out; others are dropped without a word. */
+  async listGroups(): Promise<DirectoryListing[]> {
+    const { listings } = this.#json(await this.#send('GET', DIRECTORY_PATH), directoryListSchema);
+    const byName = new Map<string, DirectoryListing>();
+    for (const signed of listings) {
+      const listing = listingOrUndefined(signed);
+      const seen = listing === undefined ? undefined : byName.get(listing.name);
+      if (listing !== undefined && (seen === undefined || seen.updatedAt < listing.updatedAt)) byName.set(listing.name, listing);
+    }
+    return [...byName.values()];
+  }
+
+  /** The public group of this name on this relay, or undefined when none is listed. */
+  async findGroup(name: string): Promise<DirectoryListing | undefined> {
+    checkGroupName(name);
+    const response = await this.#send('GET', directoryPath(name));
+    try {
+      this.#ok(response);
+    } catch (error) {
+      if (error instanceof RelayError && error.relayCode === 'listing-not-found') return undefined;
+      throw error;
+    }
+    const listing = listingOrUndefined(parseJsonOrUndefined(response.body));
+    if (listing?.name !== name) throw new RelayFailedError(`The relay answered for "${name}" with a listing its owner did not sign.`);
+    return listing;
+  }
+
+  /**
+   * Lists the group under its name on this relay, signed with the owner's onion key, or updates the owner's listing.
+   * Throws RelayNameTakenError when another owner holds the name.
+   */
+  async publishGroup(key: OnionKey, draft: GroupListingDraft): Promise<PublishedListing> {
+    const last = this.#publishedAt.get(draft.name) ?? 0;
+    const updatedAt = draft.updatedAt ?? Math.max(this.#now(), last + 1);
+    const signed = signListing(key, { ...draft, updatedAt });
+    const response = await this.#send('PUT', directoryPath(signed.listing.name), jsonBytes(signed), { 'content-type': 'application/json' });
+    const { created, expiresAt } = this.#json(response, listingPublishedSchema);
+    this.#publishedAt.set(draft.name, updatedAt);
+    return { created, expiresAt };
+  }
+
+  /** Takes the owner's group out of this relay's directory; false when it was not listed. Throws RelayNameTakenError for another owner's. */
+  async unpublishGroup(key: OnionKey, name: string): Promise<boolean> {
+    checkGroupName(name);
+    const at = Math.max(this.#now(), this.#publishedAt.get(name) ?? 0);
+    const response = await this.#send('DELETE', directoryPath(name), jsonBytes(signUnlisting(key, name, at)), { 'content-type': 'application/json' });
+    try {
+      this.#json(response, listingRemovedSchema);
+      return true;
+    } catch (error) {
+      if (error instanceof RelayError && error.relayCode === 'listing-not-found') return false;
+      throw error;
+    }
+  }
+
   /** Closes kept-alive connections. */
   close(): void {
     this.#transport.close();
@@ -179,6 +255,23 @@ export class RelayClient {
     if (!parsed.success) throw new RelayFailedError('The relay answered in a form this version of Allium does not understand.');
     return parsed.data;
   }
+}
+
+function checkGroupName(name: string): void {
+  if (!GROUP_NAME.test(name)) throw new DirectoryListingError('malformed', `"${name}" is not a group name: 1 to 32 lower-case letters, digits or hyphens, with no hyphen at either end.`);
+}
+
+function listingOrUndefined(signed: unknown): DirectoryListing | undefined {
+  try {
+    return verifyListing(signed);
+  } catch (error) {
+    if (error instanceof DirectoryListingError) return undefined;
+    throw error;
+  }
+}
+
+function jsonBytes(value: unknown): Buffer {
+  return Buffer.from(JSON.stringify(value), 'utf8');
 }
 
 function parseJsonOrUndefined(body: Buffer): unknown {

@@ -6,6 +6,7 @@ import {
   CAPABILITY_ID,
   CAPABILITY_SECRET,
   DEPOSITS_PATH,
+  DIRECTORY_PATH,
   ENVELOPE_ID,
   HEADER_CAPABILITY,
   HEADER_ENVELOPE_ID,
@@ -25,7 +26,9 @@ import { DepositBatcher } from '../storage/deposit-batcher.js';
 import { hashSecret, type RelayStore } from '../storage/relay-store.js';
 import type { RelayActivity } from './activity.js';
 import { LongPollWaiters } from './long-poll.js';
+import { DirectoryApi } from './directory-api.js';
 import { checkQueueSignature } from './queue-signature.js';
+import type { Reply } from './reply.js';
 import { parseJson, readBody } from './request-body.js';
 
 /** Bodies of requests other than deposits are small JSON or nothing. */
@@ -39,8 +42,6 @@ export interface RelayApiOptions {
   readonly activity: RelayActivity;
   readonly now?: () => number;
 }
-
-type Reply = { readonly status: number; readonly body: unknown; readonly headers?: Record<string, string> };
 
 interface Route {
   readonly method: string;
@@ -66,7 +67,9 @@ export class RelayApi {
     this.#now = options.now ?? Date.now;
     this.#deposits = new DepositBatcher(options.store);
     this.#waiters = new LongPollWaiters(options.limits.waitingPerQueue, options.limits.waitingTotal);
+    const directory = new DirectoryApi({ directory: options.store.directory, limits: options.limits, now: this.#now });
     const queue = '/v1/queues/([A-Za-z0-9_-]+)';
+    const listing = `${DIRECTORY_PATH}/([^/]*)`;
     this.#routes = [
       { method: 'GET', pattern: new RegExp(`^${INFO_PATH}$`), handle: () => Promise.resolve(this.#info()) },
       { method: 'POST', pattern: new RegExp(`^${DEPOSITS_PATH}$`), handle: (request) => this.#deposit(request) },
@@ -76,6 +79,10 @@ export class RelayApi {
       { method: 'DELETE', pattern: new RegExp(`^${queue}/capabilities/([A-Za-z0-9_-]+)$`), handle: (request, [q, c]) => this.#revokeCapability(request, q, c) },
       { method: 'GET', pattern: new RegExp(`^${queue}/messages$`), handle: (request, [q], url, aborted) => this.#fetch(request, q, url, aborted) },
       { method: 'POST', pattern: new RegExp(`^${queue}/ack$`), handle: (request, [q]) => this.#ack(request, q) },
+      { method: 'GET', pattern: new RegExp(`^${DIRECTORY_PATH}$`), handle: () => Promise.resolve(directory.list()) },
+      { method: 'GET', pattern: new RegExp(`^${listing}$`), handle: (_request, [name]) => Promise.resolve().then(() => directory.get(name)) },
+      { method: 'PUT', pattern: new RegExp(`^${listing}$`), handle: (request, [name]) => directory.publish(request, name) },
+      { method: 'DELETE', pattern: new RegExp(`^${listing}$`), handle: (request, [name]) => directory.remove(request, name) },
     ];
   }
 

@@ -1,9 +1,10 @@
-// The relay's durable state in one SQLite file (WAL, synchronous=FULL): queues, capabilities, held envelopes.
+// The relay's durable state in one SQLite file (WAL, synchronous=FULL): queues, capabilities, held envelopes, directory.
 import { createHash } from 'node:crypto';
 import { chmodSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { RelayRefusal, RelayStorageError } from '../errors.js';
 import type { RelayLimits } from '../limits.js';
+import { DirectoryStore } from './directory-store.js';
 import { migrate } from './schema.js';
 
 export interface StoredCapability {
@@ -65,10 +66,13 @@ export class RelayStore {
   readonly #limits: RelayLimits;
   #bytesHeld: number;
   readonly #statements;
+  /** The public group directory, in the same file. */
+  readonly directory: DirectoryStore;
 
   private constructor(db: Database.Database, limits: RelayLimits) {
     this.#db = db;
     this.#limits = limits;
+    this.directory = new DirectoryStore(db, limits);
     this.#statements = {
       insertQueue: db.prepare<[string, Buffer, number]>('INSERT OR IGNORE INTO queues (id, public_key, created_at) VALUES (?, ?, ?)'),
       queueKey: db.prepare<[string], { public_key: Buffer }>('SELECT public_key FROM queues WHERE id = ?'),
@@ -241,9 +245,10 @@ export class RelayStore {
     return n;
   }
 
-  /** Deletes what has expired: envelopes never fetched and receipts of delivered ones. Returns envelopes deleted. */
+  /** Deletes what has expired: envelopes never fetched, receipts of delivered ones, stale listings. Returns envelopes deleted. */
   sweep(now: number): number {
     const { n, bytes } = this.#db.transaction(() => {
+      this.directory.sweep(now);
       let count = 0;
       let size = 0;
       for (const row of this.#statements.expiredTotals.all(now)) {

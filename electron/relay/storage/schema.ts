@@ -39,6 +39,24 @@ const STEPS: readonly string[] = [
      PRIMARY KEY (queue_id, envelope_id)
    ) STRICT;
    CREATE INDEX receipts_by_expiry ON receipts (expires_at);`,
+  // The public group directory: each name's signed listing as received, and recent removals so none is replayed.
+  `CREATE TABLE directory (
+     name TEXT PRIMARY KEY,
+     owner TEXT NOT NULL,
+     updated_at INTEGER NOT NULL,
+     signed TEXT NOT NULL,
+     expires_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX directory_by_owner ON directory (owner);
+   CREATE INDEX directory_by_expiry ON directory (expires_at);
+   CREATE TABLE directory_removals (
+     name TEXT NOT NULL,
+     owner TEXT NOT NULL,
+     removed_at INTEGER NOT NULL,
+     expires_at INTEGER NOT NULL,
+     PRIMARY KEY (name, owner)
+   ) STRICT;
+   CREATE INDEX directory_removals_by_expiry ON directory_removals (expires_at);`,
 ];
 
 export const SCHEMA_VERSION = STEPS.length;
