@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RelayRefusal } from '../errors.js';
 import { DEFAULT_LIMITS, type RelayLimits } from '../limits.js';
@@ -61,6 +62,21 @@ describe('relay directory store', () => {
     const again = open();
     expect(again.directory.all(0).map((signed) => (JSON.parse(signed) as { name: string }).name)).toEqual(['apple', 'mango', 'zebra']);
     expect(again.integrityCheck()).toBe('ok');
+  });
+
+  it('adds the directory to a database made before it, keeping its queues', () => {
+    const before = open();
+    before.createQueue('q'.repeat(43), Buffer.alloc(32, 1), 0);
+    before.close();
+    // Back to the first schema version: the tables of step 1 only.
+    const db = new Database(join(dir, 'relay.sqlite'));
+    db.exec('DROP TABLE directory; DROP TABLE directory_removals;');
+    db.pragma('user_version = 1');
+    db.close();
+    const after = open();
+    expect(after.stats().queues).toBe(1);
+    expect(after.directory.publish(entry('chess', ALICE, 1), 0).created).toBe(true);
+    expect(after.integrityCheck()).toBe('ok');
   });
 
   it('refuses new names past the directory cap and the per-owner cap, but not updates', () => {
