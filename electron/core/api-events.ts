@@ -18,6 +18,14 @@ export function forwardMessagingEvents(messenger: Pick<EventEmitter<MessagingEve
   messenger.on('request.removed', ({ id }) => emit('request.removed', { id }));
   // Only what was received is announced as new; our own messages reach the renderer as the answer to `messages.send`.
   messenger.on('message.stored', ({ conversation, message }) => emit('message.received', toMessageDto(conversation, message, { state: 'delivered' })));
+  messenger.on('group.changed', ({ group }) => emit('group.updated', group));
+  messenger.on('group.removed', ({ id }) => emit('group.removed', { id }));
+  messenger.on('group.invitation', (invitation) => emit('group.invitation', invitation));
+  messenger.on('group.invitation.removed', ({ id }) => emit('group.invitation.removed', { id }));
+  messenger.on('group.joinRequest', (request) => emit('group.joinRequest', request));
+  messenger.on('group.joinRequest.removed', ({ id }) => emit('group.joinRequest.removed', { id }));
+  messenger.on('group.message.stored', ({ message }) => emit('message.received', message));
+  messenger.on('group.message.progressed', ({ update }) => emit('message.updated', update));
   messenger.on('message.progressed', ({ conversation, id, progress }) =>
     emit('message.updated', {
       conversation: apiConversation(conversation),

@@ -9,6 +9,7 @@ import { forwardMessagingEvents } from './api-events.js';
 import { generateOnionKey, onionKeyFromSeed, type OnionKey } from './identity/index.js';
 import { LinkManager, OnionDialError, OnionListener, defaultListenEndpoint, dialPeer } from './link/index.js';
 import { Messenger } from './messaging/messenger.js';
+import { GroupDirectory } from './relays/group-directory.js';
 import { RelayService } from './relays/index.js';
 import { SignalSessions } from './signal/index.js';
 import { StateSignalRecords, type ProfileSession } from './store/index.js';
@@ -33,6 +34,8 @@ type RuntimeEvents = { [E in keyof ApiEvents]: [ApiEvents[E]] };
 export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
   readonly messenger: Messenger;
   readonly relays: RelayService;
+  /** LIST and JOIN-by-name of public groups on my relays. */
+  readonly directory: GroupDirectory;
   readonly signal: SignalSessions;
   readonly tor: TorRuntime;
   readonly #session: ProfileSession;
@@ -74,6 +77,7 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
     });
     this.messenger = new Messenger({
       localAddress,
+      onionKey,
       session: options.session,
       signal,
       links: this.#links,
@@ -87,6 +91,13 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
         return socks === undefined ? undefined : { kind: 'onion', address: relay, socks };
       },
       onRelays: (relays) => this.emit('relays.updated', relays),
+      log: (line) => options.log?.(line),
+    });
+    this.directory = new GroupDirectory({
+      state: options.session.state,
+      groups: () => this.messenger.groups,
+      client: (relay) => this.relays.client(relay),
+      onionKey,
       log: (line) => options.log?.(line),
     });
     this.#listener = new OnionListener({

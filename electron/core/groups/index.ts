@@ -3,7 +3,7 @@ export * from './errors.js';
 export { distributionIdFor, newGroupId } from './group-ids.js';
 export { InMemoryKeyValueStore, type KeyValueStore } from './key-value-store.js';
 export { dedupKeyString, type GroupMessageKey } from './replay-guard.js';
-export { applyRosterOperation, type GroupRole, type Roster, type RosterMember } from './roster.js';
+export { applyRosterOperation, revocationBy, type GroupRole, type Revocation, type Roster, type RosterMember } from './roster.js';
 export { foldRoster, RosterLog, type RosterFold, type SkippedOperation } from './roster-log.js';
 export {
   decodeRosterOperation,

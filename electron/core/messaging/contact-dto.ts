@@ -36,8 +36,11 @@ export function contactDto(ctx: MessengerContext, contact: Contact): ContactDto 
 
 /** Tells listeners how the contact looks now, and returns that. */
 export function emitContact(ctx: MessengerContext, address: string): ContactDto {
-  const dto = contactDto(ctx, requireContact(ctx.state, address));
-  ctx.events.emit('contact.changed', { contact: dto });
+  const contact = requireContact(ctx.state, address);
+  const dto = contactDto(ctx, contact);
+  // A fellow group member the user did not add is not in the contact list: their groups show the change instead.
+  if (contact.hidden) ctx.groups.memberChanged(contact.address);
+  else ctx.events.emit('contact.changed', { contact: dto });
   return dto;
 }
 

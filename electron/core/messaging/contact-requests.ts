@@ -33,7 +33,7 @@ export function isBlocked(ctx: MessengerContext, address: string): boolean {
 export function pendingRequests(ctx: MessengerContext): ContactRequestDto[] {
   return ctx.state
     .contactRequests()
-    .filter((r) => r.direction === 'incoming' && r.status === 'pending')
+    .filter((r) => r.direction === 'incoming' && r.status === 'pending' && r.group === undefined)
     .map((r) => ({ id: r.address, address: r.address, nickname: r.nickname, message: r.message, receivedAt: r.at }));
 }
 
@@ -42,6 +42,11 @@ export async function addContact(ctx: MessengerContext, typedAddress: string, ni
   const address = parseAddress(typedAddress);
   if (address === ctx.localAddress) throw new ApiError('own-address', 'This is your own address; share it with a friend and add theirs.');
   const existing = ctx.state.contact(address);
+  if (existing?.hidden === true && !existing.blocked) {
+    // A fellow group member: the session exists (or is on its way) already; they simply join the contact list.
+    await ctx.state.updateContact(address, { hidden: false, nickname });
+    return emitContact(ctx, address);
+  }
   if (existing !== undefined && !existing.blocked) throw new ApiError('already-contact', `${existing.nickname} is already in your contacts.`);
   const theirRequest = ctx.state.contactRequests().find((r) => r.address === address && r.direction === 'incoming' && r.status === 'pending');
   if (theirRequest !== undefined) return acceptRequest(ctx, address, nickname);
@@ -151,7 +156,90 @@ export function sendRequest(ctx: MessengerContext, peer: OnionAddress): void {
   const request = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'outgoing');
   if (request === undefined) return;
   const introduction = decodeIntroduction(request.payload);
-  trySend(ctx, peer, { type: 'contact-request', nickname: request.nickname, message: request.message, ...introduction });
+  trySend(ctx, peer, {
+    type: 'contact-request',
+    nickname: request.nickname,
+    message: request.message,
+    ...introduction,
+    ...(request.group === undefined ? {} : { group: request.group }),
+  });
+}
+
+/**
+ * Asks a fellow group member who is not our contact for a Signal session: a hidden contact (not in the contact list)
+ * and a request naming the group, which their core accepts by itself once it finds us in the roster (or, with
+ * `secret`, lets us join). Call from inside the peer's chain.
+ */
+export async function requestGroupPeer(ctx: MessengerContext, address: OnionAddress, group: { id: string; secret: string | null }): Promise<void> {
+  const introduction = await ctx.signal.localIdentity();
+  const at = new Date(ctx.now()).toISOString();
+  await ctx.state.transact((tx) => {
+    tx.contacts.put({ ...newContact({ address, nickname: '', addedAt: at, status: 'requested' }), hidden: true });
+    tx.contactRequests.put({
+      address,
+      direction: 'outgoing',
+      nickname: ctx.state.nickname,
+      message: '',
+      at,
+      status: 'pending',
+      delivered: false,
+      payload: encodeIntroduction(introduction),
+      group,
+    });
+  });
+  ctx.links.want(address);
+  if (ctx.links.isUp(address)) sendRequest(ctx, address);
+}
+
+/** Keeps a request made for a group, never shown among contact requests, until the group part answers it. */
+export async function holdGroupRequest(ctx: MessengerContext, peer: OnionAddress, frame: ContactRequestFrame & { group: NonNullable<ContactRequestFrame['group']> }): Promise<void> {
+  const introduction = { signalIdentityKey: frame.signalIdentityKey, binding: frame.binding, prekeyBundle: frame.prekeyBundle };
+  await ctx.state.putContactRequest({
+    address: peer,
+    direction: 'incoming',
+    nickname: frame.nickname,
+    message: '',
+    at: new Date(ctx.now()).toISOString(),
+    status: 'pending',
+    delivered: true,
+    payload: encodeIntroduction(introduction),
+    group: frame.group,
+  });
+}
+
+/**
+ * Accepts a held group request: the Signal session from their introduction and our acceptance first, as for any
+ * request, but the contact stays hidden (a fellow member) unless the user had added them. False if it cannot be used.
+ * Call from inside the peer's chain.
+ */
+export async function acceptGroupPeer(ctx: MessengerContext, peer: OnionAddress): Promise<boolean> {
+  const request = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming' && r.status === 'pending');
+  if (request === undefined) return false;
+  try {
+    await ctx.signal.startSession(peer, decodeIntroduction(request.payload));
+  } catch (error) {
+    ctx.log(`could not start a session with group member ${peer}: ${error instanceof Error ? error.message : String(error)}`);
+    await ctx.state.removeContactRequest(peer);
+    return false;
+  }
+  const { binding } = ctx.signal.localBinding();
+  const existing = ctx.state.contact(peer);
+  const seq = (existing?.outSeq ?? 0) + 1;
+  const accept = makeEnvelope({ kind: 'accept', seq, nickname: ctx.state.nickname, binding }, ctx.now());
+  const at = new Date(ctx.now()).toISOString();
+  await ctx.state.transact((tx) => {
+    if (existing === undefined) {
+      tx.contacts.put({ ...newContact({ address: peer, nickname: '', addedAt: at, status: 'accepted' }), hidden: true, theirNickname: request.nickname, outSeq: seq });
+    } else {
+      tx.contacts.update(peer, { status: 'accepted', theirNickname: request.nickname, outSeq: seq });
+    }
+    tx.contactRequests.remove(peer);
+    tx.outbox.put(outboxEntry(accept, peer, seq, ctx.now()));
+  });
+  ctx.links.want(peer);
+  await ctx.outbox.attempt(peer);
+  emitContact(ctx, peer);
+  return true;
 }
 
 /**
@@ -184,6 +272,15 @@ export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress
     return;
   }
   if (contact?.status === 'accepted') return reestablish(ctx, peer, contact, frame, introduction, reply);
+  if (contact === undefined && frame.group !== undefined) {
+    const verdict = ctx.limiter.admit(peer, 0, ctx.now());
+    if (verdict !== 'accept') {
+      ctx.log(`group request from ${peer} refused: ${verdict}`);
+      return reply('rate-limited');
+    }
+    reply('received');
+    return ctx.groups.request(peer, { ...frame, group: frame.group });
+  }
   // The sender repeats its stored request on every new link: the same request again is not news, nor another try.
   const waiting = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming' && r.status === 'pending');
   const repeated =
@@ -211,6 +308,7 @@ export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress
     status: 'pending' as const,
     delivered: true,
     payload: encodeIntroduction(introduction),
+    ...(frame.group === undefined ? {} : { group: frame.group }),
   };
   if (contact?.status === 'requested') {
     // Both added each other. The smaller address accepts, so exactly one side starts the Signal session.

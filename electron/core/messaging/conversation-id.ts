@@ -7,6 +7,11 @@ export function contactConversation(address: OnionAddress | string): Conversatio
   return `c:${address}` as ConversationId;
 }
 
+/** A group's conversation: `g:<group id>`; its history is stored under that name. */
+export function groupConversation(groupId: string): ConversationId {
+  return `g:${groupId}` as ConversationId;
+}
+
 /** The contact a conversation is with; conversations are all with contacts until groups exist. */
 export function conversationPeer(conversation: ConversationId): OnionAddress {
   if (!conversation.startsWith('c:')) throw new Error(`not a contact conversation: ${conversation}`);
@@ -21,7 +26,7 @@ export function historyName(conversation: ConversationId): string {
   return conversation.startsWith('c:') ? conversation.slice(2) : conversation;
 }
 
-/** What the API calls the conversation (its `conversation` field): the contact's address, as the renderer expects. */
+/** What the API calls the conversation (its `conversation` field): the contact's address or the group's id. */
 export function apiConversation(conversation: ConversationId): string {
-  return historyName(conversation);
+  return conversation.startsWith('g:') ? conversation.slice(2) : historyName(conversation);
 }

@@ -39,7 +39,7 @@ describe('Messenger start-up repair', () => {
     const key = generateOnionKey();
     const signal = await SignalSessions.open({ records: new StateSignalRecords(session.state), onionKey: key });
     const links = new LinkManager({ localAddress: key.address, dial: () => Promise.reject(new Error('no network in this test')) });
-    const messenger = new Messenger({ localAddress: key.address, session, signal, links });
+    const messenger = new Messenger({ localAddress: key.address, onionKey: key, session, signal, links });
     started.push({ messenger, links });
     await messenger.start();
   }

@@ -9,6 +9,14 @@ export const ENVELOPE_VERSION = 1;
 /** Any byte array (msgpack decodes bin fields to Uint8Array). */
 const bytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'must be bytes');
 
+const boundedBytes = (max: number) =>
+  z.custom<Uint8Array>((value) => value instanceof Uint8Array && value.length <= max, `must be at most ${String(max)} bytes`);
+const seq = z.number().int().min(1);
+const groupId = z.string().regex(/^[0-9a-f]{32}$/);
+const hexId = z.string().regex(/^[0-9a-f]{32}$/);
+/** The secret of a group's invitations (base64url); empty asks an admin instead. */
+const joinSecret = z.string().regex(/^[A-Za-z0-9_-]{0,64}$/);
+
 const presenceBody = z.object({ status: z.enum(['available', 'away', 'busy']), text: z.string().max(LIMITS.statusText) }).strict();
 
 /** Each kind with its body. `seq` orders a sender's stored messages to one contact: 1, 2, 3 … */
@@ -34,6 +42,26 @@ const envelopeBody = z.discriminatedUnion('kind', [
         .nullable(),
     })
     .strict(),
+  // ——— groups (electron/core/groups/): sequenced like text, so each member gets them in order, exactly once ———
+  /** Signed roster operations, parents first: one new operation, or the whole log for a member who just joined. */
+  z.object({ kind: z.literal('group-ops'), seq, group: groupId, operations: z.array(boundedBytes(4_200)).min(1).max(2_000) }).strict(),
+  /** The sender's sender key distribution for the group's current key epoch. */
+  z.object({ kind: z.literal('group-key'), seq, group: groupId, distribution: boundedBytes(1_024) }).strict(),
+  /** A message to the group, sealed once with the sender's sender key; `message` names it across all members' copies. */
+  z.object({ kind: z.literal('group-message'), seq, group: groupId, message: hexId, ciphertext: boundedBytes(LIMITS.messageText * 4 + 1_024) }).strict(),
+  /** A contact invites us into one of their groups. */
+  z
+    .object({
+      kind: z.literal('group-invite'),
+      seq,
+      group: groupId,
+      name: z.string().min(1).max(LIMITS.groupName),
+      memberCount: z.number().int().min(1).max(100_000),
+      secret: joinSecret,
+    })
+    .strict(),
+  /** We accept an invitation (or use a link) over an existing session: our binding makes our member card. */
+  z.object({ kind: z.literal('group-join'), seq, group: groupId, secret: joinSecret, binding: boundedBytes(64) }).strict(),
   /** Sent by the side that accepted a contact request, as the first Signal message of the session. */
   z
     .object({ kind: z.literal('accept'), seq: z.number().int().min(1), nickname: z.string().min(1).max(LIMITS.nickname), binding: bytes })
@@ -54,6 +82,11 @@ const envelopeSchema = z
 export type Envelope = z.infer<typeof envelopeSchema>;
 export type EnvelopeBody = z.infer<typeof envelopeBody>;
 export type EnvelopeKind = EnvelopeBody['kind'];
+export type GroupEnvelopeBody = Extract<EnvelopeBody, { kind: `group-${string}` }>;
+
+export function isGroupBody(body: EnvelopeBody): body is GroupEnvelopeBody {
+  return body.kind.startsWith('group-');
+}
 
 export class EnvelopeFormatError extends Error {
   override readonly name = 'EnvelopeFormatError';

@@ -7,7 +7,7 @@ import type { Contact } from '../store/index.js';
 import { emitContact } from './contact-dto.js';
 import { onContactRequest, onRequestReceipt, renewRequest } from './contact-requests.js';
 import { contactConversation, historyName } from './conversation-id.js';
-import { decodeEnvelope, encodeEnvelope, makeEnvelope, type Envelope, type EnvelopeBody } from './envelope.js';
+import { decodeEnvelope, encodeEnvelope, isGroupBody, makeEnvelope, type Envelope, type EnvelopeBody } from './envelope.js';
 import type { MessengerContext } from './messenger-context.js';
 import { seal, sendEphemeral, trySend } from './peer-send.js';
 import { setPresenceFromPeer, setTypingFromPeer } from './presence.js';
@@ -51,6 +51,11 @@ export async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 
   switch (content.kind) {
     case 'text':
     case 'accept':
+    case 'group-ops':
+    case 'group-key':
+    case 'group-message':
+    case 'group-invite':
+    case 'group-join':
       return onSequenced(ctx, peer, envelope, content);
     case 'receipt':
       return ctx.outbox.acknowledge(peer, content.upTo);
@@ -113,7 +118,10 @@ async function onSequenced(ctx: MessengerContext, peer: OnionAddress, envelope: 
     }
   }
   const receipt = await seal(ctx, peer, encodeEnvelope(makeEnvelope({ kind: 'receipt', upTo: content.seq }, ctx.now())));
-  if (content.kind === 'accept') {
+  if (isGroupBody(content)) {
+    // The group part stores what it takes (or refuses it) in one write with the counter, so it is acknowledged either way.
+    await ctx.groups.receive(peer, envelope, content, (tx) => tx.contacts.update(peer, { inSeq: content.seq }));
+  } else if (content.kind === 'accept') {
     // Nothing goes to history, so the state write alone records that seq 1 arrived.
     await ctx.state.transact((tx) => {
       if (!tx.contacts.update(peer, { status: 'accepted', theirNickname: content.nickname, inSeq: content.seq })) return;

@@ -1,5 +1,5 @@
 // What messaging tells the rest of the core, in its own terms; electron/core/api-events.ts turns these into API events.
-import type { ContactDto, ContactRequestDto } from '../../shared/api/index.js';
+import type { ApiEvents, ContactDto, ContactRequestDto, GroupDto, MessageDto } from '../../shared/api/index.js';
 import type { HistoryMessage } from '../store/index.js';
 import type { ConversationId } from './conversation-id.js';
 
@@ -25,6 +25,19 @@ export interface MessagingEvents {
   'message.stored': { readonly conversation: ConversationId; readonly message: HistoryMessage };
   /** One of our messages moved on its way. */
   'message.progressed': { readonly conversation: ConversationId; readonly id: string; readonly progress: DeliveryProgress };
+  /** A member's copy of our group message moved on its way (the group part counts them). */
+  'group.copy.progressed': { readonly group: string; readonly message: string };
+  /** A group changed (roster, name, unread, last message, members' links): how it looks now. */
+  'group.changed': { readonly group: GroupDto };
+  'group.removed': { readonly id: string };
+  'group.invitation': ApiEvents['group.invitation'];
+  'group.invitation.removed': { readonly id: string };
+  'group.joinRequest': ApiEvents['group.joinRequest'];
+  'group.joinRequest.removed': { readonly id: string };
+  /** A member's message to a group was stored. */
+  'group.message.stored': { readonly message: MessageDto };
+  /** Our group message moved on its way: its state and how many members have it. */
+  'group.message.progressed': { readonly update: ApiEvents['message.updated'] };
 }
 
 export type MessagingEventArgs = { [E in keyof MessagingEvents]: [MessagingEvents[E]] };

@@ -1,9 +1,12 @@
 // What every part of the messenger shares: the profile's services, the outbox, the live state and work chain per peer, events, log.
 import type { EventEmitter } from 'node:events';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
+import type { OnionKey } from '../identity/index.js';
 import type { LinkManager } from '../link/index.js';
 import type { SignalSessions } from '../signal/index.js';
-import type { ProfileSession, ProfileState } from '../store/index.js';
+import type { ProfileSession, ProfileState, StateMutators } from '../store/index.js';
+import type { ContactRequestFrame } from '../protocol/index.js';
+import type { Envelope, GroupEnvelopeBody } from './envelope.js';
 import type { LiveStates } from './live-state.js';
 import type { MessagingEventArgs } from './messaging-events.js';
 import type { Outbox } from './outbox/outbox.js';
@@ -12,6 +15,8 @@ import type { RequestLimiter } from './request-limiter.js';
 
 export interface MessengerOptions {
   readonly localAddress: OnionAddress;
+  /** Signs our group roster operations. */
+  readonly onionKey: OnionKey;
   readonly session: ProfileSession;
   readonly signal: SignalSessions;
   readonly links: LinkManager;
@@ -20,9 +25,21 @@ export interface MessengerOptions {
   readonly log?: (line: string) => void;
 }
 
+/** What messaging hands to the group part (messaging/groups/). */
+export interface GroupHooks {
+  /** A sequenced group envelope from a peer: applied or refused in one state write that also runs `stored`. */
+  receive(peer: OnionAddress, envelope: Envelope, body: GroupEnvelopeBody, stored: (tx: StateMutators) => void): Promise<void>;
+  /** A contact request made for a group (it names one), from someone who is not our contact. */
+  request(peer: OnionAddress, frame: ContactRequestFrame & { group: NonNullable<ContactRequestFrame['group']> }): Promise<void>;
+  /** A fellow member who is not a contact changed (link, presence): their groups are shown anew. */
+  memberChanged(address: string): void;
+}
+
 /** Made once by the Messenger and handed to each of its parts. */
 export interface MessengerContext {
   readonly localAddress: OnionAddress;
+  readonly onionKey: OnionKey;
+  readonly groups: GroupHooks;
   readonly session: ProfileSession;
   readonly state: ProfileState;
   readonly signal: SignalSessions;

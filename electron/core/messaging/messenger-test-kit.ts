@@ -86,7 +86,7 @@ export async function startMessenger(p: Party): Promise<void> {
   const signal = await SignalSessions.open({ records: new StateSignalRecords(p.session.state), onionKey: p.key });
   p.signal = signal;
   p.links = new FakeLinks(p.address);
-  p.messenger = new Messenger({ localAddress: p.address, session: p.session, signal, links: p.links as unknown as LinkManager, log: (l) => p.logged.push(l) });
+  p.messenger = new Messenger({ localAddress: p.address, onionKey: p.key, session: p.session, signal, links: p.links as unknown as LinkManager, log: (l) => p.logged.push(l) });
   // What the renderer would see: the messenger's domain events mapped to API events, as the core maps them.
   const api = new EventEmitter<ApiEventArgs>();
   for (const name of ['contact.updated', 'contact.removed', 'message.received', 'message.updated', 'request.received', 'request.removed'] as const) {

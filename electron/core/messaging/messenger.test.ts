@@ -43,6 +43,7 @@ describe('Messenger with strangers', () => {
     links = new LinkManager({ localAddress: bob.address, dial: () => Promise.reject(new Error('no network in this test')) });
     messenger = new Messenger({
       localAddress: bob.address,
+      onionKey: bob,
       session,
       signal,
       links,

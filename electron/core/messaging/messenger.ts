@@ -14,6 +14,7 @@ import { mailboxAnnouncement, onLinkDown, onLinkUp } from './link-events.js';
 import { LiveStates } from './live-state.js';
 import type { MessengerContext, MessengerOptions } from './messenger-context.js';
 import type { MessagingEventArgs } from './messaging-events.js';
+import { GroupChat } from './groups/group-chat.js';
 import { Outbox } from './outbox/outbox.js';
 import { PeerChains } from './peer-chains.js';
 import { sendEphemeral } from './peer-send.js';
@@ -28,6 +29,8 @@ const MAX_WAITING_FRAMES = 256;
 /** The messaging engine of one unlocked profile. */
 export class Messenger extends EventEmitter<MessagingEventArgs> {
   readonly #ctx: MessengerContext;
+  /** Groups: the API's group commands go here. */
+  readonly groups: GroupChat;
   #stopped = false;
   /** Peers whose frames are being dropped, so the log says so once per flood. */
   readonly #overflowing = new Set<string>();
@@ -40,8 +43,11 @@ export class Messenger extends EventEmitter<MessagingEventArgs> {
     const stopped = (): boolean => this.#stopped;
     const outbox = new Outbox({ state: options.session.state, signal: options.signal, links: options.links, chains, events: this, now, log, stopped });
     outbox.addCourier(new DirectCourier(options.links));
+    this.groups = new GroupChat();
     this.#ctx = {
       localAddress: options.localAddress,
+      onionKey: options.onionKey,
+      groups: this.groups,
       session: options.session,
       state: options.session.state,
       signal: options.signal,
@@ -55,6 +61,8 @@ export class Messenger extends EventEmitter<MessagingEventArgs> {
       events: this,
       stopped,
     };
+    this.groups.bind(this.#ctx);
+    this.on('group.copy.progressed', ({ group, message }) => this.groups.copyProgressed(group, message));
   }
 
   /** Repairs what a crash between two writes can leave, then follows every contact and reacts to links and frames. */
@@ -121,6 +129,7 @@ export class Messenger extends EventEmitter<MessagingEventArgs> {
   contacts(): ContactDto[] {
     return this.#ctx.state
       .contacts()
+      .filter((c) => !c.hidden)
       .sort((a, b) => (b.lastMessage?.at ?? 0) - (a.lastMessage?.at ?? 0) || a.nickname.localeCompare(b.nickname))
       .map((c) => contactDto(this.#ctx, c));
   }

@@ -63,6 +63,13 @@ export const contactRequestSchema = z.strictObject({
   signalIdentityKey: bytes(1, MAX_SIGNAL_IDENTITY_KEY_BYTES),
   binding: bytes(1, MAX_BINDING_BYTES),
   prekeyBundle: bytes(1, MAX_PREKEY_BUNDLE_BYTES),
+  /**
+   * A request made for a group, not by a person: to a fellow member (secret null), to join with a link's secret, or
+   * to ask an admin of a public group (empty secret). Absent in ordinary requests.
+   */
+  group: z
+    .strictObject({ id: z.string().regex(/^[0-9a-f]{32}$/), secret: z.string().regex(/^[A-Za-z0-9_-]{0,64}$/).nullable() })
+    .optional(),
 });
 
 export const contactRequestReceiptSchema = z.strictObject({

@@ -2,7 +2,7 @@
 import { ApiError, type RelayDto } from '../../shared/api/index.js';
 import { OnionAddressError, type OnionAddress } from '../../shared/onion-address/index.js';
 import type { Messenger } from '../messaging/messenger.js';
-import { RelayError, generateQueueKey, parseRelayAddress, queueKeyFromSeed, relayInvitation } from '../relay-client/index.js';
+import { RelayError, type RelayClient, generateQueueKey, parseRelayAddress, queueKeyFromSeed, relayInvitation } from '../relay-client/index.js';
 import type { Mailbox, ProfileState } from '../store/index.js';
 import { MailboxFetcher } from './mailbox-fetcher.js';
 import { RelayClients, type RelayTargetFor } from './relay-clients.js';
@@ -47,6 +47,11 @@ export class RelayService {
     this.#now = options.now ?? Date.now;
     this.#clients = new RelayClients(options.targetFor);
     this.courier = new RelayCourier(options.state, this.#clients, options.log);
+  }
+
+  /** The client for one relay; undefined while tor is not ready. */
+  client(relay: OnionAddress): RelayClient | undefined {
+    return this.#clients.get(relay);
   }
 
   /** Registers the courier and follows contacts; mailboxes open and fetching starts once relays can be reached. */

@@ -7,10 +7,11 @@ export function createProfileStore(options: ProfileStoreOptions): ProfileStore {
 
 export type { ProfileStore, ProfileStoreOptions, CreateProfileOptions, ImportBackupOptions, ProfileListing, UnreadableProfile } from './profile-store.js';
 export type { ProfileSession, ProfileSummary, ExportBackupOptions } from './profile-session.js';
-export type { ProfileState, Identity, Contact, ContactRequest, OutboxEntry, Relay, Mailbox } from './profile-state.js';
+export type { ProfileState, Identity, Contact, ContactRequest, OutboxEntry, Relay, Mailbox, Group, GroupInvitation, GroupJoinRequest } from './profile-state.js';
 export { newContact } from './profile-state.js';
 export type { ContactPatch, StateMutators } from './state-mutators.js';
 export { StateSignalRecords } from './signal-records.js';
+export { StateGroupKeys } from './group-key-records.js';
 export type { Settings } from './state-schema.js';
 export type { JournalLimits } from './state-database.js';
 export type { ConversationHistory, HistoryCursor, HistoryPage, SegmentLimits } from './history/conversation-history.js';

@@ -2,7 +2,19 @@
 import { InvalidDocumentError, ProfileLockedError } from './errors.js';
 import type { StateDatabase } from './state-database.js';
 import { StateMutators, type ContactPatch } from './state-mutators.js';
-import type { ContactRecord, ContactRequestRecord, MailboxRecord, OutboxRecord, RelayRecord, Settings, SignalRecordKind, StateData } from './state-schema.js';
+import type {
+  ContactRecord,
+  ContactRequestRecord,
+  GroupInvitationRecord,
+  GroupJoinRequestRecord,
+  GroupRecord,
+  MailboxRecord,
+  OutboxRecord,
+  RelayRecord,
+  Settings,
+  SignalRecordKind,
+  StateData,
+} from './state-schema.js';
 
 export interface Identity {
   onionSeed: Uint8Array | null;
@@ -24,12 +36,35 @@ export function newContact(fields: Pick<Contact, 'address' | 'nickname' | 'added
     inSeq: 0,
     unread: 0,
     lastMessage: null,
+    hidden: false,
   };
 }
 export type ContactRequest = Omit<ContactRequestRecord, 'payload'> & { payload: Uint8Array };
 export type OutboxEntry = Omit<OutboxRecord, 'envelope'> & { envelope: Uint8Array };
 export type Relay = RelayRecord;
 export type Mailbox = Omit<MailboxRecord, 'queueSeed'> & { queueSeed: Uint8Array };
+export type Group = Omit<GroupRecord, 'operations' | 'waiting'> & {
+  operations: Uint8Array[];
+  waiting: { from: string; envelope: Uint8Array; at: string }[];
+};
+export type GroupInvitation = GroupInvitationRecord;
+export type GroupJoinRequest = GroupJoinRequestRecord;
+
+export function groupFromRecord(record: GroupRecord): Group {
+  return {
+    ...structuredClone(record),
+    operations: record.operations.map(fromBase64),
+    waiting: record.waiting.map((w) => ({ ...w, envelope: fromBase64(w.envelope) })),
+  };
+}
+
+export function groupToRecord(group: Group): GroupRecord {
+  return {
+    ...structuredClone(group),
+    operations: group.operations.map(toBase64),
+    waiting: group.waiting.map((w) => ({ ...w, envelope: toBase64(w.envelope) })),
+  };
+}
 
 const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
 const fromBase64 = (text: string): Uint8Array => new Uint8Array(Buffer.from(text, 'base64'));
@@ -206,6 +241,47 @@ export class ProfileState {
   mailbox(contact: string): Mailbox | undefined {
     const record = this.data.mailboxes[contact];
     return record && { ...structuredClone(record), queueSeed: fromBase64(record.queueSeed) };
+  }
+
+  groups(): Group[] {
+    return Object.values(this.data.groups).map(groupFromRecord);
+  }
+
+  group(id: string): Group | undefined {
+    const record = this.data.groups[id];
+    return record && groupFromRecord(record);
+  }
+
+  groupInvitations(): GroupInvitation[] {
+    return Object.values(this.data.groupInvitations).map((i) => structuredClone(i));
+  }
+
+  groupJoinRequests(): GroupJoinRequest[] {
+    return Object.values(this.data.groupJoinRequests).map((r) => structuredClone(r));
+  }
+
+  /** A group key record (sender keys, replay records); undefined when absent. */
+  groupKey(key: string): Uint8Array | undefined {
+    const value = this.data.groupKeys[key];
+    return value === undefined ? undefined : fromBase64(value);
+  }
+
+  /** Staged: durable with the next write (see {@link stage}), like Signal records. */
+  putGroupKey(key: string, value: Uint8Array): void {
+    this.stage((d) => {
+      d.groupKeys[key] = toBase64(value);
+    });
+  }
+
+  /** Staged: durable with the next write (see {@link stage}). */
+  deleteGroupKey(key: string): void {
+    this.stage((d) => {
+      delete d.groupKeys[key];
+    });
+  }
+
+  groupKeyNames(): string[] {
+    return Object.keys(this.data.groupKeys);
   }
 
   /** Called by lock(): the document stays in memory no longer than the session. */

@@ -1,5 +1,5 @@
 // Named changes to the state document (contacts, requests, outbox, relays, mailboxes), so callers say what changes instead of editing raw JSON.
-import type { Contact, ContactRequest, Mailbox, OutboxEntry, Relay } from './profile-state.js';
+import { groupFromRecord, groupToRecord, type Contact, type ContactRequest, type Group, type GroupInvitation, type GroupJoinRequest, type Mailbox, type OutboxEntry, type Relay } from './profile-state.js';
 import type { StateData } from './state-schema.js';
 
 const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
@@ -33,7 +33,7 @@ export class StateMutators {
 
   readonly contactRequests = {
     put: (request: ContactRequest): void => {
-      this.draft.contactRequests[request.address] = { ...request, payload: toBase64(request.payload) };
+      this.draft.contactRequests[request.address] = structuredClone({ ...request, payload: toBase64(request.payload) });
     },
     remove: (address: string): void => {
       delete this.draft.contactRequests[address];
@@ -76,6 +76,43 @@ export class StateMutators {
     },
     remove: (contact: string): void => {
       delete this.draft.mailboxes[contact];
+    },
+  };
+
+  readonly groups = {
+    put: (group: Group): void => {
+      this.draft.groups[group.id] = groupToRecord(group);
+    },
+    /** Changes a stored group through a copy; false (and nothing changed) if there is no such group. */
+    update: (id: string, change: (group: Group) => void): boolean => {
+      const record = this.draft.groups[id];
+      if (record === undefined) return false;
+      const group = groupFromRecord(record);
+      change(group);
+      this.draft.groups[id] = groupToRecord(group);
+      return true;
+    },
+    remove: (id: string): void => {
+      delete this.draft.groups[id];
+    },
+  };
+
+  readonly groupInvitations = {
+    put: (invitation: GroupInvitation): void => {
+      this.draft.groupInvitations[invitation.id] = structuredClone(invitation);
+    },
+    remove: (id: string): void => {
+      delete this.draft.groupInvitations[id];
+    },
+  };
+
+  /** By requester address. */
+  readonly groupJoinRequests = {
+    put: (request: GroupJoinRequest): void => {
+      this.draft.groupJoinRequests[request.address] = structuredClone(request);
+    },
+    remove: (address: string): void => {
+      delete this.draft.groupJoinRequests[address];
     },
   };
 }

@@ -31,6 +31,8 @@ export const contactRecordSchema = z.object({
   delivery: z.enum(['hold', 'relay']).nullable(),
   /** Where the contact lets us leave messages while they are offline: their relay and the deposit capability they gave us. */
   theirMailbox: z.object({ relay: z.string().length(56), capability: z.string().min(1).max(200) }).nullable(),
+  /** A fellow group member the user did not add: a Signal session exists for the group's sake; not in the contact list. */
+  hidden: z.boolean(),
   /** Sequence number of the last stored message we sent them (their receipts count up to it). */
   outSeq: z.number().int().min(0),
   /** Sequence number of the last message from them that we stored. */
@@ -52,6 +54,11 @@ export const contactRequestRecordSchema = z.object({
   status: z.enum(['pending', 'rejected', 'blocked', 'answered']),
   /** Outgoing: the other side confirmed it received the request. */
   delivered: z.boolean(),
+  /**
+   * A request made for a group rather than by the user: to a fellow member (no secret), or to join by a link (its
+   * secret) or by a public listing that asks an admin (empty secret). Never shown among contact requests.
+   */
+  group: z.object({ id: z.string().regex(/^[0-9a-f]{32}$/), secret: z.string().max(100).nullable() }).optional(),
   /** The request as it travels on the wire (identity key, binding, prekey bundle); opaque here. */
   payload: bytes,
 });
@@ -72,6 +79,8 @@ export const outboxRecordSchema = z.object({
   heldUntil: instant.optional(),
   /** Why sending stopped (e.g. `identity-changed`); null while it is still being tried. */
   failed: z.string().max(200).nullable(),
+  /** One member's copy of our group message: the group and the message it counts towards ("delivered to 3 of 4"). */
+  group: z.object({ id: z.string(), message: z.string() }).optional(),
 });
 
 /** One of my relays, as the user added it. */
@@ -93,8 +102,54 @@ export const mailboxRecordSchema = z.object({
   createdAt: instant,
 });
 
+const groupId = z.string().regex(/^[0-9a-f]{32}$/);
+
+/** A group we belong to (or are joining, or left): its signed roster log and what we know of it. */
+export const groupRecordSchema = z.object({
+  id: groupId,
+  /** The roster's name, kept for display while the log is empty (joining). */
+  name: z.string().min(1).max(64),
+  standing: z.enum(['joining', 'member', 'left', 'removed']),
+  /** Signed roster operations (their wire bytes), parents before children. */
+  operations: z.array(bytes).max(10_000),
+  /** Envelopes from members that could not be applied yet (an operation's parent, a sender key or roster change missing). */
+  waiting: z.array(z.object({ from: z.string(), envelope: bytes, at: instant })).max(1_000),
+  joinedAt: instant,
+  /** While joining: the admin we asked. */
+  joinVia: z.string().nullable(),
+  /** Owner and admins: the secret of the group's invitation link and of invitations to contacts. */
+  joinSecret: z.string().max(100).nullable(),
+  unread: z.number().int().min(0),
+  lastMessage: z
+    .object({ text: z.string().max(200_000), at: z.number().int(), direction: z.enum(['in', 'out']), sender: z.string() })
+    .nullable(),
+  delivery: z.enum(['hold', 'relay']).nullable(),
+  listing: z
+    .object({ relay: z.string().length(56), name: z.string().max(32), description: z.string().max(280), policy: z.enum(['open', 'ask']) })
+    .nullable(),
+});
+
+/** A contact's invitation to one of their groups, waiting for the user's answer. */
+export const groupInvitationRecordSchema = z.object({
+  id: z.string().min(1),
+  group: groupId,
+  name: z.string().min(1).max(64),
+  from: z.string().min(1),
+  memberCount: z.number().int().min(0),
+  secret: z.string().max(100),
+  at: instant,
+});
+
+/** Someone asks to join a group we administer; their introduction waits in contactRequests (with `group`). */
+export const groupJoinRequestRecordSchema = z.object({
+  address: z.string().min(1),
+  group: groupId,
+  nickname: z.string().max(64),
+  at: instant,
+});
+
 export const stateSchema = z.object({
-  formatVersion: z.literal(3),
+  formatVersion: z.literal(4),
   profile: z.object({ nickname: z.string().min(1).max(64), createdAt: instant }),
   identity: z.object({
     /** The 32-byte ed25519 seed of the onion identity. */
@@ -107,6 +162,13 @@ export const stateSchema = z.object({
   relays: z.record(z.string(), relayRecordSchema),
   /** By contact address. */
   mailboxes: z.record(z.string(), mailboxRecordSchema),
+  groups: z.record(z.string(), groupRecordSchema),
+  /** By invitation id. */
+  groupInvitations: z.record(z.string(), groupInvitationRecordSchema),
+  /** By requester address. */
+  groupJoinRequests: z.record(z.string(), groupJoinRequestRecordSchema),
+  /** Sender keys and replay records of groups (see electron/core/groups/sender-keys.ts), staged like Signal records. */
+  groupKeys: z.record(z.string(), bytes),
   /** The Signal layer's records: opaque bytes by kind and key (see electron/core/signal/record-store.ts). */
   signalRecords: z.object({
     session: z.record(z.string(), bytes),
@@ -125,4 +187,7 @@ export type ContactRequestRecord = z.infer<typeof contactRequestRecordSchema>;
 export type OutboxRecord = z.infer<typeof outboxRecordSchema>;
 export type RelayRecord = z.infer<typeof relayRecordSchema>;
 export type MailboxRecord = z.infer<typeof mailboxRecordSchema>;
+export type GroupRecord = z.infer<typeof groupRecordSchema>;
+export type GroupInvitationRecord = z.infer<typeof groupInvitationRecordSchema>;
+export type GroupJoinRequestRecord = z.infer<typeof groupJoinRequestRecordSchema>;
 export type SignalRecordKind = keyof StateData['signalRecords'];

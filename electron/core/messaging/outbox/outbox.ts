@@ -199,13 +199,12 @@ export class Outbox {
   async acknowledge(peer: OnionAddress, upTo: number): Promise<void> {
     const acknowledged = this.#options.state.outbox().filter((e) => e.to === peer && e.seq <= upTo);
     if (acknowledged.length > 0) {
-      for (const entry of acknowledged) {
-        this.#carried.delete(entry.id);
-        this.#progressed(peer, entry, { state: 'delivered' });
-      }
+      for (const entry of acknowledged) this.#carried.delete(entry.id);
       await this.#options.state.transact((tx) => {
         for (const entry of acknowledged) tx.outbox.remove(entry.id);
       });
+      // After the write, so a group message's count of members who have it already leaves these out.
+      for (const entry of acknowledged) this.#progressed(peer, entry, { state: 'delivered' });
     }
     await this.attempt(peer);
   }
@@ -301,7 +300,11 @@ export class Outbox {
   }
 
   #progressed(peer: OnionAddress, entry: OutboxEntry, progress: DeliveryProgress): void {
-    // The acceptance is sequenced like a message but shown nowhere, so only text messages report their way.
+    if (entry.group !== undefined) {
+      this.#options.events.emit('group.copy.progressed', { group: entry.group.id, message: entry.group.message });
+      return;
+    }
+    // The acceptance and group envelopes are sequenced like messages but shown nowhere: only text reports its way.
     if (decodeEnvelope(entry.envelope).body.kind !== 'text') return;
     this.#options.events.emit('message.progressed', { conversation: contactConversation(peer), id: entry.id, progress });
   }

@@ -13,6 +13,10 @@ export const historyMessageSchema = z.object({
   storedAt: z.number().int(),
   /** The sender's sequence number for stored kinds (text): how the receiver orders and deduplicates. */
   seq: z.number().int().min(1).optional(),
+  /** Group messages: who wrote it (an onion address). */
+  sender: z.string().max(64).optional(),
+  /** Our group messages: to how many members it went (the "of 4" in "delivered to 3 of 4"). */
+  recipients: z.number().int().min(0).optional(),
 });
 export type HistoryMessage = z.infer<typeof historyMessageSchema>;
 

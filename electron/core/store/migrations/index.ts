@@ -5,9 +5,10 @@ import { type StateData, stateSchema } from '../state-schema.js';
 import { initial } from './001-initial.js';
 import { messaging } from './002-messaging.js';
 import { relays } from './003-relays.js';
+import { groups } from './004-groups.js';
 import type { StateDocument, StateMigration } from './migration.js';
 
-const MIGRATIONS: readonly StateMigration[] = [initial, messaging, relays];
+const MIGRATIONS: readonly StateMigration[] = [initial, messaging, relays, groups];
 
 export const STATE_VERSION = MIGRATIONS.length;
 

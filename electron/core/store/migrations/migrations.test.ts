@@ -41,10 +41,24 @@ describe('migrateState', () => {
     const rest = { identityChanged: false, blocked: false, delivery: 'relay', outSeq: 3, inSeq: 2, unread: 1, lastMessage: null };
     const { relays: _relays, mailboxes: _mailboxes, ...withoutRelays } = v2;
     const state = migrateState({ ...withoutRelays, formatVersion: 2, contacts: { a: { ...contact, ...rest } } });
-    expect(state.formatVersion).toBe(3);
+    expect(state.formatVersion).toBe(STATE_VERSION);
     expect(state.relays).toEqual({});
     expect(state.mailboxes).toEqual({});
     expect(state.contacts['a']).toMatchObject({ delivery: 'relay', outSeq: 3, theirMailbox: null });
+  });
+
+  it('gives a version-3 document groups, and marks every contact as one the user added', () => {
+    const v3 = structuredClone(migrateState({ formatVersion: 0, profile })) as Record<string, unknown>;
+    const contact = { address: 'a', nickname: 'A', addedAt: '2026-01-01T00:00:00.000Z', status: 'accepted', theirNickname: null, verified: false };
+    const rest = { identityChanged: false, blocked: false, delivery: null, theirMailbox: null, outSeq: 3, inSeq: 2, unread: 1, lastMessage: null };
+    const { groups: _g, groupInvitations: _i, groupJoinRequests: _j, groupKeys: _k, ...withoutGroups } = v3;
+    const state = migrateState({ ...withoutGroups, formatVersion: 3, contacts: { a: { ...contact, ...rest } } });
+    expect(state.formatVersion).toBe(4);
+    expect(state.groups).toEqual({});
+    expect(state.groupInvitations).toEqual({});
+    expect(state.groupJoinRequests).toEqual({});
+    expect(state.groupKeys).toEqual({});
+    expect(state.contacts['a']).toMatchObject({ outSeq: 3, hidden: false });
   });
 
   it('leaves a current document as it is', () => {

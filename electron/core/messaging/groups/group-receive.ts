@@ -1,0 +1,346 @@
+// Group envelopes from members: roster operations, sender keys, messages, invitations and joins, applied or refused with reasons logged.
+import { timingSafeEqual } from 'node:crypto';
+import type { OnionAddress } from '../../../shared/onion-address/index.js';
+import {
+  BrokenChainError,
+  GroupDecryptionError,
+  GroupFormatError,
+  MissingSenderKeyError,
+  NotAGroupMemberError,
+  ReplayedGroupMessageError,
+  ReplayedOperationError,
+  RosterOperationError,
+  StaleDistributionError,
+  revocationBy,
+  signRosterOperation,
+  type MemberCard,
+  type Roster,
+  type SignedRosterOperation,
+} from '../../groups/index.js';
+import type { HistoryMessage, StateMutators } from '../../store/index.js';
+import { decodeEnvelope, encodeEnvelope, type Envelope, type GroupEnvelopeBody } from '../envelope.js';
+import { groupConversation, historyName } from '../conversation-id.js';
+import { distributeKey, ensurePeer, othersIn, sendKey, sendOperations, welcome } from './group-delivery.js';
+import { groupMessageDto, invitationDto } from './group-dto.js';
+import { type GroupParts, decodeGroupPlaintext, operationBytes } from './group-parts.js';
+
+/** What applying one envelope came to: changes for the state write, a message for history, work once both are durable. */
+export interface Applied {
+  readonly wait?: true;
+  readonly change?: (tx: StateMutators) => void;
+  readonly history?: HistoryMessage;
+  readonly after?: () => void;
+}
+
+/** Waiting envelopes kept per group; the oldest go first past it. */
+const MAX_WAITING = 1_000;
+/** History looked through for a message stored before a crash lost the state write that followed. */
+const DEDUP_PAGE = 100;
+
+const say = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+
+/** Applies one envelope in the group's turn and makes it durable with `stored` (the peer's counter): one state write. */
+export async function receiveGroupEnvelope(parts: GroupParts, peer: OnionAddress, envelope: Envelope, body: GroupEnvelopeBody, stored: (tx: StateMutators) => void): Promise<void> {
+  await parts.queue.run(body.group, async () => {
+    const applied = await applyGroupEnvelope(parts, peer, envelope, body);
+    await commit(parts, body.group, applied, stored, () => ({ from: peer, envelope: encodeEnvelope(envelope), at: new Date(parts.ctx.now()).toISOString() }));
+  });
+}
+
+async function commit(
+  parts: GroupParts,
+  groupId: string,
+  applied: Applied,
+  stored: (tx: StateMutators) => void,
+  waiting: () => { from: string; envelope: Uint8Array; at: string },
+): Promise<void> {
+  const { ctx } = parts;
+  const history = applied.history === undefined ? undefined : await ctx.session.history(historyName(groupConversation(groupId)));
+  await Promise.all([
+    history?.append(applied.history!),
+    ctx.state.transact((tx) => {
+      applied.change?.(tx);
+      if (applied.wait === true) {
+        tx.groups.update(groupId, (g) => {
+          g.waiting.push(waiting());
+          g.waiting.splice(0, Math.max(0, g.waiting.length - MAX_WAITING));
+        });
+      }
+      stored(tx);
+    }),
+  ]);
+  applied.after?.();
+}
+
+/** Tries again what waited in the group (a missing parent, sender key or member), oldest first, until nothing more applies. */
+export async function retryWaiting(parts: GroupParts, groupId: string): Promise<void> {
+  await parts.queue.run(groupId, async () => {
+    for (let progress = true; progress; ) {
+      progress = false;
+      const group = parts.ctx.state.group(groupId);
+      if (group === undefined) return;
+      for (const item of group.waiting) {
+        const envelope = decodeStoredEnvelope(item.envelope);
+        const applied = envelope === undefined ? {} : await applyGroupEnvelope(parts, item.from as OnionAddress, envelope, envelope.body as GroupEnvelopeBody);
+        if (applied.wait === true) continue;
+        await commit(parts, groupId, applied, (tx) => tx.groups.update(groupId, (g) => void g.waiting.splice(g.waiting.findIndex((w) => w.at === item.at && w.from === item.from), 1)), () => item);
+        progress = true;
+        break;
+      }
+    }
+  });
+}
+
+function decodeStoredEnvelope(bytes: Uint8Array): Envelope | undefined {
+  try {
+    return decodeEnvelope(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+export async function applyGroupEnvelope(parts: GroupParts, peer: OnionAddress, envelope: Envelope, body: GroupEnvelopeBody): Promise<Applied> {
+  const { ctx } = parts;
+  const group = ctx.state.group(body.group);
+  if (body.kind === 'group-invite') return invited(parts, peer, body);
+  if (group === undefined) {
+    ctx.log(`dropped a ${body.kind} from ${peer} for a group we are not in`);
+    return {};
+  }
+  if (group.standing === 'left') return {};
+  switch (body.kind) {
+    case 'group-ops':
+      return operations(parts, peer, body.group, body.operations);
+    case 'group-key':
+      return senderKey(parts, peer, body.group, body.distribution);
+    case 'group-message':
+      return message(parts, peer, envelope, body);
+    case 'group-join':
+      return joined(parts, peer, body.group, body.secret, body.binding);
+  }
+}
+
+function wasRevoked(parts: GroupParts, groupId: string, address: string): boolean {
+  return (parts.logs.of(groupId)?.operations() ?? []).some((op) => revocationBy(op)?.address === address && revocationBy(op)?.takes === 'membership');
+}
+
+function operations(parts: GroupParts, peer: OnionAddress, groupId: string, received: readonly Uint8Array[]): Applied {
+  const { ctx } = parts;
+  const log = parts.logs.of(groupId)!;
+  const before = log.size === 0 ? undefined : log.roster;
+  const accepted: SignedRosterOperation[] = [];
+  const missing: Uint8Array[] = [];
+  for (const bytes of received) {
+    try {
+      accepted.push(log.accept(bytes));
+    } catch (error) {
+      if (error instanceof ReplayedOperationError) continue;
+      if (error instanceof BrokenChainError && error.reason === 'missing-parent') missing.push(bytes);
+      else if (error instanceof RosterOperationError || error instanceof GroupFormatError) ctx.log(`refused a roster operation from ${peer} in group ${groupId}: ${say(error)}`);
+      else throw error;
+    }
+  }
+  if (missing.length > 0) ctx.log(`holding ${String(missing.length)} roster operation(s) from ${peer} in group ${groupId} until their parents arrive`);
+  if (accepted.length === 0) return missing.length > 0 ? { wait: true } : {};
+  const applied = rosterChanged(parts, groupId, before);
+  if (missing.length === 0) return applied;
+  // What applied is kept; what could not waits as an envelope of its own.
+  return {
+    ...applied,
+    change: (tx) => {
+      applied.change?.(tx);
+      tx.groups.update(groupId, (g) => {
+        g.waiting.push({ from: peer, envelope: encodeEnvelope({ v: 1, id: '0'.repeat(32), sentAt: ctx.now(), body: { kind: 'group-ops', seq: 1, group: groupId, operations: missing } }), at: new Date(ctx.now()).toISOString() });
+      });
+    },
+  };
+}
+
+/**
+ * The log took new operations: store it, and act on what changed for us. Joined: a session and our sender key for
+ * everyone. A member went (new key epoch): a new sender key for those who remain. Someone joined: our key for them.
+ */
+export function rosterChanged(parts: GroupParts, groupId: string, before: Roster | undefined, { welcomed = false } = {}): Applied {
+  const { ctx } = parts;
+  const log = parts.logs.of(groupId)!;
+  const after = log.roster;
+  const me = ctx.localAddress;
+  const wasMember = before?.members.has(me) === true;
+  const isMember = after.members.has(me);
+  return {
+    change: (tx) =>
+      tx.groups.update(groupId, (g) => {
+        g.operations = operationBytes(log.operations());
+        g.name = after.name;
+        if (isMember) {
+          g.standing = 'member';
+          g.joinVia = null;
+        } else if (g.standing === 'member') {
+          g.standing = 'removed';
+        }
+      }),
+    after: () => {
+      parts.emitGroup(groupId);
+      if (isMember && !wasMember) {
+        parts.background(async () => {
+          await Promise.all(othersIn(parts, after).map((card) => ctx.chains.run(card.address, () => ensurePeer(parts, groupId, card))));
+          await distributeKey(parts, after);
+        }, `joining group ${groupId}`);
+      } else if (isMember && before !== undefined && before.keyEpoch !== after.keyEpoch) {
+        parts.background(() => distributeKey(parts, after, before), `a new sender key for group ${groupId}`);
+      } else if (isMember && before !== undefined && !welcomed) {
+        const added = othersIn(parts, after).filter((card) => !before.members.has(card.address));
+        if (added.length > 0) {
+          parts.background(async () => {
+            const distribution = await parts.keys.distribution(after);
+            await ctx.state.persist();
+            await Promise.all(added.map((card) => sendKey(parts, groupId, card, distribution.message)));
+          }, `our sender key for new members of group ${groupId}`);
+        }
+      }
+      parts.background(() => retryWaiting(parts, groupId), `waiting envelopes of group ${groupId}`);
+    },
+  };
+}
+
+async function senderKey(parts: GroupParts, peer: OnionAddress, groupId: string, distribution: Uint8Array): Promise<Applied> {
+  const roster = parts.logs.roster(groupId);
+  if (roster === undefined) return { wait: true };
+  try {
+    await parts.keys.processDistribution(roster, peer, distribution);
+    return {};
+  } catch (error) {
+    if (error instanceof NotAGroupMemberError && wasRevoked(parts, groupId, peer)) {
+      parts.ctx.log(`refused a sender key from ${peer}, who is no longer a member of group ${groupId}`);
+      return {};
+    }
+    if (error instanceof NotAGroupMemberError || error instanceof StaleDistributionError) return { wait: true };
+    if (error instanceof GroupFormatError) {
+      parts.ctx.log(`refused a sender key from ${peer} in group ${groupId}: ${say(error)}`);
+      return {};
+    }
+    throw error;
+  }
+}
+
+async function message(parts: GroupParts, peer: OnionAddress, envelope: Envelope, body: Extract<GroupEnvelopeBody, { kind: 'group-message' }>): Promise<Applied> {
+  const { ctx } = parts;
+  const groupId = body.group;
+  const roster = parts.logs.roster(groupId);
+  if (roster === undefined) return { wait: true };
+  let plaintext: Uint8Array;
+  try {
+    plaintext = (await parts.keys.decrypt(roster, peer, body.ciphertext)).plaintext;
+  } catch (error) {
+    if (error instanceof NotAGroupMemberError && wasRevoked(parts, groupId, peer)) {
+      ctx.log(`refused a group message from ${peer}, who is no longer a member of group ${groupId}`);
+      return {};
+    }
+    if (error instanceof NotAGroupMemberError || error instanceof MissingSenderKeyError) return { wait: true };
+    if (error instanceof ReplayedGroupMessageError || error instanceof GroupDecryptionError || error instanceof GroupFormatError) {
+      ctx.log(`refused a group message from ${peer} in group ${groupId}: ${say(error)}`);
+      return {};
+    }
+    throw error;
+  }
+  const content = decodeGroupPlaintext(plaintext);
+  if (content === undefined || content.group !== groupId || content.message !== body.message) {
+    ctx.log(`refused a group message from ${peer} in group ${groupId}: its content does not match its envelope`);
+    return {};
+  }
+  const history = await ctx.session.history(historyName(groupConversation(groupId)));
+  if ((await history.page({ limit: DEDUP_PAGE })).messages.some((m) => m.id === body.message)) return {};
+  const stored: HistoryMessage = {
+    id: body.message,
+    direction: 'in',
+    kind: 'group-text',
+    body: content.text,
+    sentAt: envelope.sentAt,
+    storedAt: ctx.now(),
+    sender: peer,
+  };
+  return {
+    history: stored,
+    change: (tx) =>
+      tx.groups.update(groupId, (g) => {
+        g.unread += 1;
+        g.lastMessage = { text: content.text, at: envelope.sentAt, direction: 'in', sender: peer };
+      }),
+    after: () => {
+      ctx.events.emit('group.message.stored', { message: groupMessageDto(ctx, groupId, stored) });
+      parts.emitGroup(groupId);
+    },
+  };
+}
+
+function invited(parts: GroupParts, peer: OnionAddress, body: Extract<GroupEnvelopeBody, { kind: 'group-invite' }>): Applied {
+  const { ctx } = parts;
+  const contact = ctx.state.contact(peer);
+  const existing = ctx.state.group(body.group);
+  if (contact === undefined || contact.hidden || (existing !== undefined && existing.standing !== 'left' && existing.standing !== 'removed')) {
+    ctx.log(`ignored an invitation from ${peer} to group ${body.group}`);
+    return {};
+  }
+  const invitation = { id: `${body.group}-${peer}`, group: body.group, name: body.name, from: peer, memberCount: body.memberCount, secret: body.secret, at: new Date(ctx.now()).toISOString() };
+  return {
+    change: (tx) => tx.groupInvitations.put(invitation),
+    after: () => ctx.events.emit('group.invitation', invitationDto(ctx, invitation)),
+  };
+}
+
+/** A contact accepted our invitation (or used our link) over their session: added, if the secret is the group's. */
+async function joined(parts: GroupParts, peer: OnionAddress, groupId: string, secret: string, binding: Uint8Array): Promise<Applied> {
+  const { ctx } = parts;
+  const group = ctx.state.group(groupId);
+  const identity = await ctx.signal.peerIdentity(peer);
+  if (group?.joinSecret == null || identity === undefined || !secretMatches(secret, group.joinSecret)) {
+    ctx.log(`refused a request from ${peer} to join group ${groupId}: not a valid invitation`);
+    return {};
+  }
+  return admit(parts, groupId, { address: peer, signalIdentityKey: identity.identityKey, binding });
+}
+
+export function secretMatches(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Adds a member (we are owner or admin): the operation goes to everyone (the new member gets the whole log and our
+ * sender key). Someone already in the roster (they lost their data, or asked twice) only gets the welcome again.
+ */
+export function admit(parts: GroupParts, groupId: string, card: MemberCard): Applied {
+  const { ctx } = parts;
+  const log = parts.logs.of(groupId);
+  if (log === undefined || log.size === 0) return {};
+  const before = log.roster;
+  const mine = before.members.get(ctx.localAddress);
+  if (mine === undefined || mine.role === 'member') {
+    ctx.log(`cannot let ${card.address} into group ${groupId}: we are not its owner or an admin`);
+    return {};
+  }
+  if (before.members.has(card.address)) {
+    return { after: () => parts.background(() => welcome(parts, before, card), `welcoming ${card.address} again to group ${groupId}`) };
+  }
+  let operation: SignedRosterOperation;
+  try {
+    operation = log.accept(signRosterOperation(ctx.onionKey, log.draft({ kind: 'add', member: card, role: 'member' }, ctx.now())));
+  } catch (error) {
+    ctx.log(`could not add ${card.address} to group ${groupId}: ${say(error)}`);
+    return {};
+  }
+  // The welcome carries our sender key to the new member, after the log it needs to take it.
+  const changed = rosterChanged(parts, groupId, before, { welcomed: true });
+  const after = log.roster;
+  return {
+    change: changed.change,
+    after: () => {
+      changed.after?.();
+      parts.background(
+        () => Promise.all([...othersIn(parts, before).map((m) => sendOperations(parts, groupId, m, [operation])), welcome(parts, after, card)]),
+        `adding ${card.address} to group ${groupId}`,
+      );
+    },
+  };
+}
