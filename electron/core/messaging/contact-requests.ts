@@ -103,7 +103,7 @@ export async function acceptRequest(ctx: MessengerContext, id: string, nickname?
     const at = new Date(ctx.now()).toISOString();
     await ctx.state.transact((tx) => {
       tx.contacts.put({ ...newContact({ address, nickname: nickname ?? request.nickname, addedAt: at, status: 'accepted' }), theirNickname: request.nickname, outSeq: 1 });
-      tx.contactRequests.remove(address);
+      tx.contactRequests.put(answered(request));
       tx.outbox.put(outboxEntry(accept, address, 1, ctx.now()));
     });
     ctx.events.emit('request.removed', { id: address });
@@ -145,6 +145,15 @@ export async function rejectRequest(ctx: MessengerContext, id: string, block: bo
     await ctx.state.putContactRequest({ ...request, status: 'rejected', message: '', payload: requestDigest(request.nickname, request.message, request.payload) });
   }
   ctx.events.emit('request.removed', { id });
+}
+
+/**
+ * An accepted request, remembered by digest: its sender repeats it on every new link until our acceptance reaches them,
+ * and a repeat must be recognised (see reestablish), not start the conversation over.
+ */
+function answered(request: ContactRequest): ContactRequest {
+  const { group: _group, ...rest } = request;
+  return { ...rest, status: 'answered', message: '', payload: requestDigest(request.nickname, request.message, request.payload) };
 }
 
 /** What a rejected request is remembered by: its words and introduction, hashed. */
@@ -233,7 +242,9 @@ export async function acceptGroupPeer(ctx: MessengerContext, peer: OnionAddress)
     } else {
       tx.contacts.update(peer, { status: 'accepted', theirNickname: request.nickname, outSeq: seq });
     }
-    tx.contactRequests.remove(peer);
+    // Remembered by digest, as after a re-establishment: they repeat the request on every new link until our answer
+    // arrives, and a repeat must not start the conversation over.
+    tx.contactRequests.put(answered(request));
     tx.outbox.put(outboxEntry(accept, peer, seq, ctx.now()));
   });
   ctx.links.want(peer);
@@ -393,10 +404,10 @@ function carriedOver(ctx: MessengerContext, peer: OnionAddress, after: number): 
   const carried: OutboxEntry[] = [];
   for (const entry of ctx.state.outbox().sort((a, b) => a.seq - b.seq)) {
     const envelope = decodeEnvelope(entry.envelope);
-    if (entry.to !== peer || envelope.body.kind !== 'text') continue;
+    if (entry.to !== peer || !('seq' in envelope.body) || envelope.body.kind === 'accept') continue;
     const seq = after + 1 + carried.length;
-    const renumbered: Envelope = { ...envelope, body: { ...envelope.body, seq } };
-    carried.push({ ...outboxEntry(renumbered, peer, seq, ctx.now(), entry.via), createdAt: entry.createdAt });
+    const renumbered = { ...envelope, body: { ...envelope.body, seq } } as Envelope;
+    carried.push({ ...outboxEntry(renumbered, peer, seq, ctx.now(), entry.via), createdAt: entry.createdAt, ...(entry.group === undefined ? {} : { group: entry.group }) });
   }
   return carried;
 }
@@ -412,7 +423,7 @@ async function acceptRequestInChain(ctx: MessengerContext, peer: OnionAddress): 
   const accept = makeEnvelope({ kind: 'accept', seq, nickname: ctx.state.nickname, binding }, ctx.now());
   await ctx.state.transact((tx) => {
     if (!tx.contacts.update(peer, { status: 'accepted', theirNickname: request.nickname, outSeq: seq })) return;
-    tx.contactRequests.remove(peer);
+    tx.contactRequests.put(answered(request));
     tx.outbox.put(outboxEntry(accept, peer, seq, ctx.now()));
   });
   await ctx.outbox.attempt(peer);
