@@ -1,7 +1,7 @@
 // The bytes of a blob being uploaded, from any offset, cut into the chunks one upload request carries.
 
 /** The whole blob in memory, or a function that reads it from a byte offset (a file: `(from) => createReadStream(path, { start: from })`). */
-export type BlobSource = Uint8Array | ((from: number) => AsyncIterable<Uint8Array>);
+export type BlobSource = Uint8Array | ((from: number) => AsyncIterable<Uint8Array> | Iterable<Uint8Array>);
 
 /** The source's bytes from `from`, in chunks of exactly `chunkBytes` but the last. */
 export async function* blobChunks(source: BlobSource, from: number, chunkBytes: number): AsyncGenerator<Uint8Array> {

@@ -12,6 +12,7 @@ import {
   RelayClient,
   RelayFullError,
   RelayQuotaError,
+  RelayUnreachableError,
   generateQueueKey,
   type QueueKey,
 } from '../../core/relay-client/index.js';
@@ -99,6 +100,34 @@ describe('relay blobs', () => {
     expect((await download(blob.capability, bytes.length)).length).toBe(0);
   });
 
+  it('resumes a download cut off by the relay stopping, from the bytes already kept', async () => {
+    await start();
+    const key = await owner();
+    const bytes = randomBytes(24 * MIB);
+    const blob = await client.createBlob(key, bytes.length);
+    await client.uploadBlob(key, blob.blobId, (from) => [bytes.subarray(from, from + 5 * MIB), bytes.subarray(from + 5 * MIB)]);
+
+    const kept: Uint8Array[] = [];
+    let keptBytes = 0;
+    const cut = await refusal(
+      (async () => {
+        for await (const piece of client.downloadBlob(blob.capability)) {
+          kept.push(piece);
+          keptBytes += piece.length;
+          if (kept.length === 1) await relay.stop();
+        }
+      })(),
+    );
+    expect(cut).toBeInstanceOf(RelayUnreachableError);
+    expect((cut as Error).message).toContain(`after ${String(keptBytes)} of ${String(bytes.length)} bytes`);
+    expect(keptBytes).toBeLessThan(bytes.length);
+
+    client.close();
+    await start();
+    kept.push(await download(blob.capability, keptBytes));
+    expect(sha(Buffer.concat(kept))).toBe(sha(bytes));
+  });
+
   it('answers byte ranges as HTTP does, and refuses one outside the blob', async () => {
     await start();
     const key = await owner();
@@ -153,9 +182,9 @@ describe('relay blobs', () => {
 
     // The client, told a wrong offset, is corrected by the relay and sends only what is missing.
     const sent: number[] = [];
-    const source = async function* (from: number): AsyncGenerator<Uint8Array> {
+    const source = (from: number): Uint8Array[] => {
       sent.push(from);
-      yield bytes.subarray(from);
+      return [bytes.subarray(from)];
     };
     const done = await client.uploadBlob(key, blobId, source, { offset: 0 });
     expect(sent).toEqual([0, MIB]);
