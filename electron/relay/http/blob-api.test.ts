@@ -17,7 +17,7 @@ import {
   type QueueKey,
 } from '../../core/relay-client/index.js';
 import { signRequest } from '../../core/relay-client/queue-key.js';
-import { BLOB_CHUNK_BYTES, BLOB_MAX_BYTES, blobChunkPath, blobDownloadPath, blobPath, parseBlobCapability } from '../../shared/relay-protocol/index.js';
+import { BLOB_CHUNK_BYTES, BLOB_MAX_BYTES, blobChunkPath, blobDownloadPath, blobPath, blobsPath, parseBlobCapability } from '../../shared/relay-protocol/index.js';
 import type { RelayLimits } from '../limits.js';
 import { BLOBS_DIR, startRelayHttp, type RelayHttp } from './relay-http-server.js';
 
@@ -180,6 +180,12 @@ describe('relay blobs', () => {
       json: expect.objectContaining({ error: 'blob-offset-mismatch' }) as unknown,
     });
 
+    // An upload stopped by its caller stops between chunks, leaving what was synced.
+    const stop = new AbortController();
+    const stopped = await refusal(client.uploadBlob(key, blobId, bytes, { signal: stop.signal, onProgress: () => stop.abort() }));
+    expect((stopped as Error).name).toBe('AbortError');
+    expect((await client.blobStatus(key, blobId)).received).toBe(2 * MIB);
+
     // The client, told a wrong offset, is corrected by the relay and sends only what is missing.
     const sent: number[] = [];
     const source = (from: number): Uint8Array[] => {
@@ -187,12 +193,12 @@ describe('relay blobs', () => {
       return [bytes.subarray(from)];
     };
     const done = await client.uploadBlob(key, blobId, source, { offset: 0 });
-    expect(sent).toEqual([0, MIB]);
+    expect(sent).toEqual([0, 2 * MIB]);
     expect(done.complete).toBe(true);
     expect(sha(await download(capability))).toBe(sha(bytes));
     // A repeated upload of a complete blob sends nothing and completes again.
     expect((await client.uploadBlob(key, blobId, source)).complete).toBe(true);
-    expect(sent).toEqual([0, MIB, 3 * MIB]);
+    expect(sent).toEqual([0, 2 * MIB, 3 * MIB]);
   });
 
   it('refuses blobs past the quota, the disk cap or the largest size, and chunks past the declared size', async () => {
@@ -210,6 +216,11 @@ describe('relay blobs', () => {
     expect(await refusal(client.createBlob(bob, 2))).toBeInstanceOf(RelayFullError);
     expect(await refusal(client.createBlob(bob, BLOB_MAX_BYTES + 1))).toMatchObject({ relayCode: 'blob-too-large' });
     expect(await refusal(client.createBlob(bob, 0))).toMatchObject({ relayCode: 'malformed-request' });
+    const path = blobsPath(bob.queueId);
+    for (const body of ['null', '[]', '{"size":1,"name":"x"}']) {
+      const response = await fetch(`${relay.url!}${path}`, { method: 'POST', headers: { ...signRequest(bob, 'POST', path, Buffer.from(body), clock) }, body });
+      expect([response.status, ((await response.json()) as { error: string }).error]).toEqual([400, 'malformed-request']);
+    }
 
     expect(await rawChunk(alice, first.blobId, 0, new Uint8Array(BLOB_CHUNK_BYTES + 1))).toMatchObject({ status: 413, json: { error: 'body-too-large' } });
     expect(await rawChunk(alice, first.blobId, 0, new Uint8Array(MIB))).toMatchObject({ status: 200, received: String(MIB) });

@@ -34,9 +34,10 @@ export function blobRoutes({ blobs, signed, now }: BlobRoutesOptions): Route[] {
 
   const create = async (request: IncomingMessage, q: string | undefined): Promise<Reply> => {
     const { queueId, body } = await signed(request, q, 4_096);
-    const parsed = blobCreateRequestSchema.safeParse(parseJson(body));
+    const json = parseJson(body);
+    const parsed = blobCreateRequestSchema.safeParse(json);
     if (!parsed.success) {
-      const size = (parseJson(body) as { size?: unknown }).size;
+      const size = typeof json === 'object' && json !== null && 'size' in json ? json.size : undefined;
       if (typeof size === 'number' && size > BLOB_MAX_BYTES) {
         throw new RelayRefusal('blob-too-large', `A blob may have at most ${String(BLOB_MAX_BYTES)} bytes; this one would have ${String(size)}.`);
       }
