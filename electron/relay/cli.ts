@@ -3,12 +3,13 @@ import { parseArgs } from 'node:util';
 import { RelayConfigError } from './errors.js';
 import { startRelay } from './relay.js';
 
-const USAGE = `Usage: npm run relay -- --data DIR [--status-port N] [--retention-days N] [--disk-cap-mb N] [--verbose]
+const USAGE = `Usage: npm run relay -- --data DIR [--status-port N] [--retention-days N] [--disk-cap-mb N] [--blob-cap-mb N] [--verbose]
 
   --data DIR            the relay's folder: database, onion key, tor data (created if missing)
   --status-port N       port of the status page on 127.0.0.1 (default: a free port, printed)
   --retention-days N    days an undelivered message is kept (default 30)
   --disk-cap-mb N       megabytes of messages the relay holds at most (default 4096)
+  --blob-cap-mb N       megabytes of files (blobs) the relay holds at most (default 16384)
   --verbose             print tor's log`;
 
 function positiveNumber(text: string | undefined, name: string): number | undefined {
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
       'status-port': { type: 'string' },
       'retention-days': { type: 'string' },
       'disk-cap-mb': { type: 'string' },
+      'blob-cap-mb': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -36,6 +38,7 @@ async function main(): Promise<void> {
   }
   const retentionDays = positiveNumber(values['retention-days'], 'retention-days');
   const diskCapMb = positiveNumber(values['disk-cap-mb'], 'disk-cap-mb');
+  const blobCapMb = positiveNumber(values['blob-cap-mb'], 'blob-cap-mb');
   const statusPort = values['status-port'] === undefined ? 0 : Number(values['status-port']);
   if (!Number.isInteger(statusPort) || statusPort < 0 || statusPort > 65_535) throw new RelayConfigError('--status-port must be a port number.');
 
@@ -46,6 +49,7 @@ async function main(): Promise<void> {
     limits: {
       ...(retentionDays === undefined ? {} : { retentionMs: Math.round(retentionDays * 24 * 3_600_000) }),
       ...(diskCapMb === undefined ? {} : { diskCapBytes: Math.round(diskCapMb * 1024 * 1024) }),
+      ...(blobCapMb === undefined ? {} : { blobDiskCapBytes: Math.round(blobCapMb * 1024 * 1024) }),
     },
     log: values.verbose === true ? (line) => console.log(line) : undefined,
   });

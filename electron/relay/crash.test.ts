@@ -1,66 +1,29 @@
 // Crash test: the relay is SIGKILLed at random moments during a stream of deposits; every answered deposit survives, once.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RelayClient, generateQueueKey, type QueueKey } from '../core/relay-client/index.js';
 import { DATABASE_FILE } from './http/relay-http-server.js';
 import { DEFAULT_LIMITS } from './limits.js';
+import { bundleLoopbackChild, startLoopbackChild, type LoopbackChild } from './loopback-child-process.js';
 import { RelayStore } from './storage/relay-store.js';
 
-const REPO = join(import.meta.dirname, '..', '..');
-/** The child bundled to one plain JS file once: 51 starts through tsx would cost most of the test's time. */
-const CHILD = join(REPO, 'node_modules', '.cache', 'relay-crash-child', `child-${String(process.pid)}.mjs`);
 const ROUNDS = 50;
 const STREAMS = 4;
 
 const dir = mkdtempSync(join(tmpdir(), 'allium-relay-crash-'));
+let child: Awaited<ReturnType<typeof bundleLoopbackChild>>;
 beforeAll(async () => {
-  await build({
-    entryPoints: [join(import.meta.dirname, 'loopback-child.ts')],
-    outfile: CHILD,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    // The native module is loaded from node_modules, found from the bundle's folder inside the repository.
-    external: ['better-sqlite3'],
-    logLevel: 'error',
-  });
+  child = await bundleLoopbackChild('deposits');
 });
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
-  rmSync(CHILD, { force: true });
+  child.remove();
 });
 
-interface RunningRelay {
-  readonly url: string;
-  readonly kill: () => Promise<NodeJS.Signals | null>;
-  readonly errors: () => string;
-}
-
-async function startChild(): Promise<RunningRelay> {
-  const child = spawn(process.execPath, [CHILD, dir], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  let errors = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
-  const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
-  const started = Date.now();
-  while (!output.includes('\n') && child.exitCode === null && Date.now() - started < 60_000) await sleep(5);
-  if (!output.includes('\n')) throw new Error(`the relay child did not start: ${errors}`);
-  return {
-    url: output.trim(),
-    kill: () => {
-      child.kill('SIGKILL');
-      return exited;
-    },
-    errors: () => errors,
-  };
-}
+const startChild = (): Promise<LoopbackChild> => startLoopbackChild(child.file, dir);
 
 /** Deposits new envelopes on STREAMS parallel streams until stopped; returns those the relay answered. */
 function depositStream(client: RelayClient, capability: string, round: number, retry: readonly string[]) {

@@ -9,6 +9,8 @@ export class RelayRefusal extends Error {
     message: string,
     /** Seconds after which trying again may succeed (sent as Retry-After). */
     readonly retryAfterSeconds?: number,
+    /** Headers that tell the client how to go on (where an upload stands). */
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message);
   }

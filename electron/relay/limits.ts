@@ -1,4 +1,4 @@
-// The relay's limits, with defaults an operator may change: retention, quotas, rates, disk cap, directory bounds.
+// The relay's limits, with defaults an operator may change: retention, quotas, rates, disk caps, directory bounds, blobs.
 
 export interface RelayLimits {
   /** How long an undelivered envelope is kept; the depositor is told when it expires. */
@@ -27,6 +27,15 @@ export interface RelayLimits {
   readonly directoryOwnerPerSecond: number;
   readonly directoryGlobalBurst: number;
   readonly directoryGlobalPerSecond: number;
+  /** How long a completed blob is kept for its readers. */
+  readonly blobRetentionMs: number;
+  /** How long an upload may stay unfinished before the blob is deleted. */
+  readonly blobUploadMs: number;
+  /** Bytes (declared sizes) of the blobs one queue may hold, and how many blobs. */
+  readonly blobQueueMaxBytes: number;
+  readonly blobQueueMaxCount: number;
+  /** Bytes (declared sizes) all blobs together may hold; past it every new blob is refused as `relay-full`. */
+  readonly blobDiskCapBytes: number;
 }
 
 export const DEFAULT_LIMITS: RelayLimits = {
@@ -46,4 +55,9 @@ export const DEFAULT_LIMITS: RelayLimits = {
   directoryOwnerPerSecond: 1 / 60,
   directoryGlobalBurst: 100,
   directoryGlobalPerSecond: 1,
+  blobRetentionMs: 30 * 24 * 3_600_000,
+  blobUploadMs: 7 * 24 * 3_600_000,
+  blobQueueMaxBytes: 1024 * 1024 * 1024,
+  blobQueueMaxCount: 1_000,
+  blobDiskCapBytes: 16 * 1024 * 1024 * 1024,
 };

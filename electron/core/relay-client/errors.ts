@@ -10,6 +10,7 @@ export type RelayClientErrorCode =
   | 'relay-rate-limited'
   | 'relay-capability'
   | 'relay-queue-gone'
+  | 'relay-blob-gone'
   | 'relay-auth'
   | 'relay-refused'
   | 'relay-name-taken'
@@ -69,6 +70,12 @@ export class RelayQueueGoneError extends RelayError {
   readonly code = 'relay-queue-gone';
 }
 
+/** The blob is not on the relay: it expired, its uploader deleted it, or the read capability is wrong. */
+export class RelayBlobGoneError extends RelayError {
+  override readonly name = 'RelayBlobGoneError';
+  readonly code = 'relay-blob-gone';
+}
+
 /** The relay did not accept the queue key's signature (wrong key, or this computer's clock is off). */
 export class RelayAuthError extends RelayError {
   override readonly name = 'RelayAuthError';
@@ -113,6 +120,10 @@ export function refusalError(code: RelayErrorCode, relayMessage: string, retryAf
       return new RelayFullError(`The relay is full and takes no messages for now${said}.`, code);
     case 'queue-full':
       return new RelayQuotaError(`This mailbox on the relay is full: its owner has not collected the messages it holds${said}.`, code);
+    case 'blob-quota':
+      return new RelayQuotaError(`This mailbox's files on the relay have reached their quota${said}.`, code);
+    case 'blob-not-found':
+      return new RelayBlobGoneError(`The file is no longer on the relay: it expired or was deleted${said}.`, code);
     case 'too-many-capabilities':
       return new RelayQuotaError(`This mailbox has handed out as many deposit capabilities as the relay allows${said}.`, code);
     case 'too-many-listings':
@@ -146,6 +157,10 @@ export function refusalError(code: RelayErrorCode, relayMessage: string, retryAf
     case 'envelope-conflict':
     case 'body-too-large':
     case 'body-not-padded':
+    case 'blob-offset-mismatch':
+    case 'blob-incomplete':
+    case 'blob-too-large':
+    case 'range-not-satisfiable':
       return new RelayRequestError(`The relay refused the request${said}.`, code);
     case 'internal-error':
       return new RelayFailedError(`The relay failed while handling the request${said}.`, code);

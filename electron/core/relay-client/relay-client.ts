@@ -1,7 +1,8 @@
-// Talks to one relay for the core: mailboxes (queues) with their key, capabilities, deposits, fetches and acks, the group directory.
+// Talks to one relay for the core: mailboxes (queues) with their key, capabilities, deposits, fetches and acks, the group directory, blobs.
 import { randomBytes } from 'node:crypto';
 import type { z } from 'zod';
 import {
+  BLOB_CHUNK_BYTES,
   DEPOSITS_PATH,
   DIRECTORY_PATH,
   ENVELOPE_ID,
@@ -13,6 +14,18 @@ import {
   MAX_WAIT_SECONDS,
   ackPath,
   ackedSchema,
+  blobChunkAcceptedSchema,
+  blobChunkPath,
+  blobCompletePath,
+  blobCreatedSchema,
+  blobDeletedSchema,
+  blobDownloadPath,
+  blobPath,
+  blobsPath,
+  blobStatusSchema,
+  HEADER_BLOB_RECEIVED,
+  HEADER_BLOB_SECRET,
+  parseBlobCapability,
   capabilitiesPath,
   capabilityCreatedSchema,
   capabilityPath,
@@ -30,12 +43,14 @@ import {
   queuePath,
   refusalSchema,
   unpad,
+  type BlobStatus,
   type DirectoryListing,
   type RelayInfo,
 } from '../../shared/relay-protocol/index.js';
 import type { OnionKey } from '../identity/index.js';
+import { blobChunks, type BlobSource } from './blob-source.js';
 import { signListing, signUnlisting, verifyListing, type DirectoryListingDraft } from './directory-listing.js';
-import { DirectoryListingError, RelayError, RelayFailedError, RelayUnreachableError, refusalError } from './errors.js';
+import { DirectoryListingError, RelayCapabilityError, RelayError, RelayFailedError, RelayUnreachableError, refusalError } from './errors.js';
 import { signRequest, type QueueKey } from './queue-key.js';
 import { RelayTransport, type RelayHttpResponse, type RelayTarget } from './relay-transport.js';
 
@@ -86,7 +101,33 @@ export interface RelayClientOptions {
   readonly now?: () => number;
 }
 
+export interface CreatedBlob {
+  readonly blobId: string;
+  /** `<blob id>.<secret>`: what readers download with. The relay answers it once; keep it. */
+  readonly capability: string;
+  readonly size: number;
+  /** When the relay deletes the blob if its upload is not completed (ms since the epoch). */
+  readonly expiresAt: number;
+}
+
+export interface UploadBlobOptions {
+  /** Where the source starts; without it the relay is asked how much it holds. A wrong offset is corrected by the relay's answer. */
+  readonly offset?: number;
+  /** After each chunk the relay has synced: bytes it holds of `size`. */
+  readonly onProgress?: (received: number, size: number) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface DownloadBlobOptions {
+  /** The first byte wanted: to go on after an interrupted download (default 0). */
+  readonly from?: number;
+  /** After each piece: bytes received so far (counting from 0, `from` included) of `size`. */
+  readonly onProgress?: (received: number, size: number) => void;
+}
+
 const DEFAULT_TIMEOUT_MS = 90_000;
+/** Chunks refused at a wrong offset in a row before an upload gives up: the relay and the source disagree. */
+const MAX_OFFSET_CORRECTIONS = 3;
 
 /** A fresh envelope id for a deposit, when the caller has none of its own. */
 export function newEnvelopeId(): string {
@@ -220,6 +261,91 @@ export class RelayClient {
     }
   }
 
+  /** Reserves room on the relay for a blob of `size` bytes owned by the queue; refused past its quota (RelayQuotaError). */
+  async createBlob(key: QueueKey, size: number): Promise<CreatedBlob> {
+    const body = Buffer.from(JSON.stringify({ size }));
+    return this.#json(await this.#signed(key, 'POST', blobsPath(key.queueId), 0, body), blobCreatedSchema);
+  }
+
+  /** How much of the blob the relay holds, whether it is complete, and until when it is kept. */
+  async blobStatus(key: QueueKey, blobId: string): Promise<BlobStatus> {
+    return this.#json(await this.#signed(key, 'GET', blobPath(key.queueId, blobId)), blobStatusSchema);
+  }
+
+  /**
+   * Uploads the blob's bytes in chunks, each synced by the relay before the next, then completes it. Resumes where
+   * the relay's bytes end, so after a failure (RelayUnreachableError) calling it again continues the upload.
+   */
+  async uploadBlob(key: QueueKey, blobId: string, source: BlobSource, options: UploadBlobOptions = {}): Promise<BlobStatus> {
+    let offset = options.offset ?? (await this.blobStatus(key, blobId)).received;
+    let corrections = 0;
+    restart: for (;;) {
+      for await (const chunk of blobChunks(source, offset, BLOB_CHUNK_BYTES)) {
+        options.signal?.throwIfAborted();
+        const path = blobChunkPath(key.queueId, blobId, offset);
+        const headers = { ...signRequest(key, 'PUT', path, chunk, this.#now()), 'content-type': 'application/octet-stream' };
+        const response = await this.#send('PUT', path, chunk, headers);
+        const expected = Number(response.headers[HEADER_BLOB_RECEIVED]);
+        if (response.status === 409 && Number.isSafeInteger(expected) && expected !== offset && corrections < MAX_OFFSET_CORRECTIONS) {
+          corrections += 1;
+          offset = expected;
+          continue restart;
+        }
+        const { received, size } = this.#json(response, blobChunkAcceptedSchema);
+        corrections = 0;
+        offset = received;
+        options.onProgress?.(received, size);
+      }
+      break;
+    }
+    options.signal?.throwIfAborted();
+    return this.#json(await this.#signed(key, 'POST', blobCompletePath(key.queueId, blobId)), blobStatusSchema);
+  }
+
+  /** Deletes the blob from the relay; true if it was there. */
+  async deleteBlob(key: QueueKey, blobId: string): Promise<boolean> {
+    return this.#json(await this.#signed(key, 'DELETE', blobPath(key.queueId, blobId)), blobDeletedSchema).deleted;
+  }
+
+  /**
+   * The bytes of a completed blob, from `from` on, as they arrive. A download that breaks off throws
+   * RelayUnreachableError; another call with `from` set to the bytes already kept continues it.
+   */
+  async *downloadBlob(capability: string, options: DownloadBlobOptions = {}): AsyncGenerator<Uint8Array> {
+    const parts = parseBlobCapability(capability);
+    if (parts === undefined) throw new RelayCapabilityError('This file capability is malformed: it is not one a relay makes.');
+    const from = options.from ?? 0;
+    if (!Number.isSafeInteger(from) || from < 0) throw new RangeError('A download starts at a whole, non-negative byte offset.');
+    const headers: Record<string, string> = { [HEADER_BLOB_SECRET]: parts.secret };
+    if (from > 0) headers['range'] = `bytes=${String(from)}-`;
+    const answer = await this.#transport.open({ method: 'GET', pathAndQuery: blobDownloadPath(parts.blobId), headers, body: new Uint8Array(), timeoutMs: this.#timeoutMs });
+    if (answer.status !== 200 && answer.status !== 206) {
+      const refusal = await this.#transport.readRest(answer);
+      // Asking from the very end of a blob: nothing is left to download.
+      if (answer.status === 416 && refusal.headers['content-range'] === `bytes */${String(from)}`) return;
+      this.#ok(refusal);
+      throw new RelayFailedError(`The relay answered a download with HTTP ${String(answer.status)}.`);
+    }
+    const size = answer.status === 206 ? rangeTotal(answer.headers['content-range']) : Number(answer.headers['content-length']);
+    if (!Number.isSafeInteger(size) || (answer.status === 200 && from > 0)) {
+      answer.body.destroy();
+      throw new RelayFailedError('The relay answered a download in a form this version of Allium does not understand.');
+    }
+    let received = from;
+    try {
+      for await (const piece of answer.body as AsyncIterable<Buffer>) {
+        received += piece.length;
+        options.onProgress?.(received, size);
+        yield piece;
+      }
+    } catch (error) {
+      throw new RelayUnreachableError(`The download broke off after ${String(received)} of ${String(size)} bytes.`, undefined, { cause: error });
+    } finally {
+      answer.body.destroy();
+    }
+    if (received !== size) throw new RelayUnreachableError(`The download broke off after ${String(received)} of ${String(size)} bytes.`);
+  }
+
   /** Closes kept-alive connections. */
   close(): void {
     this.#transport.close();
@@ -272,6 +398,12 @@ function listingOrUndefined(signed: unknown): DirectoryListing | undefined {
 
 function jsonBytes(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value), 'utf8');
+}
+
+/** The total of a `Content-Range: bytes a-b/total` header; NaN if there is none. */
+function rangeTotal(header: string | string[] | undefined): number {
+  const match = typeof header === 'string' ? /^bytes \d+-\d+\/(\d+)$/.exec(header) : null;
+  return match === null ? Number.NaN : Number(match[1]);
 }
 
 function parseJsonOrUndefined(body: Buffer): unknown {

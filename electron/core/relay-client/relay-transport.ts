@@ -1,5 +1,5 @@
 // How the client reaches a relay: HTTP/1.1 through tor's SOCKS (socks-proxy-agent), or straight to a loopback URL.
-import { request as httpRequest, type Agent } from 'node:http';
+import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
 import { SocksProxyAgent, type SocksProxyAgentOptions } from 'socks-proxy-agent';
 import type { SocksEndpoint } from '../tor/index.js';
 import { RelayUnreachableError } from './errors.js';
@@ -21,6 +21,13 @@ export interface RelayHttpResponse {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: Buffer;
+}
+
+/** An answer whose body the caller reads as it arrives (a blob download). */
+export interface RelayHttpStream {
+  readonly status: number;
+  readonly headers: Record<string, string | string[] | undefined>;
+  readonly body: IncomingMessage;
 }
 
 /** The relay's virtual port on its onion. */
@@ -54,10 +61,29 @@ export class RelayTransport {
     }
   }
 
-  send(request: RelayHttpRequest): Promise<RelayHttpResponse> {
+  /** Sends a request and reads the whole answer (at most 64 MiB). */
+  async send(request: RelayHttpRequest): Promise<RelayHttpResponse> {
+    return this.readRest(await this.open(request));
+  }
+
+  /** Reads the rest of an opened answer's body (at most 64 MiB). */
+  readRest({ status, headers, body }: RelayHttpStream): Promise<RelayHttpResponse> {
     return new Promise((resolve, reject) => {
-      const unreachable = (why: string, cause?: unknown): void =>
-        reject(new RelayUnreachableError(`The relay ${this.#origin.hostname} could not be reached: ${why}.`, undefined, { cause }));
+      const chunks: Buffer[] = [];
+      let size = 0;
+      body.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_RESPONSE_BYTES) body.destroy(new Error('response too large'));
+        else chunks.push(chunk);
+      });
+      body.on('end', () => resolve({ status, headers, body: Buffer.concat(chunks) }));
+      body.on('error', (error) => reject(this.#unreachable('the connection broke during the answer', error)));
+    });
+  }
+
+  /** Sends a request and resolves once the answer's head arrives; the caller reads (or destroys) its body. */
+  open(request: RelayHttpRequest): Promise<RelayHttpStream> {
+    return new Promise((resolve, reject) => {
       const outgoing = httpRequest(
         {
           protocol: this.#origin.protocol,
@@ -69,22 +95,16 @@ export class RelayTransport {
           headers: { ...request.headers, 'content-length': String(request.body.length) },
           timeout: request.timeoutMs,
         },
-        (response) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          response.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > MAX_RESPONSE_BYTES) response.destroy(new Error('response too large'));
-            else chunks.push(chunk);
-          });
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-          response.on('error', (error) => unreachable('the connection broke during the answer', error));
-        },
+        (response) => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: response }),
       );
       outgoing.on('timeout', () => outgoing.destroy(new Error('timed out')));
-      outgoing.on('error', (error) => unreachable(describeNetworkError(error), error));
+      outgoing.on('error', (error) => reject(this.#unreachable(describeNetworkError(error), error)));
       outgoing.end(request.body);
     });
+  }
+
+  #unreachable(why: string, cause?: unknown): RelayUnreachableError {
+    return new RelayUnreachableError(`The relay ${this.#origin.hostname} could not be reached: ${why}.`, undefined, { cause });
   }
 
   close(): void {

@@ -1,7 +1,9 @@
-// The relay's HTTP API: routes each request to the store after checking its signature or capability and limits.
+// The relay's HTTP API: routes each request to the stores after checking its signature or capability and limits.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  BLOB_CHUNK_BYTES,
+  BLOB_MAX_BYTES,
   BODY_BUCKETS,
   CAPABILITY_ID,
   CAPABILITY_SECRET,
@@ -24,11 +26,13 @@ import { RelayRefusal } from '../errors.js';
 import type { RelayLimits } from '../limits.js';
 import { DepositBatcher } from '../storage/deposit-batcher.js';
 import { hashSecret, type RelayStore } from '../storage/relay-store.js';
+import type { BlobStore } from '../storage/blob-store.js';
 import type { RelayActivity } from './activity.js';
+import { blobRoutes } from './blob-routes.js';
 import { LongPollWaiters } from './long-poll.js';
 import { DirectoryApi } from './directory-api.js';
 import { checkQueueSignature } from './queue-signature.js';
-import type { Reply } from './reply.js';
+import { send, type Reply, type Route } from './reply.js';
 import { parseJson, readBody } from './request-body.js';
 
 /** Bodies of requests other than deposits are small JSON or nothing. */
@@ -38,20 +42,17 @@ const MAX_TRACKED_CAPABILITIES = 100_000;
 
 export interface RelayApiOptions {
   readonly store: RelayStore;
+  readonly blobs: BlobStore;
   readonly limits: RelayLimits;
   readonly activity: RelayActivity;
   readonly now?: () => number;
 }
 
-interface Route {
-  readonly method: string;
-  readonly pattern: RegExp;
-  readonly handle: (request: IncomingMessage, params: string[], url: URL, aborted: AbortSignal) => Promise<Reply>;
-}
 
 /** One relay's request handler; `close()` wakes waiting fetches so the server can stop. */
 export class RelayApi {
   readonly #store: RelayStore;
+  readonly #blobs: BlobStore;
   readonly #limits: RelayLimits;
   readonly #activity: RelayActivity;
   readonly #now: () => number;
@@ -62,6 +63,7 @@ export class RelayApi {
 
   constructor(options: RelayApiOptions) {
     this.#store = options.store;
+    this.#blobs = options.blobs;
     this.#limits = options.limits;
     this.#activity = options.activity;
     this.#now = options.now ?? Date.now;
@@ -83,6 +85,15 @@ export class RelayApi {
       { method: 'GET', pattern: new RegExp(`^${listing}$`), handle: (_request, [name]) => Promise.resolve().then(() => directory.get(name)) },
       { method: 'PUT', pattern: new RegExp(`^${listing}$`), handle: (request, [name]) => directory.publish(request, name) },
       { method: 'DELETE', pattern: new RegExp(`^${listing}$`), handle: (request, [name]) => directory.remove(request, name) },
+      ...blobRoutes({
+        blobs: options.blobs,
+        signed: async (request, id, limit) => {
+          const signed = await this.#signed(request, id, limit);
+          this.#requireQueue(signed.queueId);
+          return signed;
+        },
+        now: this.#now,
+      }),
     ];
   }
 
@@ -94,7 +105,8 @@ export class RelayApi {
       (reply) => send(response, reply),
       (error: unknown) => {
         const refusal = error instanceof RelayRefusal ? error : new RelayRefusal('internal-error', 'The relay failed to handle this request.');
-        const headers: Record<string, string> = refusal.retryAfterSeconds === undefined ? {} : { 'retry-after': String(refusal.retryAfterSeconds) };
+        const headers: Record<string, string> = { ...refusal.headers };
+        if (refusal.retryAfterSeconds !== undefined) headers['retry-after'] = String(refusal.retryAfterSeconds);
         // A refused upload may still be arriving: close the connection rather than read what is left of it.
         if (!request.complete) headers['connection'] = 'close';
         send(response, { status: refusal.status, body: { error: refusal.code, message: refusal.message }, headers });
@@ -119,14 +131,21 @@ export class RelayApi {
   }
 
   #info(): Reply {
-    const info: RelayInfo = { service: 'allium-relay', version: 1, buckets: [...BODY_BUCKETS], retentionMs: this.#limits.retentionMs, maxWaitSeconds: MAX_WAIT_SECONDS };
+    const info: RelayInfo = {
+      service: 'allium-relay',
+      version: 1,
+      buckets: [...BODY_BUCKETS],
+      retentionMs: this.#limits.retentionMs,
+      maxWaitSeconds: MAX_WAIT_SECONDS,
+      blobs: { maxBytes: BLOB_MAX_BYTES, chunkBytes: BLOB_CHUNK_BYTES, retentionMs: this.#limits.blobRetentionMs, queueMaxBytes: this.#limits.blobQueueMaxBytes },
+    };
     return { status: 200, body: info };
   }
 
   /** Reads the body and checks the queue owner's signature over it; returns the body. */
-  async #signed(request: IncomingMessage, queueId: string | undefined): Promise<{ queueId: string; body: Buffer }> {
+  async #signed(request: IncomingMessage, queueId: string | undefined, limit = MAX_CONTROL_BODY): Promise<{ queueId: string; body: Buffer }> {
     if (queueId === undefined || !QUEUE_ID.test(queueId)) throw new RelayRefusal('malformed-request', 'A queue id is 43 characters of base64url (an ed25519 public key).');
-    const body = await readBody(request, MAX_CONTROL_BODY);
+    const body = await readBody(request, limit);
     checkQueueSignature(request, queueId, body, this.#now());
     return { queueId, body };
   }
@@ -143,6 +162,8 @@ export class RelayApi {
 
   async #deleteQueue(request: IncomingMessage, id: string | undefined): Promise<Reply> {
     const { queueId } = await this.#signed(request, id);
+    this.#requireQueue(queueId);
+    await this.#blobs.deleteQueueBlobs(queueId);
     if (!this.#store.deleteQueue(queueId)) throw new RelayRefusal('queue-not-found', 'This relay holds no such queue; it may have been deleted.');
     this.#waiters.notify(queueId);
     return { status: 200, body: { deleted: true } };
@@ -246,11 +267,4 @@ function integerParam(url: URL, name: string, fallback: number, min: number, max
     throw new RelayRefusal('malformed-request', `The ${name} parameter must be a whole number from ${String(min)} to ${String(max)}.`);
   }
   return value;
-}
-
-function send(response: ServerResponse, { status, body, headers = {} }: Reply): void {
-  if (response.headersSent || response.destroyed) return;
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
-  response.end(text);
 }

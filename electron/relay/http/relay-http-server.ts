@@ -1,14 +1,15 @@
-// The relay without tor: its store, API and HTTP server on a unix socket or a loopback port, and the retention sweep.
+// The relay without tor: its stores, API and HTTP server on a unix socket or a loopback port, and the retention sweep.
 import { createServer, type Server } from 'node:http';
 import { mkdir, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { DEFAULT_LIMITS, type RelayLimits } from '../limits.js';
+import { BlobStore } from '../storage/blob-store.js';
 import { RelayStore } from '../storage/relay-store.js';
 import { MinuteCounter, type RelayActivity } from './activity.js';
 import { RelayApi } from './relay-api.js';
 
-/** How often expired envelopes are deleted. */
+/** How often expired envelopes and blobs are deleted. */
 const SWEEP_INTERVAL_MS = 60_000;
 /** Longer than the longest long-poll, so a waiting fetch is never cut off by the server. */
 const REQUEST_TIMEOUT_MS = 60_000;
@@ -27,6 +28,7 @@ export interface RelayHttpOptions {
 /** A relay's API serving over plain HTTP; stop() closes it and the database. */
 export interface RelayHttp {
   readonly store: RelayStore;
+  readonly blobs: BlobStore;
   readonly activity: RelayActivity;
   readonly listen: RelayListen;
   /** `http://127.0.0.1:<port>` for a loopback listener. */
@@ -35,41 +37,66 @@ export interface RelayHttp {
 }
 
 export const DATABASE_FILE = 'relay.sqlite';
+/** The folder of blob files, in the data dir. */
+export const BLOBS_DIR = 'blobs';
 
 export async function startRelayHttp(options: RelayHttpOptions): Promise<RelayHttp> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const now = options.now ?? Date.now;
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const store = RelayStore.open(join(options.dataDir, DATABASE_FILE), limits);
+  let blobs: BlobStore;
+  try {
+    blobs = await BlobStore.open(join(options.dataDir, DATABASE_FILE), join(options.dataDir, BLOBS_DIR), limits);
+  } catch (error) {
+    store.close();
+    throw error;
+  }
   const activity: RelayActivity = { deposits: new MinuteCounter(now), fetches: new MinuteCounter(now) };
-  const api = new RelayApi({ store, limits, activity, now });
+  const api = new RelayApi({ store, blobs, limits, activity, now });
   const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: 20_000, maxHeaderSize: 8_192 }, api.handle);
-  store.sweep(now());
-  const sweeper = setInterval(() => store.sweep(now()), SWEEP_INTERVAL_MS);
+  // One sweep at a time; it never rejects (a failure is told and the next sweep tries again).
+  let sweeping: Promise<void> = Promise.resolve();
+  const sweep = (): void => {
+    store.sweep(now());
+    sweeping = sweeping.then(() =>
+      blobs.sweep(now()).then(
+        () => undefined,
+        (error: unknown) => console.error(`The relay could not delete expired blobs: ${error instanceof Error ? error.message : String(error)}`),
+      ),
+    );
+  };
+  sweep();
+  const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
   sweeper.unref();
+  const closeStores = async (): Promise<void> => {
+    clearInterval(sweeper);
+    await sweeping;
+    blobs.close();
+    store.close();
+  };
   let listen: RelayListen;
   try {
     listen = await listenOn(server, options.listen ?? { kind: 'tcp', port: 0 });
   } catch (error) {
-    clearInterval(sweeper);
-    store.close();
+    await closeStores();
     throw error;
   }
   let stopping: Promise<void> | undefined;
   return {
     store,
+    blobs,
     activity,
     listen,
     url: listen.kind === 'tcp' ? `http://127.0.0.1:${String(listen.port)}` : undefined,
     stop: () =>
       (stopping ??= (async () => {
-        clearInterval(sweeper);
         api.close();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections();
         });
-        store.close();
+        await closeStores();
       })()),
   };
 }

@@ -68,9 +68,9 @@ describe('relay directory store', () => {
     const before = open();
     before.createQueue('q'.repeat(43), Buffer.alloc(32, 1), 0);
     before.close();
-    // Back to the first schema version: the tables of step 1 only.
+    // Back to the first schema version: the tables of step 1 only (the directory's and the later blobs').
     const db = new Database(join(dir, 'relay.sqlite'));
-    db.exec('DROP TABLE directory; DROP TABLE directory_removals;');
+    db.exec('DROP TABLE directory; DROP TABLE directory_removals; DROP TABLE blobs;');
     db.pragma('user_version = 1');
     db.close();
     const after = open();

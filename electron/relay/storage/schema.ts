@@ -57,6 +57,19 @@ const STEPS: readonly string[] = [
      PRIMARY KEY (name, owner)
    ) STRICT;
    CREATE INDEX directory_removals_by_expiry ON directory_removals (expires_at);`,
+  // Blobs: their bytes are files in the data dir's blobs/ folder; a row says how many of them are durable.
+  `CREATE TABLE blobs (
+     id TEXT PRIMARY KEY,
+     queue_id TEXT NOT NULL REFERENCES queues (id) ON DELETE CASCADE,
+     secret_hash BLOB NOT NULL,
+     size INTEGER NOT NULL,
+     received INTEGER NOT NULL DEFAULT 0,
+     created_at INTEGER NOT NULL,
+     completed_at INTEGER,
+     expires_at INTEGER NOT NULL
+   ) STRICT;
+   CREATE INDEX blobs_by_queue ON blobs (queue_id);
+   CREATE INDEX blobs_by_expiry ON blobs (expires_at);`,
 ];
 
 export const SCHEMA_VERSION = STEPS.length;

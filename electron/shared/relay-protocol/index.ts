@@ -4,3 +4,4 @@ export { INVITATION_PREFIX, parseRelayAddress, relayInvitation } from './invitat
 export { HEADER_SIGNATURE, HEADER_TIMESTAMP, SIGNATURE_DOMAIN, SIGNATURE_FRESHNESS_MS, signedRequestText, type SignedRequestParts } from './signed-request.js';
 export * from './wire.js';
 export * from './directory.js';
+export * from './blobs.js';

@@ -1,7 +1,19 @@
-// Relay protocol pieces with literal values: bucket padding, the signed text, invitations and typos in them.
+// Relay protocol pieces with literal values: bucket padding, the signed text, invitations and typos in them, blob capabilities.
 import { describe, expect, it } from 'vitest';
 import { OnionAddressError } from '../onion-address/index.js';
-import { MAX_ENVELOPE_BYTES, RelayPaddingError, bucketFor, padToBucket, parseRelayAddress, relayInvitation, signedRequestText, unpad } from './index.js';
+import {
+  MAX_ENVELOPE_BYTES,
+  RelayPaddingError,
+  blobCapability,
+  blobChunkPath,
+  bucketFor,
+  padToBucket,
+  parseBlobCapability,
+  parseRelayAddress,
+  relayInvitation,
+  signedRequestText,
+  unpad,
+} from './index.js';
 
 // rend-spec-v3's example address (the key of the test vector in onion-address.test.ts).
 const ADDRESS = 'pg6mmjiyjmcrsslvykfwnntlaru7p5svn6y2ymmju6nubxndf4pscryd';
@@ -48,5 +60,22 @@ describe('relay invitations', () => {
     expect(() => parseRelayAddress(typo)).toThrow(OnionAddressError);
     expect(() => parseRelayAddress(typo)).toThrow(/typo/);
     expect(() => parseRelayAddress('allium-relay:http://example.onion/')).toThrow(/link/);
+  });
+});
+
+describe('blob capabilities', () => {
+  const blobId = 'AAAAAAAAAAAAAAAAAAAAAA';
+  const secret = 'B'.repeat(43);
+
+  it('round-trips `<blob id>.<secret>` and names chunk paths by offset', () => {
+    expect(blobCapability({ blobId, secret })).toBe(`${blobId}.${secret}`);
+    expect(parseBlobCapability(`${blobId}.${secret}`)).toEqual({ blobId, secret });
+    expect(blobChunkPath('q'.repeat(43), blobId, 1_048_576)).toBe(`/v1/queues/${'q'.repeat(43)}/blobs/${blobId}?offset=1048576`);
+  });
+
+  it('refuses anything but the exact form a relay makes', () => {
+    for (const text of ['', blobId, `${blobId}.${secret}.x`, `${blobId}x.${secret}`, `${blobId}.${secret.slice(1)}`, `${blobId}.${secret.slice(1)}=`]) {
+      expect(parseBlobCapability(text)).toBeUndefined();
+    }
   });
 });

@@ -53,6 +53,12 @@ export const RELAY_ERROR_CODES = [
   'not-listing-owner',
   'too-many-listings',
   'directory-full',
+  'blob-not-found',
+  'blob-offset-mismatch',
+  'blob-incomplete',
+  'blob-too-large',
+  'blob-quota',
+  'range-not-satisfiable',
   'internal-error',
 ] as const;
 export type RelayErrorCode = (typeof RELAY_ERROR_CODES)[number];
@@ -82,6 +88,12 @@ export const RELAY_ERROR_STATUS: Readonly<Record<RelayErrorCode, number>> = {
   'not-listing-owner': 403,
   'too-many-listings': 507,
   'directory-full': 507,
+  'blob-not-found': 404,
+  'blob-offset-mismatch': 409,
+  'blob-incomplete': 409,
+  'blob-too-large': 413,
+  'blob-quota': 507,
+  'range-not-satisfiable': 416,
   'internal-error': 500,
 };
 
@@ -94,6 +106,15 @@ export const infoSchema = z.object({
   buckets: z.array(z.number().int().positive()),
   retentionMs: z.number().int().positive(),
   maxWaitSeconds: z.number().int().positive(),
+  /** The blob store's limits; absent on a relay without one. */
+  blobs: z
+    .object({
+      maxBytes: z.number().int().positive(),
+      chunkBytes: z.number().int().positive(),
+      retentionMs: z.number().int().positive(),
+      queueMaxBytes: z.number().int().positive(),
+    })
+    .optional(),
 });
 export type RelayInfo = z.infer<typeof infoSchema>;
 
