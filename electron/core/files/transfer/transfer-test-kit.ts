@@ -3,7 +3,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { generateOnionKey, type OnionKey } from '../../identity/index.js';
-import { connectStream, OnionListener, type AuthenticatedStream, type RejectedConnection } from '../../link/index.js';
+import { connectStream, dialStream, OnionListener, type AuthenticatedStream, type DialPeerOptions, type RejectedConnection } from '../../link/index.js';
+import { AuthRefusedError } from '../../protocol/index.js';
 import { openSocket, type TempDir } from '../../link/link-test-kit.js';
 import { newFileKey } from '../file-records.js';
 import { FileReceiver, type FileReceiverOptions } from './file-receiver.js';
@@ -51,4 +52,20 @@ export async function plaintextSource(dir: TempDir, name: string, size: number):
 
 export function receiverFor(source: FileSource, dir: string, connect: () => Promise<AuthenticatedStream>, extra: Partial<FileReceiverOptions> = {}): FileReceiver {
   return new FileReceiver({ dir, key: source.key, fileId: source.fileId, size: source.size, sha256: source.sha256, connect, ...extra });
+}
+
+/**
+ * Dials a file stream through tor until the descriptor is found: the first fetches can fail on a young network.
+ * A refusal (AuthRefusedError) is final.
+ */
+export async function dialFileStreamWithRetry(options: Omit<DialPeerOptions, 'link'>, timeoutMs: number): Promise<AuthenticatedStream> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await dialStream(options, 'file');
+    } catch (error) {
+      if (error instanceof AuthRefusedError || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+    }
+  }
 }
