@@ -67,7 +67,10 @@ export class FileReceiver extends EventEmitter<FileReceiverEvents> {
     return attempt;
   }
 
-  /** Tells the sender (when a stream is open), stops, and deletes what arrived. Later receive() calls reject. */
+  /**
+   * Tells the sender when a stream is open (otherwise the messenger must), stops, and deletes what arrived.
+   * Later receive() calls reject with TransferCancelledError.
+   */
   async cancel(): Promise<void> {
     this.#cancelled = true;
     this.#channel?.close({ type: 'cancel', reason: 'cancelled' });
@@ -88,8 +91,12 @@ export class FileReceiver extends EventEmitter<FileReceiverEvents> {
       if (partial.firstMissing === undefined) return await partial.complete();
       const stream = await options.connect();
       const channel = new TransferChannel(stream, options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS);
+      if (this.#cancelled) {
+        // Cancelled while dialing: a Cancel names no file, so before a Want it would tell the sender nothing.
+        channel.close();
+        throw new TransferCancelledError('local', 'cancelled');
+      }
       this.#channel = channel;
-      if (this.#cancelled) channel.close({ type: 'cancel', reason: 'cancelled' });
       return await this.#exchange(channel, partial, partial.firstMissing);
     } catch (error) {
       // A cancel by either side ends the transfer for good; anything else keeps what arrived for the next attempt.

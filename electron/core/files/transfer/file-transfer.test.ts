@@ -204,3 +204,22 @@ describe('file transfer on its own stream', () => {
     link.close();
   });
 });
+
+describe('cancelling before the stream is open', () => {
+  it('settles the attempt when cancel() comes while the receiver is still dialing', async () => {
+    const { source } = await offered('cancel-while-dialing.bin');
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const dial = fileStreamDialer(alice, bob);
+    const receiver = receiverFor(source, dir.file('downloads'), async () => {
+      await gate;
+      return dial();
+    });
+    const outcome = receiver.receive();
+    const cancelled = receiver.cancel();
+    release();
+    await expect(outcome).rejects.toMatchObject({ name: 'TransferCancelledError', by: 'local' });
+    await cancelled;
+    expect(existsSync(filePaths(dir.file('downloads'), source.fileId).partial)).toBe(false);
+  });
+});
