@@ -158,8 +158,7 @@ export class FileReceiver extends EventEmitter<FileReceiverEvents> {
             if (++inFlight >= MAX_WRITES_IN_FLIGHT) channel.pause();
             lastWrite = write.then(
               () => {
-                inFlight--;
-                channel.resume();
+                if (--inFlight < MAX_WRITES_IN_FLIGHT) channel.resume();
                 this.#progress(partial);
               },
               (error: unknown) => fail(error as Error, 'failed'),

@@ -34,9 +34,13 @@ export interface FileSenderOptions {
   readonly idleTimeoutMs?: number;
 }
 
+/** How the receiver answered once records were flowing. */
+type Verdict = { readonly kind: 'verified' } | { readonly kind: 'cancel'; readonly reason: CancelReason } | { readonly kind: 'error'; readonly error: Error };
+
 interface Session {
   readonly channel: TransferChannel;
   localCancel: boolean;
+  verdict: Verdict | undefined;
 }
 
 const offerKey = (peer: OnionAddress, fileId: string): string => `${peer}\n${fileId}`;
@@ -87,8 +91,22 @@ export class FileSender extends EventEmitter<FileSenderEvents> {
    */
   async serve(stream: AuthenticatedStream): Promise<void> {
     const channel = new TransferChannel(stream, this.#idleTimeoutMs);
+    const session: Session = { channel, localCancel: false, verdict: undefined };
     const ended = new Promise<ChannelEnd>((resolve) => channel.once('end', resolve));
-    const first = await Promise.race([new Promise<TransferFrame>((resolve) => channel.once('frame', resolve)), ended]);
+    // One listener from the start: a frame that comes in the same chunk as the Want is judged, not lost.
+    const want = new Promise<TransferFrame>((resolve) => {
+      let first = true;
+      channel.on('frame', (frame) => {
+        if (first) {
+          first = false;
+          resolve(frame);
+        } else if (session.verdict === undefined) {
+          session.verdict = verdictOf(frame);
+          channel.close();
+        }
+      });
+    });
+    const first = await Promise.race([want, ended]);
     if ('kind' in first) {
       this.emit('failed', { peer: channel.peer, fileId: undefined, error: endError(first) });
       return;
@@ -111,7 +129,6 @@ export class FileSender extends EventEmitter<FileSenderEvents> {
     }
     // A receiver that reconnects while its old stream still looks alive gets the new one; the old one is dropped.
     this.#sessions.get(key)?.channel.close();
-    const session: Session = { channel, localCancel: false };
     this.#sessions.set(key, session);
     try {
       await this.#run(session, source, first.from, ended);
@@ -124,14 +141,6 @@ export class FileSender extends EventEmitter<FileSenderEvents> {
     const { channel } = session;
     const peer = channel.peer;
     const fileId = source.fileId;
-    let verdict: { kind: 'verified' } | { kind: 'cancel'; reason: CancelReason } | { kind: 'error'; error: Error } | undefined;
-    channel.on('frame', (frame) => {
-      if (verdict !== undefined) return;
-      if (frame.type === 'verified') verdict = { kind: 'verified' };
-      else if (frame.type === 'cancel') verdict = { kind: 'cancel', reason: frame.reason };
-      else verdict = { kind: 'error', error: new TransferProtocolError(`a '${frame.type}' frame arrived while the file was being sent`) };
-      channel.close();
-    });
     let reader: RecordReader;
     try {
       reader = await openRecordReader(source);
@@ -151,12 +160,13 @@ export class FileSender extends EventEmitter<FileSenderEvents> {
     } catch (error) {
       if (!(error instanceof TransferInterruptedError)) {
         channel.close({ type: 'cancel', reason: error instanceof FileSourceChangedError ? 'source-changed' : 'failed' });
-        verdict ??= { kind: 'error', error: error as Error };
+        session.verdict ??= { kind: 'error', error: error as Error };
       }
     } finally {
       await reader.close();
     }
     const end = await ended;
+    const verdict = session.verdict;
     if (session.localCancel) return;
     const key = offerKey(peer, fileId);
     if (verdict?.kind === 'verified') {
@@ -169,4 +179,10 @@ export class FileSender extends EventEmitter<FileSenderEvents> {
       this.emit('failed', { peer, fileId, error: verdict?.error ?? endError(end) });
     }
   }
+}
+
+function verdictOf(frame: TransferFrame): Verdict {
+  if (frame.type === 'verified') return { kind: 'verified' };
+  if (frame.type === 'cancel') return { kind: 'cancel', reason: frame.reason };
+  return { kind: 'error', error: new TransferProtocolError(`a '${frame.type}' frame arrived while the file was being sent`) };
 }

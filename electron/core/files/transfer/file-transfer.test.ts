@@ -78,6 +78,18 @@ describe('file transfer on its own stream', () => {
     socket.destroy();
   });
 
+  it('hears a Cancel that arrives in the same chunk as the Want', async () => {
+    const { source } = await offered('want-then-cancel.bin');
+    const cancelled = collect('cancelled');
+    const socket = await openSocket(alice.socketPath);
+    await connectStream(socket, { signer: bob, peer: alice.key.address }, 'file');
+    socket.resume();
+    socket.write(Buffer.concat([encodeTransferFrame({ type: 'want', fileId: source.fileId, from: 0 }), encodeTransferFrame({ type: 'cancel', reason: 'cancelled' })]));
+    await expect.poll(() => cancelled).toEqual([{ peer: bob.address, fileId: source.fileId, reason: 'cancelled' }]);
+    expect(alice.sender.isOffered(bob.address, source.fileId)).toBe(false);
+    socket.destroy();
+  });
+
   it('delivers a file verified against its hash, with progress on both sides', async () => {
     const { source } = await offered('whole.bin');
     const delivered = collect('delivered');
