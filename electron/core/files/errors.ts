@@ -1,6 +1,14 @@
 // Named errors of file transfer, each with a stable code a UI can act on and a message a person understands.
 
-export type FileErrorCode = 'invalid-input' | 'file-damaged' | 'file-hash-mismatch' | 'storage-corrupt';
+export type FileErrorCode =
+  | 'invalid-input'
+  | 'file-damaged'
+  | 'file-hash-mismatch'
+  | 'storage-corrupt'
+  | 'transfer-cancelled'
+  | 'transfer-interrupted'
+  | 'transfer-protocol'
+  | 'source-changed';
 
 export abstract class FileError extends Error {
   abstract readonly code: FileErrorCode;

@@ -9,6 +9,7 @@ import {
   type FrameDecoder,
   type HandshakeOutcome,
   type HandshakeStep,
+  type StreamPurpose,
 } from '../protocol/index.js';
 import { HandshakeConnectionError } from './errors.js';
 
@@ -17,6 +18,8 @@ export interface AuthenticatedStream {
   readonly socket: Socket;
   readonly peer: OnionAddress;
   readonly version: number;
+  /** What the caller opened the stream for: a link, or a file stream handed to file transfer. */
+  readonly purpose: StreamPurpose;
   /** The decoder with any bytes that followed the handshake. */
   readonly decoder: FrameDecoder;
   /** Frames that arrived in the same chunks as the end of the handshake. */
@@ -86,7 +89,7 @@ export function driveHandshake<State extends { readonly phase: string }>(socket:
       cleanup();
       // Paused before the data listener goes, so nothing arrives while no one listens; the PeerLink resumes it.
       socket.pause();
-      resolve({ socket, peer: outcome.peer, version: outcome.version, decoder: options.decoder, pending: rest });
+      resolve({ socket, peer: outcome.peer, version: outcome.version, purpose: outcome.purpose, decoder: options.decoder, pending: rest });
       return true;
     };
     const onData = (chunk: Buffer): void => {

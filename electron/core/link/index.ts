@@ -1,7 +1,8 @@
 // Public surface of the link layer: the onion listener, dialing, authenticated peer links and the link manager.
 export { HandshakeConnectionError, LinkClosedError, LinkStateError, NoLinkError, SendBufferFullError } from './errors.js';
 export { OnionDialError, dialOnion, type DialOptions, type OnionDialFailure } from './socks-dialer.js';
-export { connectPeer, dialPeer, type ConnectPeerOptions, type DialPeerOptions } from './dial-peer.js';
+export { connectPeer, connectStream, dialPeer, dialStream, type ConnectPeerOptions, type DialPeerOptions } from './dial-peer.js';
+export type { AuthenticatedStream } from './handshake-driver.js';
 export {
   DEFAULT_HANDSHAKE_RATE,
   DEFAULT_HANDSHAKE_TIMEOUT_MS,

@@ -15,7 +15,7 @@ import {
 } from '../protocol/index.js';
 import type { OnionTarget } from '../tor/index.js';
 import { HandshakeConnectionError, LinkStateError } from './errors.js';
-import { driveHandshake } from './handshake-driver.js';
+import { driveHandshake, type AuthenticatedStream } from './handshake-driver.js';
 import { PeerLink, type PeerLinkOptions } from './peer-link.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -27,6 +27,11 @@ export interface OnionListenerOptions {
   readonly endpoint: ListenEndpoint;
   /** Callers refused at the handshake, once they have proved who they are. */
   readonly isBlocked: (caller: OnionAddress) => boolean;
+  /**
+   * Who may open a file stream (the core's contacts). Asked after the proof, like isBlocked; without it every file
+   * stream is refused with AuthFail 'blocked'.
+   */
+  readonly acceptsFileStream?: (caller: OnionAddress) => boolean;
   readonly handshakeTimeoutMs?: number;
   /** Connections still in their handshake; further ones are closed at once. */
   readonly maxPendingHandshakes?: number;
@@ -43,6 +48,11 @@ export type RejectedConnection =
 
 export interface OnionListenerEvents {
   link: [PeerLink];
+  /**
+   * An authenticated file stream from a caller acceptsFileStream admitted, paused, for file transfer to serve. It
+   * never becomes a PeerLink, so the link manager and its duplicate rule never see it.
+   */
+  'file-stream': [AuthenticatedStream];
   rejected: [RejectedConnection];
 }
 
@@ -128,7 +138,7 @@ export class OnionListener extends EventEmitter<OnionListenerEvents> {
     const timeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     const start = startCalleeHandshake({
       localAddress: options.localAddress,
-      isBlocked: options.isBlocked,
+      isBlocked: (caller, purpose) => options.isBlocked(caller) || (purpose === 'file' && options.acceptsFileStream?.(caller) !== true),
       randomBytes: options.randomBytes ?? cryptoRandomBytes,
       now: performance.now(),
       timeoutMs,
@@ -141,6 +151,11 @@ export class OnionListener extends EventEmitter<OnionListenerEvents> {
     }).then(
       (stream) => {
         this.#pending.delete(socket);
+        if (stream.purpose === 'file') {
+          if (this.#closed) socket.destroy();
+          else this.emit('file-stream', stream);
+          return;
+        }
         // Past the handshake the peer is known, so it may send full-size frames.
         const link = new PeerLink({ ...stream, decoder: new FrameDecoder() }, options.localAddress, 'inbound', options.link);
         if (this.#closed) link.close('shutdown');

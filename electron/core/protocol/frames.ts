@@ -32,6 +32,13 @@ const onionAddressText = z.string().regex(/^[a-z2-7]{56}$/, 'must be a 56-charac
 export const AUTH_FAIL_REASONS = ['unsupported-version', 'bad-address', 'bad-proof', 'blocked'] as const;
 export type AuthFailReason = (typeof AUTH_FAIL_REASONS)[number];
 
+/**
+ * What an authenticated stream is for. A link carries messages (the default, and all an older caller sends); a
+ * file stream carries one file's records, so a transfer never holds up text, receipts or presence on the link.
+ */
+export const STREAM_PURPOSES = ['link', 'file'] as const;
+export type StreamPurpose = (typeof STREAM_PURPOSES)[number];
+
 export const CLOSE_REASONS = ['shutdown', 'duplicate', 'protocol-error', 'keepalive-timeout', 'blocked'] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 
@@ -50,6 +57,8 @@ export const authSchema = z.strictObject({
   callerAddress: onionAddressText,
   nonce: bytes(NONCE_BYTES, NONCE_BYTES),
   signature: bytes(SIGNATURE_BYTES, SIGNATURE_BYTES),
+  /** Absent for a link, so links look exactly as they did before streams had purposes. */
+  purpose: z.enum(STREAM_PURPOSES).exclude(['link']).optional(),
 });
 
 export const authOkSchema = z.strictObject({ type: z.literal('auth-ok') });

@@ -9,14 +9,17 @@ import {
   UnexpectedFrameError,
   UnsupportedVersionError,
 } from './errors.js';
-import { NONCE_BYTES, SUPPORTED_VERSIONS, type AuthFrame, type Frame } from './frames.js';
+import { NONCE_BYTES, SUPPORTED_VERSIONS, type AuthFrame, type Frame, type StreamPurpose } from './frames.js';
 import { failed, succeeded, unchanged, type HandshakeOutcome, type HandshakeStep, type RandomBytes } from './handshake-step.js';
 
 export interface CalleeConfig {
   /** Our own onion address: the one the caller dialed, and the one its proof must name. */
   readonly localAddress: OnionAddress;
-  /** Whether a caller who proved its address is refused (checked after the proof, so only the owner learns it). */
-  readonly isBlocked: (caller: OnionAddress) => boolean;
+  /**
+   * Whether a caller who proved its address is refused for this purpose (checked after the proof, so only the
+   * owner learns it). Anyone unblocked may open a link; a file stream is for those the core accepts.
+   */
+  readonly isBlocked: (caller: OnionAddress, purpose: StreamPurpose) => boolean;
   readonly randomBytes: RandomBytes;
   /** Clock reading when the connection arrived, in ms. */
   readonly now: number;
@@ -72,10 +75,11 @@ function checkAuth(state: Extract<CalleeState, { phase: 'awaiting-auth' }>, auth
       { type: 'auth-fail', reason: 'bad-address' },
     ]);
   }
-  const message = authProofMessage(state.config.localAddress, caller, state.nonce, auth.nonce);
+  const purpose = auth.purpose ?? 'link';
+  const message = authProofMessage(state.config.localAddress, caller, state.nonce, auth.nonce, purpose);
   if (!verifyOnionSignature(caller, message, auth.signature)) {
     return failed(new BadAuthProofError(caller), [{ type: 'auth-fail', reason: 'bad-proof' }]);
   }
-  if (state.config.isBlocked(caller)) return failed(new CallerBlockedError(caller), [{ type: 'auth-fail', reason: 'blocked' }]);
-  return succeeded(caller, auth.version, [{ type: 'auth-ok' }]);
+  if (state.config.isBlocked(caller, purpose)) return failed(new CallerBlockedError(caller), [{ type: 'auth-fail', reason: 'blocked' }]);
+  return succeeded(caller, auth.version, purpose, [{ type: 'auth-ok' }]);
 }

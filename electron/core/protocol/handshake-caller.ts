@@ -2,7 +2,7 @@
 import type { OnionAddress } from '../identity/index.js';
 import { authProofMessage } from './auth-proof.js';
 import { AuthRefusedError, HandshakeTimeoutError, UnexpectedFrameError, UnsupportedVersionError } from './errors.js';
-import { NONCE_BYTES, SUPPORTED_VERSIONS, type Frame } from './frames.js';
+import { NONCE_BYTES, SUPPORTED_VERSIONS, type Frame, type StreamPurpose } from './frames.js';
 import { failed, succeeded, unchanged, type HandshakeOutcome, type HandshakeStep, type RandomBytes } from './handshake-step.js';
 
 /** What the caller needs of its identity: its address and ed25519 signatures (an OnionKey fits). */
@@ -20,6 +20,8 @@ export interface CallerConfig {
   readonly now: number;
   readonly timeoutMs: number;
   readonly versions?: readonly number[];
+  /** What the stream is for; a link when absent. */
+  readonly purpose?: StreamPurpose;
 }
 
 export type CallerState =
@@ -44,16 +46,16 @@ export function callerReceive(state: CallerState, frame: Frame, now: number): Ha
     const common = frame.versions.filter((version) => ours.includes(version));
     if (common.length === 0) return failed(new UnsupportedVersionError(frame.versions, ours), PROTOCOL_CLOSE);
     const version = Math.max(...common);
-    const { signer, calleeAddress, randomBytes } = state.config;
+    const { signer, calleeAddress, randomBytes, purpose = 'link' } = state.config;
     const nonce = randomBytes(NONCE_BYTES);
-    const signature = signer.sign(authProofMessage(calleeAddress, signer.address, frame.nonce, nonce));
+    const signature = signer.sign(authProofMessage(calleeAddress, signer.address, frame.nonce, nonce, purpose));
     return {
       state: { phase: 'awaiting-verdict', config: state.config, deadline: state.deadline, version },
-      send: [{ type: 'auth', version, callerAddress: signer.address, nonce, signature }],
+      send: [{ type: 'auth', version, callerAddress: signer.address, nonce, signature, ...(purpose === 'link' ? {} : { purpose }) }],
       events: [],
     };
   }
-  if (frame.type === 'auth-ok') return succeeded(state.config.calleeAddress, state.version, []);
+  if (frame.type === 'auth-ok') return succeeded(state.config.calleeAddress, state.version, state.config.purpose ?? 'link', []);
   if (frame.type === 'auth-fail') return failed(new AuthRefusedError(state.config.calleeAddress, frame.reason));
   return failed(new UnexpectedFrameError(frame.type, 'awaiting AuthOk or AuthFail'), PROTOCOL_CLOSE);
 }

@@ -1,7 +1,7 @@
 // What one step of a sans-io handshake returns, shared by the caller and callee state machines.
 import type { OnionAddress } from '../identity/index.js';
 import type { ProtocolError } from './errors.js';
-import type { Frame } from './frames.js';
+import type { Frame, StreamPurpose } from './frames.js';
 
 export type HandshakeEvent =
   | { readonly type: 'authenticated'; readonly peer: OnionAddress; readonly version: number }
@@ -16,14 +16,14 @@ export interface HandshakeStep<State> {
 
 /** Terminal states, the same for both roles. */
 export type HandshakeOutcome =
-  | { readonly phase: 'authenticated'; readonly peer: OnionAddress; readonly version: number }
+  | { readonly phase: 'authenticated'; readonly peer: OnionAddress; readonly version: number; readonly purpose: StreamPurpose }
   | { readonly phase: 'failed'; readonly error: ProtocolError };
 
 /** Randomness the handshake needs, injected so tests are deterministic. */
 export type RandomBytes = (length: number) => Uint8Array;
 
-export function succeeded<State>(peer: OnionAddress, version: number, send: readonly Frame[]): HandshakeStep<State | HandshakeOutcome> {
-  return { state: { phase: 'authenticated', peer, version }, send, events: [{ type: 'authenticated', peer, version }] };
+export function succeeded<State>(peer: OnionAddress, version: number, purpose: StreamPurpose, send: readonly Frame[]): HandshakeStep<State | HandshakeOutcome> {
+  return { state: { phase: 'authenticated', peer, version, purpose }, send, events: [{ type: 'authenticated', peer, version }] };
 }
 
 export function failed<State>(error: ProtocolError, send: readonly Frame[] = []): HandshakeStep<State | HandshakeOutcome> {

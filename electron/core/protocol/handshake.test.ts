@@ -62,7 +62,7 @@ describe('handshake: success', () => {
     const bobVerdict = calleeReceive(bobStart.state, only(aliceAuth.send), 20);
     expect(bobVerdict.send).toEqual([{ type: 'auth-ok' }]);
     expect(bobVerdict.events).toEqual([{ type: 'authenticated', peer: alice.address, version: 1 }]);
-    expect(bobVerdict.state).toEqual({ phase: 'authenticated', peer: alice.address, version: 1 });
+    expect(bobVerdict.state).toEqual({ phase: 'authenticated', peer: alice.address, version: 1, purpose: 'link' });
 
     const aliceDone = callerReceive(aliceAuth.state, { type: 'auth-ok' }, 30);
     expect(aliceDone.events).toEqual([{ type: 'authenticated', peer: bob.address, version: 1 }]);
@@ -176,5 +176,41 @@ describe('handshake: order, versions and deadline', () => {
     const done = calleeReceive(calleeState, auth, 2).state;
     expect(calleeReceive(done, auth, 3)).toEqual({ state: done, send: [], events: [] });
     expect(calleeTick(done, TIMEOUT * 2).state).toBe(done);
+  });
+});
+
+describe('stream purposes', () => {
+  function fileCaller(signer: AuthSigner, calleeAddress: OnionAddress): HandshakeStep<CallerState> {
+    return startCallerHandshake({ signer, calleeAddress, randomBytes: (length) => new Uint8Array(length).fill(0xbb), now: 0, timeoutMs: TIMEOUT, purpose: 'file' });
+  }
+
+  it('declares a file stream in Auth, and the callee admits it by purpose', () => {
+    const asked: string[] = [];
+    const answering = startCalleeHandshake({ localAddress: bob.address, isBlocked: (_caller, purpose) => (asked.push(purpose), false), randomBytes: countingRandom(), now: 0, timeoutMs: TIMEOUT });
+    const auth = only(callerReceive(fileCaller(alice, bob.address).state, only(answering.send), 1).send);
+    expect(auth).toMatchObject({ type: 'auth', purpose: 'file' });
+    expect(calleeReceive(answering.state, auth, 2).state).toEqual({ phase: 'authenticated', peer: alice.address, version: 1, purpose: 'file' });
+    expect(asked).toEqual(['file']);
+  });
+
+  it('keeps a link Auth as it was: no purpose field', () => {
+    const { auth } = authFor(alice, bob.address, callee(bob));
+    expect(Object.keys(auth)).not.toContain('purpose');
+  });
+
+  it('binds the purpose into the proof: a file-stream Auth relabelled as a link fails', () => {
+    const answering = callee(bob);
+    const auth = only(callerReceive(fileCaller(alice, bob.address).state, only(answering.send), 1).send);
+    if (auth.type !== 'auth') throw new Error(`expected auth, got ${auth.type}`);
+    const { purpose: _dropped, ...relabelled } = auth;
+    expect(calleeReceive(answering.state, relabelled, 2).state).toMatchObject({ phase: 'failed', error: expect.any(BadAuthProofError) as unknown });
+  });
+
+  it('refuses a file stream the callee does not admit with AuthFail blocked', () => {
+    const answering = startCalleeHandshake({ localAddress: bob.address, isBlocked: (_caller, purpose) => purpose === 'file', randomBytes: countingRandom(), now: 0, timeoutMs: TIMEOUT });
+    const auth = only(callerReceive(fileCaller(carol, bob.address).state, only(answering.send), 1).send);
+    const verdict = calleeReceive(answering.state, auth, 2);
+    expect(verdict.send).toEqual([{ type: 'auth-fail', reason: 'blocked' }]);
+    expect(verdict.state).toMatchObject({ phase: 'failed', error: expect.any(CallerBlockedError) as unknown });
   });
 });
