@@ -1,8 +1,9 @@
 // Groups between four real messengers: invitations, a link, messages to all, an offline member, a removal, refusals.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { GroupSenderKeys, MissingSenderKeyError } from '../../groups/index.js';
+import { generateOnionKey } from '../../identity/index.js';
+import { GroupSenderKeys, MissingSenderKeyError, RosterLog, foldRoster, signRosterOperation } from '../../groups/index.js';
 import { StateGroupKeys } from '../../store/index.js';
-import { decodeEnvelope } from '../envelope.js';
+import { decodeEnvelope, encodeEnvelope, makeEnvelope, type EnvelopeBody } from '../envelope.js';
 import { befriendMembers, disposeMember, groupTexts, member, settle, type Member, type MeshLinks } from './group-mesh-kit.js';
 
 describe('groups between four messengers', () => {
@@ -57,7 +58,6 @@ describe('groups between four messengers', () => {
     for (const m of [alice, bob, carol, dave]) {
       const texts = await groupTexts(m, id);
       for (const sender of [alice, bob, carol, dave]) {
-        if (process.env['DEBUG_GROUPS'] !== undefined) console.log(m.name, m.logged);
         expect(texts.filter((t) => t.from === sender.address).map((t) => t.text), `${m.name} from ${sender.name}`).toEqual([1, 2, 3].map((n) => `${sender.name} ${String(n)}`));
       }
     }
@@ -82,7 +82,7 @@ describe('groups between four messengers', () => {
 
   it('removes Dave: the others see three members, and he cannot read what is sent afterwards', async () => {
     const id = await fourInAGroup();
-    const rosterBefore = (await import('../../groups/index.js')).foldRoster(id, dave.session.state.group(id)!.operations).roster;
+    const rosterBefore = foldRoster(id, dave.session.state.group(id)!.operations).roster;
     await alice.messenger.groups.removeMember(id, dave.address);
     await settle();
     await settle();
@@ -106,5 +106,51 @@ describe('groups between four messengers', () => {
     await carol.messenger.groups.send(id, 'still talking');
     await settle();
     expect((await groupTexts(bob, id)).map((t) => t.text)).toContain('still talking');
+  });
+
+  /** An envelope from `from` to `to` as their sessions carry it, numbered next after what `to` stored from `from`. */
+  async function inject(from: Member, to: Member, body: (seq: number) => EnvelopeBody): Promise<void> {
+    const seq = (to.session.state.contact(from.address)?.inSeq ?? 0) + 1;
+    const sealed = await from.signal.encrypt(to.address, encodeEnvelope(makeEnvelope(body(seq))));
+    await from.session.state.persist();
+    await to.messenger.receiveRelayed(from.address, sealed.kind, sealed.body);
+  }
+
+  it('refuses and logs forged roster operations, a replayed message and a removed member’s frames', async () => {
+    const id = await fourInAGroup();
+    const members = (m: Member): string[] => m.messenger.groups.get(id).members.map((x) => x.address).sort();
+    const before = members(carol);
+    const log = new RosterLog(id);
+    for (const op of carol.session.state.group(id)!.operations) log.accept(op);
+    const eve = generateOnionKey();
+    const eveCard = { address: eve.address, signalIdentityKey: bob.signal.localBinding().signalIdentityKey, binding: new Uint8Array(64) };
+    // Bob is a plain member: he may not add anyone.
+    const byMember = signRosterOperation(bob.key, log.draft({ kind: 'remove', member: dave.address }));
+    await inject(bob, carol, (seq) => ({ kind: 'group-ops', seq, group: id, operations: [byMember.bytes] }));
+    // Eve was never in the group; Bob passes her operation on.
+    const byStranger = signRosterOperation(eve, log.draft({ kind: 'add', member: eveCard, role: 'member' }));
+    await inject(bob, carol, (seq) => ({ kind: 'group-ops', seq, group: id, operations: [byStranger.bytes] }));
+    expect(members(carol)).toEqual(before);
+    expect(carol.logged.filter((l) => l.startsWith(`refused a roster operation from ${bob.address}`))).toHaveLength(2);
+    expect(carol.logged.some((l) => l.includes('AuthorNotAllowedError'))).toBe(true);
+    expect(carol.logged.some((l) => l.includes('AuthorNotMemberError'))).toBe(true);
+
+    // A message Alice sent, delivered, then sent again as a new envelope: the sender key's replay guard refuses it.
+    carol.links.goOffline();
+    await alice.messenger.groups.send(id, 'only once');
+    const copy = alice.session.state.outbox().find((e) => e.to === carol.address && e.group !== undefined)!;
+    const original = decodeEnvelope(copy.envelope).body;
+    if (original.kind !== 'group-message') throw new Error('expected a group message');
+    carol.links.goOnline();
+    await settle();
+    await inject(alice, carol, (seq) => ({ ...original, seq }));
+    expect((await groupTexts(carol, id)).filter((t) => t.text === 'only once')).toHaveLength(1);
+    expect(carol.logged.some((l) => l.startsWith(`refused a group message from ${alice.address}`) && l.includes('ReplayedGroupMessageError'))).toBe(true);
+
+    // Dave, removed, still has a session with Bob: what he sends for the group is refused.
+    await alice.messenger.groups.removeMember(id, dave.address);
+    await settle();
+    await inject(dave, bob, (seq) => ({ kind: 'group-message', seq, group: id, message: '1'.repeat(32), ciphertext: new Uint8Array(40) }));
+    expect(bob.logged).toContain(`refused a group message from ${dave.address}, who is no longer a member of group ${id}`);
   });
 });
