@@ -12,6 +12,7 @@ import {
   type SettingsDto,
 } from '../shared/api/index.js';
 import { toApiError } from './api-errors.js';
+import { defaultDownloadsDir, fileHandlers } from './file-handlers.js';
 import { groupHandlers } from './group-handlers.js';
 import { ProfileRuntime } from './profile-runtime.js';
 import { checkPasswordStrength, createProfileStore, type ProfileSession, type ProfileStore, type ScryptParams } from './store/index.js';
@@ -120,6 +121,8 @@ export function createCore(options: CoreOptions): Promise<Core> {
       bridges: [...s.bridges],
       torOptions: [...s.torOptions],
       defaultDelivery: s.defaultDelivery,
+      autoAcceptBytes: s.autoAcceptBytes,
+      downloadsDir: s.downloadsDir === '' ? defaultDownloadsDir() : s.downloadsDir,
     };
   };
 
@@ -220,6 +223,7 @@ export function createCore(options: CoreOptions): Promise<Core> {
       return { address: contact.address, digits: await runtime.signal.safetyNumber(contact.address), verified: contact.verified };
     },
     ...groupHandlers(() => requireUnlocked().runtime),
+    ...fileHandlers(() => requireUnlocked().runtime),
     'settings.get': () => Promise.resolve(settingsDto(requireUnlocked().session)),
     'settings.update': async (patch) => {
       const { session, runtime } = requireUnlocked();
@@ -230,6 +234,8 @@ export function createCore(options: CoreOptions): Promise<Core> {
         ...(patch.notifications === undefined ? {} : { notifications: patch.notifications }),
         ...(patch.theme === undefined ? {} : { theme: patch.theme }),
         ...(patch.defaultDelivery === undefined ? {} : { defaultDelivery: patch.defaultDelivery }),
+        ...(patch.autoAcceptBytes === undefined ? {} : { autoAcceptBytes: patch.autoAcceptBytes }),
+        ...(patch.downloadsDir === undefined ? {} : { downloadsDir: patch.downloadsDir }),
         bridges,
         torOptions,
       });

@@ -7,7 +7,7 @@ import type { ApiEvents, IdentityDto, Reachability, TorStatusDto } from '../shar
 import type { OnionAddress } from '../shared/onion-address/index.js';
 import { forwardMessagingEvents } from './api-events.js';
 import { generateOnionKey, onionKeyFromSeed, type OnionKey } from './identity/index.js';
-import { LinkManager, OnionDialError, OnionListener, defaultListenEndpoint, dialPeer } from './link/index.js';
+import { LinkManager, OnionDialError, OnionListener, defaultListenEndpoint, dialPeer, dialStream } from './link/index.js';
 import { Messenger } from './messaging/messenger.js';
 import { GroupDirectory } from './relays/group-directory.js';
 import { RelayService } from './relays/index.js';
@@ -78,6 +78,12 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
     this.messenger = new Messenger({
       localAddress,
       onionKey,
+      filesDir: options.session.filesDir,
+      dialFile: (peer) => {
+        const socks = this.tor.socks;
+        if (socks === undefined) return Promise.reject(new OnionDialError('tor-unavailable', 'tor is not running yet.'));
+        return dialStream({ signer: onionKey, peer, socks, port: VIRTUAL_PORT }, 'file');
+      },
       session: options.session,
       signal,
       links: this.#links,
@@ -104,7 +110,9 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
       localAddress,
       endpoint: defaultListenEndpoint(join(socketDir, 'peer.sock')),
       isBlocked: (caller) => this.messenger.isBlocked(caller),
+      acceptsFileStream: (caller) => this.messenger.files.accepts(caller),
     });
+    this.#listener.on('file-stream', (stream) => void this.messenger.files.serve(stream));
     this.#listener.on('link', (link) => this.#links.adopt(link));
     // Forged or replayed proofs, blocked callers and floods end here: logged by kind, never with key material.
     this.#listener.on('rejected', (rejected) => {

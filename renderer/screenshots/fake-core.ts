@@ -46,7 +46,7 @@ export function createFakeCore(scenario: FakeScenario): FakeCore {
   let unlocked = false;
   let tor = scenario.tor;
   let presence: PresenceDto = { status: 'available', text: 'Working from the library today' };
-  let settings: SettingsDto = { notifications: { enabled: true, showContent: false }, theme: 'system', bridges: [], torOptions: [], defaultDelivery: 'hold' };
+  let settings: SettingsDto = { notifications: { enabled: true, showContent: false }, theme: 'system', bridges: [], torOptions: [], defaultDelivery: 'hold', autoAcceptBytes: 25 * 1024 * 1024, downloadsDir: '/home/you/Downloads' };
   const identity = {
     address: ADDRESSES.me,
     nickname: 'Sam',
@@ -221,6 +221,7 @@ export function createFakeCore(scenario: FakeScenario): FakeCore {
       return Promise.resolve({ address, digits: '052139486520731842769501324867590213846752198034576912384056', verified });
     },
     ...fakeGroupHandlers(),
+    ...fakeFileHandlers(),
     'settings.get': () => Promise.resolve(settings),
     'settings.update': (change) => {
       settings = {
@@ -325,5 +326,19 @@ function fakeGroupHandlers(): Pick<ApiHandlers, Extract<keyof ApiHandlers, `grou
     'groups.joinByName': pending,
     'groups.publish': pending,
     'groups.unpublish': pending,
+  };
+}
+
+/** Files in the screenshot core (being built: every command refuses for now). */
+function fakeFileHandlers(): Pick<ApiHandlers, Extract<keyof ApiHandlers, `files.${string}`>> {
+  const pending = (): Promise<never> => Promise.reject(new ApiError('internal', 'files are being wired'));
+  return {
+    'files.upload': pending,
+    'files.send': pending,
+    'files.accept': pending,
+    'files.cancel': pending,
+    'files.retry': pending,
+    'files.read': pending,
+    'files.save': pending,
   };
 }

@@ -48,7 +48,9 @@ export function emitContact(ctx: MessengerContext, address: string): ContactDto 
 export function messageDto(ctx: MessengerContext, conversation: ConversationId, message: HistoryMessage, pending = outboxById(ctx)): MessageDto {
   const entry = message.direction === 'out' ? pending.get(message.id) : undefined;
   // Delivered once the receipt removed it from the outbox (and anything received was stored, so it is delivered).
-  return toMessageDto(conversation, message, entry === undefined ? { state: 'delivered' } : ctx.outbox.progress(entry));
+  const dto = toMessageDto(conversation, message, entry === undefined ? { state: 'delivered' } : ctx.outbox.progress(entry));
+  const file = message.kind === 'file' ? ctx.files.dtoFor(message.id) : undefined;
+  return file === undefined ? dto : { ...dto, file };
 }
 
 /** A stored message as the API shows it, given where it is on its way. */

@@ -17,6 +17,23 @@ const hexId = z.string().regex(/^[0-9a-f]{32}$/);
 /** The secret of a group's invitations (base64url); empty asks an admin instead. */
 const joinSecret = z.string().regex(/^[A-Za-z0-9_-]{0,64}$/);
 
+/** What a receiver needs to fetch, check and open a file: its id, how it is called and typed, its hash and key. */
+const fileOffer = z
+  .object({
+    id: hexId,
+    /** As the sender named it; the receiver makes it safe before using it anywhere. */
+    name: z.string().min(1).max(LIMITS.fileName),
+    size: z.number().int().min(0).max(LIMITS.fileBytes),
+    /** The sender's sniffed type: shown, never trusted (the receiver sniffs the verified bytes itself). */
+    mime: z.string().max(100),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+    key: boundedBytes(32).refine((key) => key.length === 32, 'must be 32 bytes'),
+    /** A relay holding the sealed file, for when the sender is offline. */
+    relay: z.object({ relay: z.string().regex(/^[a-z2-7]{56}$/), capability: z.string().regex(/^[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/) }).strict().nullable(),
+  })
+  .strict();
+export type FileOffer = z.infer<typeof fileOffer>;
+
 const presenceBody = z.object({ status: z.enum(['available', 'away', 'busy']), text: z.string().max(LIMITS.statusText) }).strict();
 
 /** Each kind with its body. `seq` orders a sender's stored messages to one contact: 1, 2, 3 … */
@@ -62,6 +79,10 @@ const envelopeBody = z.discriminatedUnion('kind', [
     .strict(),
   /** We accept an invitation (or use a link) over an existing session: our binding makes our member card. */
   z.object({ kind: z.literal('group-join'), seq, group: groupId, secret: joinSecret, binding: boundedBytes(64) }).strict(),
+  // ——— files (messaging/files/): the offer travels like text; the bytes on their own stream or from a relay ———
+  z.object({ kind: z.literal('file'), seq, file: fileOffer }).strict(),
+  /** The sender withdrew the file, or the receiver declined or stopped it. */
+  z.object({ kind: z.literal('file-cancel'), seq, file: hexId }).strict(),
   /** Sent by the side that accepted a contact request, as the first Signal message of the session. */
   z
     .object({ kind: z.literal('accept'), seq: z.number().int().min(1), nickname: z.string().min(1).max(LIMITS.nickname), binding: bytes })
@@ -83,6 +104,12 @@ export type Envelope = z.infer<typeof envelopeSchema>;
 export type EnvelopeBody = z.infer<typeof envelopeBody>;
 export type EnvelopeKind = EnvelopeBody['kind'];
 export type GroupEnvelopeBody = Extract<EnvelopeBody, { kind: `group-${string}` }>;
+
+export type FileEnvelopeBody = Extract<EnvelopeBody, { kind: 'file' | 'file-cancel' }>;
+
+export function isFileBody(body: EnvelopeBody): body is FileEnvelopeBody {
+  return body.kind === 'file' || body.kind === 'file-cancel';
+}
 
 export function isGroupBody(body: EnvelopeBody): body is GroupEnvelopeBody {
   return body.kind.startsWith('group-');

@@ -7,7 +7,7 @@ import type { Contact } from '../store/index.js';
 import { emitContact } from './contact-dto.js';
 import { onContactRequest, onRequestReceipt, renewRequest } from './contact-requests.js';
 import { contactConversation, historyName } from './conversation-id.js';
-import { decodeEnvelope, encodeEnvelope, isGroupBody, makeEnvelope, type Envelope, type EnvelopeBody } from './envelope.js';
+import { decodeEnvelope, encodeEnvelope, isFileBody, isGroupBody, makeEnvelope, type Envelope, type EnvelopeBody } from './envelope.js';
 import type { MessengerContext } from './messenger-context.js';
 import { seal, sendEphemeral, trySend } from './peer-send.js';
 import { setPresenceFromPeer, setTypingFromPeer } from './presence.js';
@@ -56,6 +56,8 @@ export async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 
     case 'group-message':
     case 'group-invite':
     case 'group-join':
+    case 'file':
+    case 'file-cancel':
       return onSequenced(ctx, peer, envelope, content);
     case 'receipt':
       return ctx.outbox.acknowledge(peer, content.upTo);
@@ -118,7 +120,9 @@ async function onSequenced(ctx: MessengerContext, peer: OnionAddress, envelope: 
     }
   }
   const receipt = await seal(ctx, peer, encodeEnvelope(makeEnvelope({ kind: 'receipt', upTo: content.seq }, ctx.now())));
-  if (isGroupBody(content)) {
+  if (isFileBody(content)) {
+    await ctx.files.receive(peer, envelope, content, (tx) => tx.contacts.update(peer, { inSeq: content.seq }));
+  } else if (isGroupBody(content)) {
     // The group part stores what it takes (or refuses it) in one write with the counter, so it is acknowledged either way.
     await ctx.groups.receive(peer, envelope, content, (tx) => tx.contacts.update(peer, { inSeq: content.seq }));
   } else if (content.kind === 'accept') {

@@ -25,6 +25,9 @@ export interface MessagingEvents {
   'message.stored': { readonly conversation: ConversationId; readonly message: HistoryMessage };
   /** One of our messages moved on its way. */
   'message.progressed': { readonly conversation: ConversationId; readonly id: string; readonly progress: DeliveryProgress };
+  /** A file message changed (state, error, where it was saved). */
+  'file.changed': { readonly message: MessageDto };
+  'file.progress': ApiEvents['file.progress'];
   /** A member's copy of our group message moved on its way (the group part counts them). */
   'group.copy.progressed': { readonly group: string; readonly message: string };
   /** A group changed (roster, name, unread, last message, members' links): how it looks now. */

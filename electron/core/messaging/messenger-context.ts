@@ -2,11 +2,12 @@
 import type { EventEmitter } from 'node:events';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
 import type { OnionKey } from '../identity/index.js';
-import type { LinkManager } from '../link/index.js';
+import type { AuthenticatedStream, LinkManager } from '../link/index.js';
 import type { SignalSessions } from '../signal/index.js';
 import type { ProfileSession, ProfileState, StateMutators } from '../store/index.js';
 import type { ContactRequestFrame } from '../protocol/index.js';
-import type { Envelope, GroupEnvelopeBody } from './envelope.js';
+import type { FileDto } from '../../shared/api/index.js';
+import type { Envelope, FileEnvelopeBody, GroupEnvelopeBody } from './envelope.js';
 import type { LiveStates } from './live-state.js';
 import type { MessagingEventArgs } from './messaging-events.js';
 import type { Outbox } from './outbox/outbox.js';
@@ -23,6 +24,11 @@ export interface MessengerOptions {
   readonly limiter?: RequestLimiter;
   readonly now?: () => number;
   readonly log?: (line: string) => void;
+  /** The profile's files folder; files are offered and fetched when given, with `dialFile` to reach senders. */
+  readonly filesDir?: string;
+  readonly dialFile?: (peer: OnionAddress) => Promise<AuthenticatedStream>;
+  /** Where files.save writes when the profile names no folder. */
+  readonly downloadsDir?: () => string;
 }
 
 /** What messaging hands to the group part (messaging/groups/). */
@@ -35,11 +41,20 @@ export interface GroupHooks {
   memberChanged(address: string): void;
 }
 
+/** What messaging hands to the file part (messaging/files/). */
+export interface FileHooks {
+  /** A sequenced file offer or cancellation from a contact: stored in one state write that also runs `stored`. */
+  receive(peer: OnionAddress, envelope: Envelope, body: FileEnvelopeBody, stored: (tx: StateMutators) => void): Promise<void>;
+  /** The file a stored message carries, as the API shows it. */
+  dtoFor(id: string): FileDto | undefined;
+}
+
 /** Made once by the Messenger and handed to each of its parts. */
 export interface MessengerContext {
   readonly localAddress: OnionAddress;
   readonly onionKey: OnionKey;
   readonly groups: GroupHooks;
+  readonly files: FileHooks;
   readonly session: ProfileSession;
   readonly state: ProfileState;
   readonly signal: SignalSessions;

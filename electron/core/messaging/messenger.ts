@@ -1,5 +1,7 @@
 // The messaging engine the core talks to: it wires links and commands to the parts beside it (requests, delivery, inbound, presence).
 import { EventEmitter } from 'node:events';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import type { ContactDto, ContactRequestDto, HistoryPageDto, MessageDto, PresenceDto } from '../../shared/api/index.js';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
 import type { HistoryCursor } from '../store/index.js';
@@ -14,6 +16,7 @@ import { mailboxAnnouncement, onLinkDown, onLinkUp } from './link-events.js';
 import { LiveStates } from './live-state.js';
 import type { MessengerContext, MessengerOptions } from './messenger-context.js';
 import type { MessagingEventArgs } from './messaging-events.js';
+import { FileChat } from './files/file-chat.js';
 import { GroupChat } from './groups/group-chat.js';
 import { Outbox } from './outbox/outbox.js';
 import { PeerChains } from './peer-chains.js';
@@ -31,6 +34,8 @@ export class Messenger extends EventEmitter<MessagingEventArgs> {
   readonly #ctx: MessengerContext;
   /** Groups: the API's group commands go here. */
   readonly groups: GroupChat;
+  /** Files: the API's file commands, and file streams from the listener. */
+  readonly files: FileChat;
   #stopped = false;
   /** Peers whose frames are being dropped, so the log says so once per flood. */
   readonly #overflowing = new Set<string>();
@@ -44,10 +49,12 @@ export class Messenger extends EventEmitter<MessagingEventArgs> {
     const outbox = new Outbox({ state: options.session.state, signal: options.signal, links: options.links, chains, events: this, now, log, stopped });
     outbox.addCourier(new DirectCourier(options.links));
     this.groups = new GroupChat();
+    this.files = new FileChat();
     this.#ctx = {
       localAddress: options.localAddress,
       onionKey: options.onionKey,
       groups: this.groups,
+      files: this.files,
       session: options.session,
       state: options.session.state,
       signal: options.signal,
@@ -62,6 +69,11 @@ export class Messenger extends EventEmitter<MessagingEventArgs> {
       stopped,
     };
     this.groups.bind(this.#ctx);
+    this.files.bind(this.#ctx, {
+      dir: options.filesDir ?? join(options.session.filesDir),
+      ...(options.dialFile === undefined ? {} : { dial: options.dialFile }),
+      downloadsDir: options.downloadsDir ?? (() => join(homedir(), 'Downloads')),
+    });
     this.on('group.copy.progressed', ({ group, message }) => this.groups.copyProgressed(group, message));
   }
 
@@ -69,8 +81,12 @@ export class Messenger extends EventEmitter<MessagingEventArgs> {
   async start(): Promise<void> {
     for (const contact of this.#ctx.state.contacts()) await reconcile(this.#ctx, contact);
     this.#ctx.outbox.start();
+    this.files.start();
     const { links } = this.#ctx;
-    links.on('link-up', ({ peer }) => void this.#ctx.chains.run(peer, () => onLinkUp(this.#ctx, peer)));
+    links.on('link-up', ({ peer }) => {
+      void this.#ctx.chains.run(peer, () => onLinkUp(this.#ctx, peer));
+      this.files.linkUp(peer);
+    });
     links.on('link-down', ({ peer }) => onLinkDown(this.#ctx, peer));
     links.on('frame', ({ peer, frame }) => {
       // The link reads as fast as the peer writes; without a bound, one peer could queue work (and frames) until memory
@@ -90,6 +106,7 @@ export class Messenger extends EventEmitter<MessagingEventArgs> {
   stop(): void {
     this.#stopped = true;
     this.#ctx.outbox.stop();
+    this.files.stop();
     this.#ctx.live.clearTimers();
   }
 
@@ -219,7 +236,7 @@ export class Messenger extends EventEmitter<MessagingEventArgs> {
     const page = await history.page({ ...(before === undefined ? {} : { before: before as HistoryCursor }), limit });
     const pending = outboxById(this.#ctx);
     return {
-      messages: page.messages.filter((m) => m.kind === 'text').map((m) => messageDto(this.#ctx, conversation, m, pending)),
+      messages: page.messages.filter((m) => m.kind === 'text' || m.kind === 'file').map((m) => messageDto(this.#ctx, conversation, m, pending)),
       ...(page.before === null ? {} : { nextCursor: page.before }),
     };
   }

@@ -7,7 +7,7 @@ export function createProfileStore(options: ProfileStoreOptions): ProfileStore {
 
 export type { ProfileStore, ProfileStoreOptions, CreateProfileOptions, ImportBackupOptions, ProfileListing, UnreadableProfile } from './profile-store.js';
 export type { ProfileSession, ProfileSummary, ExportBackupOptions } from './profile-session.js';
-export type { ProfileState, Identity, Contact, ContactRequest, OutboxEntry, Relay, Mailbox, Group, GroupInvitation, GroupJoinRequest } from './profile-state.js';
+export type { ProfileState, Identity, Contact, ContactRequest, OutboxEntry, Relay, Mailbox, Group, GroupInvitation, GroupJoinRequest, StoredFile } from './profile-state.js';
 export { newContact } from './profile-state.js';
 export type { ContactPatch, StateMutators } from './state-mutators.js';
 export { StateSignalRecords } from './signal-records.js';

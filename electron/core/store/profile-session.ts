@@ -1,4 +1,5 @@
 // An unlocked profile: its state, its history, and the operations that need the data key.
+import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { encodeBackup } from './backup-file.js';
 import type { DataKeys } from './data-keys.js';
@@ -58,6 +59,11 @@ export class ProfileSession {
 
   get isLocked(): boolean {
     return this.locked;
+  }
+
+  /** Where the profile's files are kept, sealed: sent ones, received ones, and downloads in progress. */
+  get filesDir(): string {
+    return join(this.context.paths.dir, 'files');
   }
 
   /** The conversation's history; check its `problems` for damage found while opening it. */

@@ -5,6 +5,7 @@ import { StateMutators, type ContactPatch } from './state-mutators.js';
 import type {
   ContactRecord,
   ContactRequestRecord,
+  FileRecord,
   GroupInvitationRecord,
   GroupJoinRequestRecord,
   GroupRecord,
@@ -48,6 +49,15 @@ export type Group = Omit<GroupRecord, 'operations' | 'waiting'> & {
   waiting: { from: string; envelope: Uint8Array; at: string }[];
 };
 export type GroupInvitation = GroupInvitationRecord;
+export type StoredFile = Omit<FileRecord, 'key'> & { key: Uint8Array };
+
+export function fileFromRecord(record: FileRecord): StoredFile {
+  return { ...structuredClone(record), key: fromBase64(record.key) };
+}
+
+export function fileToRecord(file: StoredFile): FileRecord {
+  return { ...structuredClone({ ...file, key: undefined }), key: toBase64(file.key) };
+}
 export type GroupJoinRequest = GroupJoinRequestRecord;
 
 export function groupFromRecord(record: GroupRecord): Group {
@@ -250,6 +260,15 @@ export class ProfileState {
   group(id: string): Group | undefined {
     const record = this.data.groups[id];
     return record && groupFromRecord(record);
+  }
+
+  files(): StoredFile[] {
+    return Object.values(this.data.files).map(fileFromRecord);
+  }
+
+  file(id: string): StoredFile | undefined {
+    const record = this.data.files[id];
+    return record && fileFromRecord(record);
   }
 
   groupInvitations(): GroupInvitation[] {

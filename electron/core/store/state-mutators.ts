@@ -1,5 +1,5 @@
 // Named changes to the state document (contacts, requests, outbox, relays, mailboxes), so callers say what changes instead of editing raw JSON.
-import { groupFromRecord, groupToRecord, type Contact, type ContactRequest, type Group, type GroupInvitation, type GroupJoinRequest, type Mailbox, type OutboxEntry, type Relay } from './profile-state.js';
+import { fileToRecord, groupFromRecord, groupToRecord, type StoredFile, type Contact, type ContactRequest, type Group, type GroupInvitation, type GroupJoinRequest, type Mailbox, type OutboxEntry, type Relay } from './profile-state.js';
 import type { StateData } from './state-schema.js';
 
 const toBase64 = (bytes: Uint8Array): string => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
@@ -113,6 +113,22 @@ export class StateMutators {
     },
     remove: (address: string): void => {
       delete this.draft.groupJoinRequests[address];
+    },
+  };
+
+  readonly files = {
+    put: (file: StoredFile): void => {
+      this.draft.files[file.id] = fileToRecord(file);
+    },
+    /** Changes a stored file's progress fields; false if there is no such file. */
+    update: (id: string, patch: Partial<Pick<StoredFile, 'state' | 'bytes' | 'error' | 'savedTo' | 'relayCopy'>>): boolean => {
+      const record = this.draft.files[id];
+      if (record === undefined) return false;
+      Object.assign(record, structuredClone(patch));
+      return true;
+    },
+    remove: (id: string): void => {
+      delete this.draft.files[id];
     },
   };
 }

@@ -14,6 +14,10 @@ export const settingsSchema = z.object({
   torOptions: z.array(z.string().max(1000)).max(64),
   notifications: z.object({ enabled: z.boolean(), showContent: z.boolean() }),
   theme: z.enum(['light', 'dark', 'system']),
+  /** Files up to this many bytes are received without asking. */
+  autoAcceptBytes: z.number().int().min(0),
+  /** Where saved files go; empty: the user's Downloads folder. */
+  downloadsDir: z.string().max(1_000),
 });
 
 export const contactRecordSchema = z.object({
@@ -148,6 +152,30 @@ export const groupJoinRequestRecordSchema = z.object({
   at: instant,
 });
 
+/** A file sent or received in a conversation; its bytes stay sealed in the profile's files folder. */
+export const fileRecordSchema = z.object({
+  /** Also the id of the message that carries it. */
+  id: z.string().regex(/^[0-9a-f]{32}$/),
+  /** The contact's address or the group's id. */
+  conversation: z.string().min(1),
+  direction: z.enum(['in', 'out']),
+  /** Who sent it (our address for ours). */
+  from: z.string().min(1),
+  name: z.string().min(1).max(255),
+  size: z.number().int().min(0),
+  mime: z.string().max(100),
+  preview: z.enum(['image', 'audio', 'video']).nullable(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  key: bytes,
+  state: z.enum(['preparing', 'offered', 'sending', 'sent', 'receiving', 'received', 'cancelled', 'failed']),
+  bytes: z.number().int().min(0),
+  error: z.string().max(500).nullable(),
+  savedTo: z.string().max(2_000).nullable(),
+  createdAt: instant,
+  /** A relay that holds the sealed file for whoever fetches it (the offer's capability). */
+  relayCopy: z.object({ relay: z.string().length(56), capability: z.string().max(200) }).nullable(),
+});
+
 export const stateSchema = z.object({
   formatVersion: z.literal(4),
   profile: z.object({ nickname: z.string().min(1).max(64), createdAt: instant }),
@@ -167,6 +195,8 @@ export const stateSchema = z.object({
   groupInvitations: z.record(z.string(), groupInvitationRecordSchema),
   /** By requester address. */
   groupJoinRequests: z.record(z.string(), groupJoinRequestRecordSchema),
+  /** Files by id. */
+  files: z.record(z.string(), fileRecordSchema),
   /** Sender keys and replay records of groups (see electron/core/groups/sender-keys.ts), staged like Signal records. */
   groupKeys: z.record(z.string(), bytes),
   /** The Signal layer's records: opaque bytes by kind and key (see electron/core/signal/record-store.ts). */
@@ -188,6 +218,7 @@ export type OutboxRecord = z.infer<typeof outboxRecordSchema>;
 export type RelayRecord = z.infer<typeof relayRecordSchema>;
 export type MailboxRecord = z.infer<typeof mailboxRecordSchema>;
 export type GroupRecord = z.infer<typeof groupRecordSchema>;
+export type FileRecord = z.infer<typeof fileRecordSchema>;
 export type GroupInvitationRecord = z.infer<typeof groupInvitationRecordSchema>;
 export type GroupJoinRequestRecord = z.infer<typeof groupJoinRequestRecordSchema>;
 export type SignalRecordKind = keyof StateData['signalRecords'];

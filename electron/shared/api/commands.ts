@@ -16,6 +16,7 @@ import type {
   SettingsDto,
   TorStatusDto,
 } from './dto.js';
+import type { FileUploadDto } from './file-dto.js';
 import type { DirectoryGroupDto, GroupDto, GroupInvitationDto, GroupJoinRequestDto } from './group-dto.js';
 
 /** Limits shared by the UI (to warn early) and the core (to refuse). */
@@ -35,6 +36,11 @@ export const LIMITS = {
   /** Public names: lower-case letters, digits and hyphens. */
   directoryName: 32,
   groupLink: 400,
+  /** The largest file sent or received (the relay's blob limit). */
+  fileBytes: 256 * 1024 * 1024,
+  /** One upload or read chunk: 1 MiB, base64 in the API. */
+  fileChunkBytes: 1024 * 1024,
+  fileName: 255,
 } as const;
 
 const nickname = z.string().trim().min(1, 'A nickname is required').max(LIMITS.nickname);
@@ -139,6 +145,43 @@ export const commandInputs = {
     .object({ group: groupId, relay: address, name: directoryName, description: z.string().trim().max(LIMITS.groupDescription), policy: joinPolicy })
     .strict(),
   'groups.unpublish': z.object({ group: groupId }).strict(),
+  /**
+   * Hands the core a file to send, a chunk at a time, in order (every chunk but the last a multiple of 64 KiB): the
+   * first call, without `upload`, starts one. The core seals as it receives; nothing is sent until files.send.
+   */
+  'files.upload': z
+    .object({
+      upload: z.string().regex(/^[0-9a-f]{32}$/).optional(),
+      /** The whole file's size, the same in every call of one upload. */
+      size: z.number().int().min(0).max(LIMITS.fileBytes, 'Files up to 256 MiB can be sent'),
+      offset: z.number().int().min(0).max(LIMITS.fileBytes),
+      data: z.base64().max(Math.ceil(LIMITS.fileChunkBytes / 3) * 4),
+    })
+    .strict(),
+  /** Offers an uploaded file in a conversation (a contact's address or a group's id). */
+  'files.send': z
+    .object({
+      conversation: z.string().min(1).max(200),
+      upload: z.string().regex(/^[0-9a-f]{32}$/),
+      name: z.string().trim().min(1, 'The file has no name').max(LIMITS.fileName),
+      via: delivery.optional(),
+    })
+    .strict(),
+  'files.accept': z.object({ conversation: z.string().min(1).max(200), id: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
+  'files.cancel': z.object({ conversation: z.string().min(1).max(200), id: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
+  /** Tries a failed or interrupted transfer again, from where it stopped. */
+  'files.retry': z.object({ conversation: z.string().min(1).max(200), id: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
+  /** Verified bytes of a sent or received file, for previews and "save as" in the page. */
+  'files.read': z
+    .object({
+      conversation: z.string().min(1).max(200),
+      id: z.string().regex(/^[0-9a-f]{32}$/),
+      offset: z.number().int().min(0),
+      length: z.number().int().min(1).max(LIMITS.fileChunkBytes),
+    })
+    .strict(),
+  /** Decrypts a received file into the downloads folder (a safe, unused name); never opens it. */
+  'files.save': z.object({ conversation: z.string().min(1).max(200), id: z.string().regex(/^[0-9a-f]{32}$/) }).strict(),
   'settings.get': empty,
   'settings.update': z
     .object({
@@ -147,6 +190,8 @@ export const commandInputs = {
       bridges: torLines.optional(),
       torOptions: torLines.optional(),
       defaultDelivery: delivery.optional(),
+      autoAcceptBytes: z.number().int().min(0).max(LIMITS.fileBytes).optional(),
+      downloadsDir: z.string().trim().min(1).max(1_000).optional(),
     })
     .strict(),
 } as const;
@@ -212,6 +257,13 @@ export interface CommandOutputs {
   'groups.joinByName': GroupDto;
   'groups.publish': GroupDto;
   'groups.unpublish': GroupDto;
+  'files.upload': FileUploadDto;
+  'files.send': MessageDto;
+  'files.accept': MessageDto;
+  'files.cancel': MessageDto;
+  'files.retry': MessageDto;
+  'files.read': { readonly data: string; readonly size: number };
+  'files.save': { readonly path: string };
   'settings.get': SettingsDto;
   'settings.update': SettingsDto;
 }

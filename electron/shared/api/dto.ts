@@ -1,4 +1,5 @@
 // Data shapes the core sends to the UI: plain JSON, no classes, no secrets.
+import type { FileDto } from './file-dto.js';
 import type { GroupDeliveryDto } from './group-dto.js';
 
 export type Presence = 'available' | 'away' | 'busy';
@@ -88,6 +89,8 @@ export interface MessageDto {
   readonly sender?: { readonly address: string; readonly name: string };
   /** Our group messages: how many of the members it went to have stored it. */
   readonly delivery?: GroupDeliveryDto;
+  /** A message that carries a file (its `text` is then empty or a caption). */
+  readonly file?: FileDto;
   readonly direction: 'in' | 'out';
   readonly text: string;
   readonly sentAt: string;
@@ -121,6 +124,10 @@ export interface SettingsDto {
   readonly torOptions: readonly string[];
   /** For contacts without their own choice: what happens to a message while they are offline. */
   readonly defaultDelivery: DeliveryChoice;
+  /** Files up to this size are received without asking (bytes; 0: always ask). */
+  readonly autoAcceptBytes: number;
+  /** Where `files.save` puts files. */
+  readonly downloadsDir: string;
 }
 
 /** One of my relays: where my contacts may leave messages for me while I am offline. */

@@ -51,6 +51,11 @@ export const API_ERROR_CODES = [
   /** The public name is taken on that relay by another group. */
   'name-taken',
   'invitation-not-found',
+  /** The file is larger than Allium sends or the receiver accepts. */
+  'file-too-large',
+  'file-not-found',
+  /** The received bytes did not match the sender's hash: the file was refused and deleted. */
+  'file-damaged',
   /** The connection to the core closed. */
   'disconnected',
   /** The core did not answer in time; it may still be working, or be stuck. */

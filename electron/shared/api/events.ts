@@ -19,6 +19,10 @@ export interface ApiEvents {
     /** Our group messages: how many members stored it so far. */
     readonly delivery?: GroupDeliveryDto;
   };
+  /** A file message changed (state, error) — the whole message as it looks now. */
+  'message.changed': MessageDto;
+  /** Transfer progress of a file, at most a few times a second. */
+  'file.progress': { readonly conversation: string; readonly id: string; readonly bytes: number; readonly total: number };
   'group.updated': GroupDto;
   'group.removed': { readonly id: string };
   'group.invitation': GroupInvitationDto;
@@ -43,6 +47,8 @@ export const EVENT_NAMES: readonly EventName[] = [
   'message.received',
   'message.updated',
   'relays.updated',
+  'message.changed',
+  'file.progress',
   'group.updated',
   'group.removed',
   'group.invitation',

@@ -6,6 +6,7 @@ export * from './dto.js';
 export * from './errors.js';
 export * from './events.js';
 export * from './group-dto.js';
+export * from './file-dto.js';
 
 /** What the core implements: one async function per command, given validated input. */
 export type ApiHandlers = { [C in CommandName]: (input: ValidatedInput<C>) => Promise<CommandOutputs[C]> };

@@ -26,7 +26,7 @@ function watched(settings: { current: SettingsDto['notifications'] | 'locked' })
       reads.settings += 1;
       return settings.current === 'locked'
         ? Promise.reject(new ApiError('locked', 'Unlock a profile first.'))
-        : Promise.resolve({ notifications: settings.current, theme: 'system', bridges: [], torOptions: [], defaultDelivery: 'hold' } satisfies SettingsDto);
+        : Promise.resolve({ notifications: settings.current, theme: 'system', bridges: [], torOptions: [], defaultDelivery: 'hold', autoAcceptBytes: 0, downloadsDir: '/tmp' } satisfies SettingsDto);
     },
     'contacts.list': () => Promise.resolve([alice]),
   });

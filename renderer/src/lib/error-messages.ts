@@ -71,6 +71,12 @@ export function describeApiError(code: ApiErrorCode, detail: string): string {
       return `Another group already uses that public name on this relay. ${detail}`.trim();
     case 'invitation-not-found':
       return 'This invitation was already answered or withdrawn.';
+    case 'file-too-large':
+      return `That file is too large. ${detail}`.trim();
+    case 'file-not-found':
+      return 'This file is no longer here: it was cancelled, removed, or never fully received.';
+    case 'file-damaged':
+      return 'The file that arrived does not match what the sender offered, so it was refused and deleted. Ask them to send it again.';
     case 'disconnected':
       return 'The connection to Allium’s core was lost. Restart Allium; your data is safe.';
     case 'timeout':

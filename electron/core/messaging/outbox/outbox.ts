@@ -304,8 +304,9 @@ export class Outbox {
       this.#options.events.emit('group.copy.progressed', { group: entry.group.id, message: entry.group.message });
       return;
     }
-    // The acceptance and group envelopes are sequenced like messages but shown nowhere: only text reports its way.
-    if (decodeEnvelope(entry.envelope).body.kind !== 'text') return;
+    // The acceptance and group envelopes are sequenced like messages but shown nowhere: text and file offers report their way.
+    const { kind } = decodeEnvelope(entry.envelope).body;
+    if (kind !== 'text' && kind !== 'file') return;
     this.#options.events.emit('message.progressed', { conversation: contactConversation(peer), id: entry.id, progress });
   }
 

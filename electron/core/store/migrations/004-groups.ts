@@ -1,7 +1,10 @@
-// Migration 4: groups — their records, invitations, join requests, sender keys, and contacts who are only fellow members.
+// Migration 4: groups (records, invitations, join requests, sender keys, contacts who are only fellow members) and files.
 import type { StateDocument, StateMigration } from './migration.js';
 
 type Json = Record<string, unknown>;
+
+/** Files up to 25 MiB are received without asking, until the user sets otherwise. */
+export const DEFAULT_AUTO_ACCEPT_BYTES = 25 * 1024 * 1024;
 
 const asRecord = (value: unknown): Json => (typeof value === 'object' && value !== null ? (value as Json) : {});
 
@@ -15,5 +18,7 @@ export const groups: StateMigration = {
     groupInvitations: {},
     groupJoinRequests: {},
     groupKeys: {},
+    files: {},
+    settings: { ...asRecord(doc['settings']), autoAcceptBytes: DEFAULT_AUTO_ACCEPT_BYTES, downloadsDir: '' },
   }),
 };

@@ -51,13 +51,15 @@ describe('migrateState', () => {
     const v3 = structuredClone(migrateState({ formatVersion: 0, profile })) as Record<string, unknown>;
     const contact = { address: 'a', nickname: 'A', addedAt: '2026-01-01T00:00:00.000Z', status: 'accepted', theirNickname: null, verified: false };
     const rest = { identityChanged: false, blocked: false, delivery: null, theirMailbox: null, outSeq: 3, inSeq: 2, unread: 1, lastMessage: null };
-    const { groups: _g, groupInvitations: _i, groupJoinRequests: _j, groupKeys: _k, ...withoutGroups } = v3;
+    const { groups: _g, groupInvitations: _i, groupJoinRequests: _j, groupKeys: _k, files: _f, ...withoutGroups } = v3;
     const state = migrateState({ ...withoutGroups, formatVersion: 3, contacts: { a: { ...contact, ...rest } } });
     expect(state.formatVersion).toBe(4);
     expect(state.groups).toEqual({});
     expect(state.groupInvitations).toEqual({});
     expect(state.groupJoinRequests).toEqual({});
     expect(state.groupKeys).toEqual({});
+    expect(state.files).toEqual({});
+    expect(state.settings).toMatchObject({ autoAcceptBytes: 25 * 1024 * 1024, downloadsDir: '' });
     expect(state.contacts['a']).toMatchObject({ outSeq: 3, hidden: false });
   });
 

@@ -1,0 +1,445 @@
+// Files in conversations for one unlocked profile: uploads, offers, transfers on their own onion stream, previews and saving.
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { ApiError, type FileUploadDto, type MessageDto } from '../../../shared/api/index.js';
+import type { OnionAddress } from '../../../shared/onion-address/index.js';
+import {
+  FileHashMismatchError,
+  RECORD_PLAINTEXT_BYTES,
+  SEALED_RECORD_BYTES,
+  filePaths,
+  openRecord,
+  readSealedFile,
+  recordCount,
+  safeFileName,
+  sniffType,
+  uniqueFileName,
+} from '../../files/index.js';
+import { FileReceiver, FileSender, TransferCancelledError, TransferInterruptedError, type FileSource } from '../../files/transfer/index.js';
+import type { AuthenticatedStream } from '../../link/index.js';
+import type { HistoryMessage, StateMutators, StoredFile } from '../../store/index.js';
+import { emitContact, messageDto } from '../contact-dto.js';
+import { requireContact } from '../contact-lookup.js';
+import { contactConversation, historyName } from '../conversation-id.js';
+import type { Envelope, FileEnvelopeBody } from '../envelope.js';
+import type { FileHooks, MessengerContext } from '../messenger-context.js';
+import { queueSequenced } from '../sequenced-send.js';
+import { historyRecord } from '../store-records.js';
+import { fileDto } from './file-dto.js';
+import { Uploads } from './uploads.js';
+
+export interface FileChatOptions {
+  /** The profile's files folder (sealed files and downloads in progress). */
+  readonly dir: string;
+  /** Opens an authenticated file stream to a peer through tor; absent: files can only be offered, not fetched. */
+  readonly dial?: (peer: OnionAddress) => Promise<AuthenticatedStream>;
+  /** Where files.save puts files when the profile names no folder. */
+  readonly downloadsDir: () => string;
+}
+
+/** A transfer that was cut is tried again after this long (and at once when the sender's link comes back). */
+const RETRY_MS = 15_000;
+/** Progress events at most this often per file. */
+const PROGRESS_EVERY_MS = 250;
+
+export class FileChat implements FileHooks {
+  #ctx: MessengerContext | undefined;
+  #options: FileChatOptions | undefined;
+  #uploads: Uploads | undefined;
+  readonly #sender = new FileSender();
+  readonly #receivers = new Map<string, FileReceiver>();
+  readonly #retries = new Map<string, NodeJS.Timeout>();
+  readonly #live = new Map<string, number>();
+  readonly #lastProgress = new Map<string, number>();
+  #stopped = false;
+
+  /** Called once by the Messenger when its context exists. */
+  bind(ctx: MessengerContext, options: FileChatOptions): void {
+    this.#ctx = ctx;
+    this.#options = options;
+    this.#uploads = new Uploads(options.dir);
+    this.#sender.on('serving', ({ fileId }) => void this.#set(fileId, { state: 'sending' }));
+    this.#sender.on('progress', ({ peer, fileId, bytes, total }) => this.#progress(contactConversation(peer), fileId, bytes, total));
+    this.#sender.on('delivered', ({ fileId }) => void this.#finished(fileId, { state: 'sent', bytes: this.#file(fileId)?.size ?? 0 }));
+    this.#sender.on('cancelled', ({ fileId, reason }) => void this.#set(fileId, { state: 'cancelled', error: `the receiver stopped it (${reason})` }));
+    this.#sender.on('failed', ({ peer, fileId, error }) => ctx.log(`serving file ${fileId ?? '(unknown)'} to ${peer} failed: ${error.message}`));
+  }
+
+  private get ctx(): MessengerContext {
+    if (this.#ctx === undefined) throw new Error('FileChat used before bind()');
+    return this.#ctx;
+  }
+
+  private get options(): FileChatOptions {
+    if (this.#options === undefined) throw new Error('FileChat used before bind()');
+    return this.#options;
+  }
+
+  /** Offers again what we still owe (after a restart) and resumes what we were receiving. */
+  start(): void {
+    for (const file of this.ctx.state.files()) {
+      if (file.direction === 'out' && (file.state === 'offered' || file.state === 'sending')) this.#offer(file);
+      if (file.direction === 'in' && file.state === 'receiving') this.#fetch(file.id);
+    }
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#sender.close();
+    for (const timer of this.#retries.values()) clearTimeout(timer);
+    this.#retries.clear();
+    void this.#uploads?.close();
+  }
+
+  /** A file stream a contact opened to fetch one of our files. */
+  serve(stream: AuthenticatedStream): Promise<void> {
+    return this.#sender.serve(stream);
+  }
+
+  /** Whether a caller may open a file stream to us: an accepted contact we did not block. */
+  accepts(peer: OnionAddress): boolean {
+    const contact = this.ctx.state.contact(peer);
+    return contact?.status === 'accepted' && !contact.blocked;
+  }
+
+  /** The sender's link came back: a cut transfer from them is tried again now. */
+  linkUp(peer: OnionAddress): void {
+    for (const file of this.ctx.state.files()) {
+      if (file.direction === 'in' && file.from === peer && file.state === 'receiving' && !this.#receivers.has(file.id)) this.#fetch(file.id);
+    }
+  }
+
+  // ——— from messaging ———
+
+  async receive(peer: OnionAddress, envelope: Envelope, body: FileEnvelopeBody, stored: (tx: StateMutators) => void): Promise<void> {
+    const { ctx } = this;
+    if (body.kind === 'file-cancel') {
+      const file = this.#file(body.file);
+      await ctx.state.transact((tx) => {
+        if (file !== undefined && file.conversation === peer && file.state !== 'received' && file.state !== 'sent') {
+          tx.files.update(file.id, { state: 'cancelled', error: 'the other side stopped it' });
+        }
+        stored(tx);
+      });
+      if (file !== undefined && file.conversation === peer) this.#stopTransfer(file);
+      this.#changed(body.file);
+      return;
+    }
+    const offer = body.file;
+    if (this.#file(offer.id) !== undefined) {
+      // The same id twice is a replay or a collision: the first stays, this one is not stored.
+      await ctx.state.transact(stored);
+      return;
+    }
+    const auto = offer.size <= ctx.state.settings.autoAcceptBytes && this.options.dial !== undefined;
+    const file: StoredFile = {
+      id: offer.id,
+      conversation: peer,
+      direction: 'in',
+      from: peer,
+      name: safeFileName(offer.name),
+      size: offer.size,
+      mime: sniffLabel(offer.mime),
+      preview: null,
+      sha256: offer.sha256,
+      key: offer.key,
+      state: auto ? 'receiving' : 'offered',
+      bytes: 0,
+      error: null,
+      savedTo: null,
+      createdAt: new Date(ctx.now()).toISOString(),
+      relayCopy: offer.relay,
+    };
+    const record: HistoryMessage = { ...historyRecord({ ...envelope, id: offer.id }, 'in', '', ctx.now()), kind: 'file' };
+    const history = await ctx.session.history(historyName(contactConversation(peer)));
+    await Promise.all([
+      history.append(record),
+      ctx.state.transact((tx) => {
+        tx.files.put(file);
+        tx.contacts.update(peer, (c) => {
+          c.unread += 1;
+          c.lastMessage = { text: `📎 ${file.name}`, at: envelope.sentAt, direction: 'in' };
+        });
+        stored(tx);
+      }),
+    ]);
+    ctx.events.emit('message.stored', { conversation: contactConversation(peer), message: record });
+    if (auto) this.#fetch(file.id);
+  }
+
+  // ——— commands ———
+
+  async upload(upload: string | undefined, size: number, offset: number, data: string): Promise<FileUploadDto> {
+    return this.#uploadsOf().put(upload, size, offset, Buffer.from(data, 'base64'));
+  }
+
+  /** Offers an uploaded file to a contact: the offer is stored and sent like a message; the bytes go when they ask. */
+  async send(conversation: string, upload: string, name: string): Promise<MessageDto> {
+    const { ctx } = this;
+    const contact = requireContact(ctx.state, conversation);
+    if (contact.blocked) throw new ApiError('blocked', `You blocked ${contact.nickname}; unblock them to send files.`);
+    if (contact.identityChanged) throw new ApiError('identity-changed', `${contact.nickname}'s safety number changed. Review it before sending more.`);
+    const sealed = this.#uploadsOf().take(upload);
+    const peer = contact.address as OnionAddress;
+    const file: StoredFile = {
+      id: sealed.id,
+      conversation: peer,
+      direction: 'out',
+      from: ctx.localAddress,
+      name: safeFileName(name),
+      size: sealed.size,
+      mime: sealed.type.mime,
+      preview: sealed.type.preview === 'none' ? null : sealed.type.preview,
+      sha256: sealed.sha256,
+      key: sealed.key,
+      state: 'offered',
+      bytes: 0,
+      error: null,
+      savedTo: null,
+      createdAt: new Date(ctx.now()).toISOString(),
+      relayCopy: null,
+    };
+    const offer = { id: file.id, name: file.name, size: file.size, mime: file.mime, sha256: file.sha256, key: file.key, relay: null };
+    const history = await ctx.session.history(historyName(contactConversation(peer)));
+    let record: HistoryMessage | undefined;
+    await ctx.chains.run(peer, async () => {
+      const entry = await queueSequenced(ctx, peer, (seq) => ({ kind: 'file', seq, file: offer }), {
+        also: (tx) => {
+          tx.files.put(file);
+          tx.contacts.update(peer, { lastMessage: { text: `📎 ${file.name}`, at: ctx.now(), direction: 'out' } });
+        },
+      });
+      if (entry === undefined) throw new ApiError('contact-not-found', 'This contact was removed.');
+      record = { id: file.id, direction: 'out', kind: 'file', body: '', sentAt: ctx.now(), storedAt: ctx.now(), seq: entry.seq };
+      await history.append(record);
+    });
+    this.#offer(file);
+    emitContact(ctx, peer);
+    return messageDto(ctx, contactConversation(peer), record!);
+  }
+
+  async accept(conversation: string, id: string): Promise<MessageDto> {
+    const file = this.#require(conversation, id);
+    if (file.direction !== 'in') throw new ApiError('invalid-input', 'This is a file you sent.');
+    if (file.state === 'offered' || file.state === 'failed' || file.state === 'cancelled') {
+      await this.#set(id, { state: 'receiving', error: null });
+      this.#fetch(id);
+    }
+    return this.#message(id);
+  }
+
+  async cancel(conversation: string, id: string): Promise<MessageDto> {
+    const file = this.#require(conversation, id);
+    if (file.state === 'sent' || file.state === 'received') return this.#message(id);
+    this.#stopTransfer(file);
+    const peer = file.conversation as OnionAddress;
+    await this.ctx.chains.run(peer, () => queueSequenced(this.ctx, peer, (seq) => ({ kind: 'file-cancel', seq, file: id })));
+    await this.#set(id, { state: 'cancelled', error: null });
+    return this.#message(id);
+  }
+
+  async retry(conversation: string, id: string): Promise<MessageDto> {
+    const file = this.#require(conversation, id);
+    if (file.direction === 'in') return this.accept(conversation, id);
+    if (file.state === 'failed' || file.state === 'cancelled') {
+      await this.#set(id, { state: 'offered', error: null });
+      this.#offer({ ...file, state: 'offered' });
+    }
+    return this.#message(id);
+  }
+
+  /** Plaintext of a range of a complete file, opened record by record from the sealed copy (checked on the way). */
+  async read(conversation: string, id: string, offset: number, length: number): Promise<{ data: string; size: number }> {
+    const file = this.#complete(conversation, id);
+    const end = Math.min(file.size, offset + length);
+    if (offset >= end) return { data: '', size: file.size };
+    const context = { key: file.key, fileId: file.id, size: file.size };
+    const handle = await open(filePaths(this.options.dir, id).sealed, 'r');
+    try {
+      const parts: Buffer[] = [];
+      for (let index = Math.floor(offset / RECORD_PLAINTEXT_BYTES); index * RECORD_PLAINTEXT_BYTES < end; index++) {
+        const sealed = Buffer.alloc(Math.min(SEALED_RECORD_BYTES, sealedBytesOf(file.size, index)));
+        await handle.read(sealed, 0, sealed.length, index * SEALED_RECORD_BYTES);
+        const plain = openRecord(context, index, sealed);
+        const start = index * RECORD_PLAINTEXT_BYTES;
+        parts.push(plain.subarray(Math.max(0, offset - start), Math.min(plain.length, end - start)));
+      }
+      return { data: Buffer.concat(parts).toString('base64'), size: file.size };
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Writes the file, decrypted, into the downloads folder under a safe name no other file there has; never opens it. */
+  async save(conversation: string, id: string): Promise<{ path: string }> {
+    const file = this.#complete(conversation, id);
+    const dir = this.ctx.state.settings.downloadsDir || this.options.downloadsDir();
+    await mkdir(dir, { recursive: true });
+    for (let attempt = 0; ; attempt++) {
+      const name = uniqueFileName(file.name, await readdir(dir));
+      const path = join(dir, name);
+      try {
+        await pipeline(readSealedFile(filePaths(this.options.dir, id).sealed, { key: file.key, fileId: file.id, size: file.size }), createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+        await this.#set(id, { savedTo: path });
+        return { path };
+      } catch (error) {
+        // Another program took the name between the listing and the write: choose again.
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 5) throw error;
+      }
+    }
+  }
+
+  /** The file a stored message carries, for its DTO. */
+  dtoFor(id: string): ReturnType<typeof fileDto> | undefined {
+    const file = this.#file(id);
+    return file === undefined ? undefined : fileDto(file, this.#live.get(id));
+  }
+
+  // ——— transfers ———
+
+  #offer(file: StoredFile): void {
+    const source: FileSource = { key: file.key, fileId: file.id, size: file.size, sha256: file.sha256, kind: 'sealed', path: filePaths(this.options.dir, file.id).sealed };
+    this.#sender.offer(file.conversation as OnionAddress, source);
+  }
+
+  /** Fetches a file from its sender over a file stream, resuming from what is already here; tried again when cut. */
+  #fetch(id: string): void {
+    const { dial, dir } = this.options;
+    const file = this.#file(id);
+    if (file === undefined || dial === undefined || this.#receivers.has(id) || this.#stopped) return;
+    clearTimeout(this.#retries.get(id));
+    this.#retries.delete(id);
+    const peer = file.from as OnionAddress;
+    const receiver = new FileReceiver({ dir, key: file.key, fileId: id, size: file.size, sha256: file.sha256, connect: () => dial(peer) });
+    this.#receivers.set(id, receiver);
+    receiver.on('progress', ({ bytes, total }) => this.#progress(file.conversation, id, bytes, total));
+    void receiver
+      .receive()
+      .then(async (path) => {
+        const head = (await open(path, 'r').then(async (handle) => {
+          try {
+            const first = Buffer.alloc(Math.min(SEALED_RECORD_BYTES, sealedBytesOf(file.size, 0)));
+            await handle.read(first, 0, first.length, 0);
+            return openRecord({ key: file.key, fileId: id, size: file.size }, 0, first);
+          } finally {
+            await handle.close();
+          }
+        }));
+        // Typed from the verified bytes, whatever the offer said: only recognised media is ever previewed.
+        const type = sniffType(head);
+        await this.#finished(id, { state: 'received', bytes: file.size, error: null }, { mime: type.mime, preview: type.preview === 'none' ? null : type.preview });
+      })
+      .catch(async (error: unknown) => {
+        if (this.#stopped) return;
+        if (error instanceof TransferInterruptedError || (error instanceof Error && !(error instanceof TransferCancelledError) && !(error instanceof FileHashMismatchError) && isNetwork(error))) {
+          this.#retries.set(id, setTimeout(() => this.#fetch(id), RETRY_MS).unref());
+          return;
+        }
+        if (error instanceof TransferCancelledError) return this.#set(id, { state: 'cancelled', error: error.by === 'peer' ? 'the sender stopped it' : null });
+        if (error instanceof FileHashMismatchError) return this.#set(id, { state: 'failed', error: 'The file that arrived does not match what was offered; it was refused and deleted.' });
+        this.ctx.log(`receiving file ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
+        return this.#set(id, { state: 'failed', error: error instanceof Error ? error.message : String(error) });
+      })
+      .catch((error: unknown) => this.ctx.log(`recording file ${id} failed: ${String(error)}`))
+      .finally(() => this.#receivers.delete(id));
+  }
+
+  #stopTransfer(file: StoredFile): void {
+    if (file.direction === 'out') this.#sender.cancel(file.conversation as OnionAddress, file.id);
+    else {
+      void this.#receivers.get(file.id)?.cancel();
+      clearTimeout(this.#retries.get(file.id));
+      this.#retries.delete(file.id);
+    }
+  }
+
+  #progress(conversation: string, id: string, bytes: number, total: number): void {
+    this.#live.set(id, bytes);
+    const now = Date.now();
+    if (bytes < total && now - (this.#lastProgress.get(id) ?? 0) < PROGRESS_EVERY_MS) return;
+    this.#lastProgress.set(id, now);
+    this.ctx.events.emit('file.progress', { conversation, id, bytes, total });
+  }
+
+  async #finished(id: string, patch: Partial<Pick<StoredFile, 'state' | 'bytes' | 'error'>>, type?: Pick<StoredFile, 'mime' | 'preview'>): Promise<void> {
+    this.#live.delete(id);
+    this.#lastProgress.delete(id);
+    const file = this.#file(id);
+    if (file === undefined) return;
+    await this.ctx.state.transact((tx) => {
+      if (type !== undefined) tx.files.put({ ...file, ...type, ...patch });
+      else tx.files.update(id, patch);
+    });
+    this.#changed(id);
+  }
+
+  async #set(id: string, patch: Partial<Pick<StoredFile, 'state' | 'bytes' | 'error' | 'savedTo'>>): Promise<void> {
+    if (this.#file(id) === undefined) return;
+    await this.ctx.state.transact((tx) => tx.files.update(id, patch));
+    this.#changed(id);
+  }
+
+  #changed(id: string): void {
+    const file = this.#file(id);
+    if (file === undefined) return;
+    void this.#message(id)
+      .then((message) => this.ctx.events.emit('file.changed', { message }))
+      .catch((error: unknown) => this.ctx.log(`file ${id}: ${String(error)}`));
+  }
+
+  async #message(id: string): Promise<MessageDto> {
+    const file = this.#file(id)!;
+    const conversation = contactConversation(file.conversation);
+    const history = await this.ctx.session.history(historyName(conversation));
+    const stored = (await history.page({ limit: 200 })).messages.find((m) => m.id === id) ?? {
+      id,
+      direction: file.direction,
+      kind: 'file',
+      body: '',
+      sentAt: Date.parse(file.createdAt),
+      storedAt: Date.parse(file.createdAt),
+    };
+    return messageDto(this.ctx, conversation, stored);
+  }
+
+  #file(id: string): StoredFile | undefined {
+    return this.ctx.state.file(id);
+  }
+
+  #require(conversation: string, id: string): StoredFile {
+    const file = this.#file(id);
+    if (file === undefined || file.conversation !== conversation.trim().toLowerCase().replace(/\.onion$/, '')) throw new ApiError('file-not-found', 'There is no such file in this conversation.');
+    return file;
+  }
+
+  #complete(conversation: string, id: string): StoredFile {
+    const file = this.#require(conversation, id);
+    const complete = file.direction === 'out' ? file.state !== 'preparing' : file.state === 'received';
+    if (!complete) throw new ApiError('file-not-found', 'This file has not been received yet.');
+    return file;
+  }
+
+  #uploadsOf(): Uploads {
+    if (this.#uploads === undefined) throw new Error('FileChat used before bind()');
+    return this.#uploads;
+  }
+}
+
+/** Sealed bytes of record `index` (the last one is shorter). */
+function sealedBytesOf(size: number, index: number): number {
+  const records = recordCount(size);
+  if (index < records - 1) return SEALED_RECORD_BYTES;
+  return size - index * RECORD_PLAINTEXT_BYTES + (SEALED_RECORD_BYTES - RECORD_PLAINTEXT_BYTES);
+}
+
+/** A type name from the offer is only shown: anything that is not a plain `type/subtype` is unknown. */
+function sniffLabel(mime: string): string {
+  return /^[a-z]+\/[a-z0-9.+-]+$/i.test(mime) ? mime.toLowerCase() : 'application/octet-stream';
+}
+
+/** Dial and socket failures (tor not ready, the sender offline) are worth trying again. */
+function isNetwork(error: Error): boolean {
+  return ['OnionDialError', 'SocksError', 'HandshakeError', 'NoLinkError'].includes(error.name) || 'code' in error;
+}
