@@ -2,13 +2,13 @@
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
 import { ADDRESSES } from '../../screenshots/fake-core.js';
-import { GROUP_IDS } from '../../screenshots/fake-groups.js';
+import { DIRECTORY_RELAY, GROUP_IDS } from '../../screenshots/fake-groups.js';
 import { ContactsState } from '../lib/state/contacts.svelte.js';
 import { GroupsState } from '../lib/state/groups.svelte.js';
 import { connectToFakeCore } from '../test-support/fake-connection.js';
 import GroupDetails from './GroupDetails.svelte';
 
-async function details(id: string) {
+async function details(id: string, relays: string[] = []) {
   const { connection } = connectToFakeCore();
   const groups = new GroupsState(connection);
   const contacts = new ContactsState(connection);
@@ -17,7 +17,7 @@ async function details(id: string) {
   await Promise.all([groups.load(), contacts.load()]);
   const group = groups.find(id);
   if (group === undefined) throw new Error('the fake core seeds this group');
-  render(GroupDetails, { props: { group, groups, contacts: contacts.contacts, relays: [], onclosed: vi.fn() } });
+  render(GroupDetails, { props: { group, groups, contacts: contacts.contacts, relays, onclosed: vi.fn() } });
   const members = async () => (await connection.api['groups.list']({})).find((g) => g.id === id)?.members ?? [];
   return { connection, members };
 }
@@ -62,5 +62,18 @@ describe('GroupDetails', () => {
     expect(await standing()).toBe('member');
     await fireEvent.click(screen.getByRole('button', { name: 'Leave' }));
     await expect.poll(standing).toBe('left');
+  });
+
+  it('lets the owner update the public listing and stop it', async () => {
+    const { connection } = await details(GROUP_IDS.reading, [DIRECTORY_RELAY]);
+    const listing = async () => (await connection.api['groups.list']({})).find((g) => g.id === GROUP_IDS.reading)?.listing;
+    expect(screen.getByLabelText<HTMLInputElement>('Public name').value).toBe('reading-group');
+    await fireEvent.input(screen.getByLabelText('Description'), { target: { value: 'Two books a month now.' } });
+    await fireEvent.click(screen.getByRole('radio', { name: 'Anyone may join' }));
+    await fireEvent.click(screen.getByRole('button', { name: 'Update listing' }));
+    await expect.poll(listing).toMatchObject({ name: 'reading-group', description: 'Two books a month now.', policy: 'open', relay: DIRECTORY_RELAY });
+    await fireEvent.click(screen.getByRole('button', { name: 'Stop listing' }));
+    await expect.poll(listing).toBeUndefined();
+    expect((await connection.api['groups.directory']({})).map((entry) => entry.name)).not.toContain('reading-group');
   });
 });
