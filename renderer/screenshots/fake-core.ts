@@ -13,6 +13,7 @@ import {
 } from '../../electron/shared/api/index.js';
 import { parseOnionAddress } from '../../electron/shared/onion-address/index.js';
 import type { AnyApiEvent, ApiBackend } from '../../electron/shared/rpc/index.js';
+import { fakeGroupHandlers } from './fake-groups.js';
 
 // Valid v3 addresses from tor's tests and rend-spec-v3 §6.
 export const ADDRESSES = {
@@ -220,8 +221,17 @@ export function createFakeCore(scenario: FakeScenario): FakeCore {
       emit({ name: 'contact.updated', payload: update(address, { verified }) });
       return Promise.resolve({ address, digits: '052139486520731842769501324867590213846752198034576912384056', verified });
     },
-    ...fakeGroupHandlers(),
     ...fakeFileHandlers(),
+    ...fakeGroupHandlers({
+      emit,
+      me: { address: identity.address, name: identity.nickname },
+      people: [
+        [ADDRESSES.alice, 'Alice', true],
+        [ADDRESSES.bob, 'Bob', true],
+        [ADDRESSES.carol, 'Carol', false],
+      ],
+      minutes,
+    }),
     'settings.get': () => Promise.resolve(settings),
     'settings.update': (change) => {
       settings = {
@@ -297,36 +307,6 @@ function aliceHistory(size: number): MessageDto[] {
   ];
   tail.forEach((message, index) => messages.push({ ...message, id: `alice-tail-${index}`, conversation: ADDRESSES.alice }));
   return messages;
-}
-
-/** Groups in the screenshot core (being built: every command refuses for now). */
-function fakeGroupHandlers(): Pick<ApiHandlers, Extract<keyof ApiHandlers, `groups.${string}`>> {
-  const pending = (): Promise<never> => Promise.reject(new ApiError('internal', 'groups are being wired'));
-  return {
-    'groups.list': () => Promise.resolve([]),
-    'groups.create': pending,
-    'groups.rename': pending,
-    'groups.invite': pending,
-    'groups.inviteLink': pending,
-    'groups.joinByLink': pending,
-    'groups.invitations': () => Promise.resolve([]),
-    'groups.acceptInvitation': pending,
-    'groups.declineInvitation': pending,
-    'groups.joinRequests': () => Promise.resolve([]),
-    'groups.answerJoinRequest': pending,
-    'groups.removeMember': pending,
-    'groups.setRole': pending,
-    'groups.leave': pending,
-    'groups.delete': pending,
-    'groups.history': pending,
-    'groups.markRead': pending,
-    'groups.send': pending,
-    'groups.setDelivery': pending,
-    'groups.directory': () => Promise.resolve([]),
-    'groups.joinByName': pending,
-    'groups.publish': pending,
-    'groups.unpublish': pending,
-  };
 }
 
 /** Files in the screenshot core (being built: every command refuses for now). */

@@ -1,7 +1,7 @@
 // Screenshots of the built renderer in Debian's Chromium, driven through every screen against the fake core.
 // Run from the repository root after `npm run build:renderer`: `npx tsx renderer/screenshots/take-screenshots.ts [outDir]`.
 import { chromium, type Page, type WebSocketRoute } from 'playwright-core';
-import { serveApi, type RpcChannel } from '../../electron/shared/rpc/index.js';
+import { launchUrl, serveApi, type RpcChannel } from '../../electron/shared/rpc/index.js';
 import { ADDRESSES, createFakeCore, type FakeCore } from './fake-core.js';
 
 const ORIGIN = 'http://127.0.0.1:4173';
@@ -38,13 +38,19 @@ async function openApp(page: Page, core: FakeCore): Promise<void> {
   await page.routeWebSocket(`${ORIGIN.replace('http', 'ws')}/rpc`, (route) => {
     serveApi(channelFromRoute(route), core);
   });
-  await page.goto(`${ORIGIN}/`);
+  // Web mode opens only with the launch's token; the routed WebSocket below is the fake core whatever it presents.
+  await page.goto(launchUrl(ORIGIN, 'screenshots-fake-core-token'));
 }
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.waitForTimeout(250);
   await page.screenshot({ path: `${outDir}/${name}.png` });
   console.log(`saved ${outDir}/${name}.png`);
+}
+
+/** A contact in the sidebar (group previews may name the same people). */
+function contactButton(page: Page, name: string) {
+  return page.getByRole('list', { name: 'Contacts' }).getByRole('button', { name: new RegExp(name) });
 }
 
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_FLAGS });
@@ -92,7 +98,7 @@ try {
   await shot(page, '03-tor-connecting-stuck');
 
   core.emit({ name: 'tor.status', payload: { state: 'running', progress: 100, summary: 'Done' } });
-  await page.getByRole('button', { name: /Alice/ }).click();
+  await contactButton(page, 'Alice').click();
   await page.getByRole('log').waitFor();
   await shot(page, '04-chat');
 
@@ -105,7 +111,7 @@ try {
   await shot(page, '06-link-confirmation');
   await page.keyboard.press('Escape');
 
-  await page.getByRole('button', { name: /Bob/ }).click();
+  await contactButton(page, 'Bob').click();
   await shot(page, '07-identity-changed-warning');
   await page.getByRole('button', { name: 'Review safety number' }).click();
   await page.getByText('Not verified yet.').waitFor();
@@ -124,8 +130,21 @@ try {
   await page.getByRole('button', { name: 'Settings' }).click();
   await shot(page, '12-settings');
 
+  await page.getByRole('list', { name: 'Groups' }).getByRole('button', { name: /Reading group/ }).click();
+  await page.getByRole('log').getByText('Yes, 7 pm at the library.').waitFor();
+  await shot(page, '12a-group-chat');
+  await page.getByRole('button', { name: 'Details' }).click();
+  await shot(page, '12b-group-details');
+  await page.getByRole('button', { name: 'Browse public groups' }).click();
+  await page.getByRole('list', { name: 'Public groups' }).waitFor();
+  await shot(page, '12c-group-directory');
+  await page.getByRole('button', { name: 'New group' }).click();
+  await page.getByLabel('Group name').fill('Hiking club');
+  await shot(page, '12d-new-group');
+  await page.getByRole('button', { name: 'Settings' }).click();
+
   await page.getByLabel('Dark').check();
-  await page.getByRole('button', { name: /Alice/ }).click();
+  await contactButton(page, 'Alice').click();
   await page.getByLabel('Message Alice').fill('Dark theme, and a new message typed here');
   await shot(page, '13-chat-dark');
 

@@ -1,7 +1,10 @@
-// One open conversation: its history loaded a page at a time (oldest first in memory), sending and retrying.
+// One open conversation, with a contact or a group: its history loaded a page at a time (oldest first in memory), sending and retrying.
 import { LIMITS, type DeliveryChoice, type MessageDto } from '../../../../electron/shared/api/index.js';
 import type { CoreConnection } from '../core-connection.js';
 import { prependPage } from './history-pages.js';
+
+/** With a contact (by address) or in a group (by id); both are a conversation id in messages and events. */
+export type ConversationKind = 'contact' | 'group';
 
 export class ConversationState {
   /** Oldest first, as the list shows them. */
@@ -13,7 +16,9 @@ export class ConversationState {
 
   constructor(
     readonly core: CoreConnection,
+    /** The contact's address, or the group's id. */
     readonly address: string,
+    readonly kind: ConversationKind = 'contact',
   ) {
     this.#unsubscribe = [
       core.on('message.received', (message) => {
@@ -30,6 +35,7 @@ export class ConversationState {
           state: update.state,
           ...(update.heldUntil === undefined ? {} : { heldUntil: update.heldUntil }),
           ...(update.error === undefined ? {} : { error: update.error }),
+          ...(update.delivery === undefined ? {} : { delivery: update.delivery }),
         });
       }),
     ];
@@ -40,11 +46,11 @@ export class ConversationState {
     if (this.loading || !this.hasMore) return;
     this.loading = true;
     try {
-      const page = await this.core.api['conversations.history']({
-        address: this.address,
-        limit: LIMITS.historyPage,
-        ...(this.#cursor === undefined ? {} : { before: this.#cursor }),
-      });
+      const before = this.#cursor === undefined ? {} : { before: this.#cursor };
+      const page =
+        this.kind === 'group'
+          ? await this.core.api['groups.history']({ group: this.address, limit: LIMITS.historyPage, ...before })
+          : await this.core.api['conversations.history']({ address: this.address, limit: LIMITS.historyPage, ...before });
       this.messages = prependPage(this.messages, page.messages);
       this.#cursor = page.nextCursor;
       this.hasMore = page.nextCursor !== undefined;
@@ -53,17 +59,24 @@ export class ConversationState {
     }
   }
 
-  /** `via`: for this message only, what happens if the contact is offline; absent: the contact's choice. */
+  /** `via`: for this message only, what happens if the contact (or a member) is offline; absent: the contact's or group's choice. */
   async send(text: string, via?: DeliveryChoice): Promise<void> {
-    this.#put(await this.core.api['messages.send']({ address: this.address, text, ...(via === undefined ? {} : { via }) }));
+    const choice = via === undefined ? {} : { via };
+    this.#put(
+      this.kind === 'group'
+        ? await this.core.api['groups.send']({ group: this.address, text, ...choice })
+        : await this.core.api['messages.send']({ address: this.address, text, ...choice }),
+    );
   }
 
+  /** Contacts only: the API has no retry for group messages. */
   async retry(id: string): Promise<void> {
     this.#put(await this.core.api['messages.retry']({ address: this.address, id }));
   }
 
   async markRead(): Promise<void> {
-    await this.core.api['conversations.markRead']({ address: this.address });
+    if (this.kind === 'group') await this.core.api['groups.markRead']({ group: this.address });
+    else await this.core.api['conversations.markRead']({ address: this.address });
   }
 
   dispose(): void {

@@ -1,4 +1,4 @@
-// Tests for the words shown under my messages: every state has words, and a held one says until when.
+// Tests for the words shown under my messages: every state has words, a held one says until when, a group one to how many.
 import { describe, expect, it } from 'vitest';
 import { messageStateLabel } from './message-state.js';
 
@@ -17,5 +17,12 @@ describe('messageStateLabel', () => {
     expect(label).toContain('2026');
     expect(label).toContain(new Date(until).toLocaleDateString(undefined, { month: 'long' }));
     expect(messageStateLabel({ state: 'held' })).toBe('Held by relay');
+  });
+
+  it('counts the members a group message reached once it left, not while it waits or after it failed', () => {
+    expect(messageStateLabel({ state: 'sent', delivery: { delivered: 2, total: 3 } })).toBe('Delivered to 2 of 3');
+    expect(messageStateLabel({ state: 'delivered', delivery: { delivered: 3, total: 3 } })).toBe('Delivered to 3 of 3');
+    expect(messageStateLabel({ state: 'queued', delivery: { delivered: 0, total: 3 } })).toBe('Waiting to send');
+    expect(messageStateLabel({ state: 'failed', delivery: { delivered: 0, total: 3 } })).toBe('Not delivered');
   });
 });
