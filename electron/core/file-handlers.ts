@@ -21,7 +21,7 @@ export function fileHandlers(runtime: () => ProfileRuntime): Pick<ApiHandlers, F
   const files = () => runtime().messenger.files;
   return {
     'files.upload': ({ upload, size, offset, data }) => files().upload(upload, size, offset, data),
-    'files.send': ({ conversation, upload, name }) => files().send(oneToOne(conversation), upload, name),
+    'files.send': ({ conversation, upload, name, via }) => files().send(oneToOne(conversation), upload, name, via),
     'files.accept': ({ conversation, id }) => files().accept(conversation, id),
     'files.cancel': ({ conversation, id }) => files().cancel(conversation, id),
     'files.retry': ({ conversation, id }) => files().retry(conversation, id),

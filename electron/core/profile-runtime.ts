@@ -79,6 +79,7 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
       localAddress,
       onionKey,
       filesDir: options.session.filesDir,
+      relayClient: (relay) => this.relays.client(relay),
       dialFile: (peer) => {
         const socks = this.tor.socks;
         if (socks === undefined) return Promise.reject(new OnionDialError('tor-unavailable', 'tor is not running yet.'));

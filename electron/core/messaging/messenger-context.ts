@@ -3,6 +3,7 @@ import type { EventEmitter } from 'node:events';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
 import type { OnionKey } from '../identity/index.js';
 import type { AuthenticatedStream, LinkManager } from '../link/index.js';
+import type { RelayClient } from '../relay-client/index.js';
 import type { SignalSessions } from '../signal/index.js';
 import type { ProfileSession, ProfileState, StateMutators } from '../store/index.js';
 import type { ContactRequestFrame } from '../protocol/index.js';
@@ -29,6 +30,8 @@ export interface MessengerOptions {
   readonly dialFile?: (peer: OnionAddress) => Promise<AuthenticatedStream>;
   /** Where files.save writes when the profile names no folder. */
   readonly downloadsDir?: () => string;
+  /** A client for any relay, for copies of files left at relays. */
+  readonly relayClient?: (relay: OnionAddress) => RelayClient | undefined;
 }
 
 /** What messaging hands to the group part (messaging/groups/). */

@@ -73,6 +73,7 @@ export class Messenger extends EventEmitter<MessagingEventArgs> {
       dir: options.filesDir ?? join(options.session.filesDir),
       ...(options.dialFile === undefined ? {} : { dial: options.dialFile }),
       downloadsDir: options.downloadsDir ?? (() => join(homedir(), 'Downloads')),
+      ...(options.relayClient === undefined ? {} : { relayClient: options.relayClient }),
     });
     this.on('group.copy.progressed', ({ group, message }) => this.groups.copyProgressed(group, message));
   }

@@ -6,6 +6,8 @@ import type { MessengerContext } from './messenger-context.js';
 import { outboxEntry } from './store-records.js';
 
 export interface SequencedOptions {
+  /** The envelope's id when it must equal another record's (a file offer's is the file's id). */
+  readonly id?: string;
   readonly via?: OutboxEntry['via'];
   /** A member's copy of a group message, counted for "delivered to 3 of 4". */
   readonly group?: { readonly id: string; readonly message: string };
@@ -26,7 +28,8 @@ export async function queueSequenced(
   const contact = ctx.state.contact(peer);
   if (contact === undefined || contact.blocked) return undefined;
   const seq = contact.outSeq + 1;
-  const envelope = makeEnvelope(make(seq), ctx.now());
+  const made = makeEnvelope(make(seq), ctx.now());
+  const envelope = options.id === undefined ? made : { ...made, id: options.id };
   const entry: OutboxEntry = { ...outboxEntry(envelope, peer, seq, ctx.now(), options.via ?? 'direct'), ...(options.group === undefined ? {} : { group: { ...options.group } }) };
   let stored = false;
   await ctx.outbox.admit(peer, entry, async (admitted) => {

@@ -19,6 +19,7 @@ import {
 } from '../../files/index.js';
 import { FileReceiver, FileSender, TransferCancelledError, TransferInterruptedError, type FileSource } from '../../files/transfer/index.js';
 import type { AuthenticatedStream } from '../../link/index.js';
+import { queueKeyFromSeed, type RelayClient } from '../../relay-client/index.js';
 import type { HistoryMessage, StateMutators, StoredFile } from '../../store/index.js';
 import { emitContact, messageDto } from '../contact-dto.js';
 import { requireContact } from '../contact-lookup.js';
@@ -28,6 +29,7 @@ import type { FileHooks, MessengerContext } from '../messenger-context.js';
 import { queueSequenced } from '../sequenced-send.js';
 import { historyRecord } from '../store-records.js';
 import { fileDto } from './file-dto.js';
+import { downloadCopy, uploadCopy } from './relay-copy.js';
 import { Uploads } from './uploads.js';
 
 export interface FileChatOptions {
@@ -37,6 +39,8 @@ export interface FileChatOptions {
   readonly dial?: (peer: OnionAddress) => Promise<AuthenticatedStream>;
   /** Where files.save puts files when the profile names no folder. */
   readonly downloadsDir: () => string;
+  /** A client for any relay (ours to upload copies, the sender's to fetch them); undefined while tor is not ready. */
+  readonly relayClient?: (relay: OnionAddress) => RelayClient | undefined;
 }
 
 /** A transfer that was cut is tried again after this long (and at once when the sender's link comes back). */
@@ -81,6 +85,11 @@ export class FileChat implements FileHooks {
   start(): void {
     for (const file of this.ctx.state.files()) {
       if (file.direction === 'out' && (file.state === 'offered' || file.state === 'sending')) this.#offer(file);
+      // Cut while its copy went to the relay: offered now without one (the contact fetches it from us).
+      if (file.direction === 'out' && file.state === 'preparing') {
+        this.#offer(file);
+        void this.#sendOffer(file.id).catch((error: unknown) => this.ctx.log(`offering file ${file.id} failed: ${String(error)}`));
+      }
       if (file.direction === 'in' && file.state === 'receiving') this.#fetch(file.id);
     }
   }
@@ -175,14 +184,19 @@ export class FileChat implements FileHooks {
     return this.#uploadsOf().put(upload, size, offset, Buffer.from(data, 'base64'));
   }
 
-  /** Offers an uploaded file to a contact: the offer is stored and sent like a message; the bytes go when they ask. */
-  async send(conversation: string, upload: string, name: string): Promise<MessageDto> {
+  /**
+   * Offers an uploaded file to a contact: stored at once, the offer sent like a message, the bytes served when they
+   * ask. When the message may go through relays (this one, or the contact's or profile's choice), a sealed copy is
+   * first left at our relay for them, so they can fetch it while we are offline.
+   */
+  async send(conversation: string, upload: string, name: string, via?: 'hold' | 'relay'): Promise<MessageDto> {
     const { ctx } = this;
     const contact = requireContact(ctx.state, conversation);
     if (contact.blocked) throw new ApiError('blocked', `You blocked ${contact.nickname}; unblock them to send files.`);
     if (contact.identityChanged) throw new ApiError('identity-changed', `${contact.nickname}'s safety number changed. Review it before sending more.`);
     const sealed = this.#uploadsOf().take(upload);
     const peer = contact.address as OnionAddress;
+    const relayed = (via ?? contact.delivery ?? ctx.state.settings.defaultDelivery) === 'relay' && this.#copyTarget(peer) !== undefined;
     const file: StoredFile = {
       id: sealed.id,
       conversation: peer,
@@ -194,30 +208,71 @@ export class FileChat implements FileHooks {
       preview: sealed.type.preview === 'none' ? null : sealed.type.preview,
       sha256: sealed.sha256,
       key: sealed.key,
-      state: 'offered',
+      state: relayed ? 'preparing' : 'offered',
       bytes: 0,
       error: null,
       savedTo: null,
       createdAt: new Date(ctx.now()).toISOString(),
       relayCopy: null,
     };
-    const offer = { id: file.id, name: file.name, size: file.size, mime: file.mime, sha256: file.sha256, key: file.key, relay: null };
+    const record: HistoryMessage = { id: file.id, direction: 'out', kind: 'file', body: '', sentAt: ctx.now(), storedAt: ctx.now() };
     const history = await ctx.session.history(historyName(contactConversation(peer)));
-    let record: HistoryMessage | undefined;
-    await ctx.chains.run(peer, async () => {
-      const entry = await queueSequenced(ctx, peer, (seq) => ({ kind: 'file', seq, file: offer }), {
-        also: (tx) => {
-          tx.files.put(file);
-          tx.contacts.update(peer, { lastMessage: { text: `📎 ${file.name}`, at: ctx.now(), direction: 'out' } });
-        },
-      });
-      if (entry === undefined) throw new ApiError('contact-not-found', 'This contact was removed.');
-      record = { id: file.id, direction: 'out', kind: 'file', body: '', sentAt: ctx.now(), storedAt: ctx.now(), seq: entry.seq };
-      await history.append(record);
-    });
+    await Promise.all([
+      history.append(record),
+      ctx.state.transact((tx) => {
+        tx.files.put(file);
+        tx.contacts.update(peer, { lastMessage: { text: `📎 ${file.name}`, at: ctx.now(), direction: 'out' } });
+      }),
+    ]);
     this.#offer(file);
+    if (relayed) void this.#copyThenOffer(file.id);
+    else await this.#sendOffer(file.id);
     emitContact(ctx, peer);
-    return messageDto(ctx, contactConversation(peer), record!);
+    return messageDto(ctx, contactConversation(peer), record);
+  }
+
+  /** Leaves the sealed copy at our relay, then sends the offer naming it; without a copy if that fails (logged). */
+  async #copyThenOffer(id: string): Promise<void> {
+    try {
+      const file = this.#file(id);
+      const target = file === undefined ? undefined : this.#copyTarget(file.conversation as OnionAddress);
+      const client = target === undefined ? undefined : this.options.relayClient?.(target.relay);
+      if (file !== undefined && target !== undefined && client !== undefined) {
+        const path = filePaths(this.options.dir, id).sealed;
+        const capability = await uploadCopy(client, queueKeyFromSeed(target.queueSeed), path, file.size, (bytes, total) =>
+          this.#progress(file.conversation, id, Math.round((bytes / total) * file.size), file.size),
+        );
+        await this.ctx.state.transact((tx) => tx.files.update(id, { relayCopy: { relay: target.relay, capability } }));
+      }
+    } catch (error) {
+      this.ctx.log(`could not leave file ${id} at the relay: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    this.#live.delete(id);
+    await this.#sendOffer(id).catch((error: unknown) => this.ctx.log(`offering file ${id} failed: ${String(error)}`));
+  }
+
+  /** Queues the offer (its envelope id is the file's, so the message shows its delivery) and marks the file offered. */
+  async #sendOffer(id: string): Promise<void> {
+    const file = this.#file(id);
+    if (file === undefined || file.state === 'cancelled') return;
+    const peer = file.conversation as OnionAddress;
+    const offer = { id, name: file.name, size: file.size, mime: file.mime, sha256: file.sha256, key: file.key, relay: file.relayCopy };
+    const entry = await this.ctx.chains.run(peer, () =>
+      queueSequenced(this.ctx, peer, (seq) => ({ kind: 'file', seq, file: offer }), {
+        id,
+        via: file.relayCopy === null ? 'direct' : 'relay',
+        also: (tx) => tx.files.update(id, { state: 'offered' }),
+      }),
+    );
+    if (entry === undefined) throw new ApiError('contact-not-found', 'This contact was removed.');
+    this.#changed(id);
+  }
+
+  /** Where a copy for this contact goes: our relay that holds their mailbox (its queue owns the copy). */
+  #copyTarget(peer: OnionAddress): { relay: OnionAddress; queueSeed: Uint8Array } | undefined {
+    if (this.options.relayClient === undefined) return undefined;
+    const mailbox = this.ctx.state.mailbox(peer);
+    return mailbox === undefined ? undefined : { relay: mailbox.relay as OnionAddress, queueSeed: mailbox.queueSeed };
   }
 
   async accept(conversation: string, id: string): Promise<MessageDto> {
@@ -315,8 +370,14 @@ export class FileChat implements FileHooks {
     const receiver = new FileReceiver({ dir, key: file.key, fileId: id, size: file.size, sha256: file.sha256, connect: () => dial(peer) });
     this.#receivers.set(id, receiver);
     receiver.on('progress', ({ bytes, total }) => this.#progress(file.conversation, id, bytes, total));
-    void receiver
-      .receive()
+    const copy = file.relayCopy;
+    const client = copy === null ? undefined : this.options.relayClient?.(copy.relay as OnionAddress);
+    // A copy at a relay is there whether or not the sender is online: fetched from it, otherwise from the sender.
+    const received =
+      copy !== null && client !== undefined
+        ? downloadCopy(client, { dir, key: file.key, fileId: id, size: file.size, sha256: file.sha256, capability: copy.capability, onProgress: (bytes, total) => this.#progress(file.conversation, id, bytes, total) })
+        : receiver.receive();
+    void received
       .then(async (path) => {
         const head = (await open(path, 'r').then(async (handle) => {
           try {
@@ -441,5 +502,5 @@ function sniffLabel(mime: string): string {
 
 /** Dial and socket failures (tor not ready, the sender offline) are worth trying again. */
 function isNetwork(error: Error): boolean {
-  return ['OnionDialError', 'SocksError', 'HandshakeError', 'NoLinkError'].includes(error.name) || 'code' in error;
+  return ['OnionDialError', 'SocksError', 'HandshakeError', 'NoLinkError', 'RelayUnreachableError'].includes(error.name) || 'code' in error;
 }
