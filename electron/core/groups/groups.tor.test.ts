@@ -70,7 +70,12 @@ describe('a group of four over the private Tor network', () => {
       expect(group.members.map((m) => m.address).sort()).toEqual(everyone.map((p) => p.address).sort());
       expect(group.members.find((m) => m.address === alice.address)?.role).toBe('owner');
     }
-    expect(dave.events.some((e) => e.name === 'group.updated')).toBe(true);
+    // The UI hears of it, and fellow members who are nobody's contact stay out of the contact lists.
+    expect(dave.events.some((e) => e.name === 'group.updated' && (e.payload as { id: string }).id === groupId)).toBe(true);
+    expect(bob.events.some((e) => e.name === 'group.invitation')).toBe(true);
+    expect(bob.events.some((e) => e.name === 'group.invitation.removed')).toBe(true);
+    expect((await bob.api['contacts.list']({})).map((c) => c.address)).toEqual([alice.address]);
+    expect(await dave.api['contacts.list']({})).toEqual([]);
   }, 15 * MINUTE);
 
   it('carries every member’s messages to all the others exactly once, in order per sender', async () => {
