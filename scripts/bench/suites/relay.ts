@@ -1,30 +1,18 @@
 // Bench suite: the relay's message path over onions against a bare onion HTTP request (target ≤ 1.5×), and durable
 // deposits per second on loopback (target ≥ 500/s).
 import { mkdtemp, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestnet, type Testnet } from '../../testnet.js';
 import { ms, summarize } from '../peer-link/latency.js';
 import { measureLoopbackThroughput } from '../relay/loopback-throughput.js';
 import { measureOnionLatency } from '../relay/onion-latency.js';
 import type { Report } from '../report.js';
+import { benchNetwork } from '../testnet-network.js';
 
 const LATENCY_TARGET = 1.5;
 const THROUGHPUT_TARGET = 500;
 
 const log = (line: string): void => console.log(`  ${line}`);
-
-/** The network named by ALLIUM_TESTNET_TORRC (one already running), or a fresh one. */
-async function network(): Promise<{ torrcFile: string; testnet?: Testnet }> {
-  const external = process.env['ALLIUM_TESTNET_TORRC'];
-  if (external !== undefined && external !== '' && existsSync(external)) {
-    log(`reusing the network of ${external}`);
-    return { torrcFile: external };
-  }
-  const testnet = await startTestnet({ log: (line) => log(`[testnet] ${line}`) });
-  return { torrcFile: testnet.clientTorrcFile, testnet };
-}
 
 export async function run(report: Report): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'allium-bench-relay-'));
@@ -37,7 +25,7 @@ export async function run(report: Report): Promise<void> {
     report('relay.loopback_target_met', throughputMet ? 1 : 0, 'bool');
     log(`target: ${throughput.depositsPerSecond.toFixed(0)} durable deposits/s with ${String(throughput.concurrency)} in flight ≥ ${String(THROUGHPUT_TARGET)}: ${throughputMet ? 'met' : 'NOT met'}`);
 
-    const { torrcFile, testnet } = await network();
+    const { torrcFile, testnet } = await benchNetwork(log);
     try {
       const env = { ...process.env, ALLIUM_TORRC_EXTRA: torrcFile };
       const samples = await measureOnionLatency({ dir: join(dir, 'onion'), env, warmUp: 10, count: 100, block: 10 });
