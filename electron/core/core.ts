@@ -117,7 +117,10 @@ export function createCore(options: CoreOptions): Promise<Core> {
     'group.invitation.removed': (p: ApiEvents['group.invitation.removed']) => emitter.emit('group.invitation.removed', p),
     'group.joinRequest': (p: ApiEvents['group.joinRequest']) => emitter.emit('group.joinRequest', p),
     'group.joinRequest.removed': (p: ApiEvents['group.joinRequest.removed']) => emitter.emit('group.joinRequest.removed', p),
-  } as const;
+    'message.changed': (p: ApiEvents['message.changed']) => emitter.emit('message.changed', p),
+    'file.progress': (p: ApiEvents['file.progress']) => emitter.emit('file.progress', p),
+    // Every event but the lock (the core's own) comes from the runtime: a new one fails to compile until it is listed.
+  } as const satisfies { [E in Exclude<EventName, 'session.locked'>]: (payload: ApiEvents[E]) => boolean };
 
   const settingsDto = (session: ProfileSession): SettingsDto => {
     const s = session.state.settings;
