@@ -33,6 +33,7 @@ const fileOffer = z
   })
   .strict();
 export type FileOffer = z.infer<typeof fileOffer>;
+export const fileOfferSchema = fileOffer;
 
 const presenceBody = z.object({ status: z.enum(['available', 'away', 'busy']), text: z.string().max(LIMITS.statusText) }).strict();
 

@@ -5,10 +5,10 @@ import type { OnionKey } from '../identity/index.js';
 import type { AuthenticatedStream, LinkManager } from '../link/index.js';
 import type { RelayClient } from '../relay-client/index.js';
 import type { SignalSessions } from '../signal/index.js';
-import type { ProfileSession, ProfileState, StateMutators } from '../store/index.js';
+import type { ProfileSession, ProfileState, StateMutators, StoredFile } from '../store/index.js';
 import type { ContactRequestFrame } from '../protocol/index.js';
-import type { FileDto } from '../../shared/api/index.js';
-import type { Envelope, FileEnvelopeBody, GroupEnvelopeBody } from './envelope.js';
+import type { FileDto, MessageDto } from '../../shared/api/index.js';
+import type { Envelope, FileEnvelopeBody, FileOffer, GroupEnvelopeBody } from './envelope.js';
 import type { LiveStates } from './live-state.js';
 import type { MessagingEventArgs } from './messaging-events.js';
 import type { Outbox } from './outbox/outbox.js';
@@ -42,6 +42,10 @@ export interface GroupHooks {
   request(peer: OnionAddress, frame: ContactRequestFrame & { group: NonNullable<ContactRequestFrame['group']> }): Promise<void>;
   /** A fellow member who is not a contact changed (link, presence): their groups are shown anew. */
   memberChanged(address: string): void;
+  /** The group's members but us (empty if we are not in it). */
+  membersOf(groupId: string): string[];
+  /** One of our group messages as the API shows it (files look up their messages through this). */
+  messageOf(groupId: string, id: string): Promise<MessageDto | undefined>;
 }
 
 /** What messaging hands to the file part (messaging/files/). */
@@ -50,6 +54,10 @@ export interface FileHooks {
   receive(peer: OnionAddress, envelope: Envelope, body: FileEnvelopeBody, stored: (tx: StateMutators) => void): Promise<void>;
   /** The file a stored message carries, as the API shows it. */
   dtoFor(id: string): FileDto | undefined;
+  /** A group member's file offer arrived in a group message: its record, to store with the message. */
+  groupOffer(groupId: string, from: OnionAddress, offer: FileOffer): StoredFile;
+  /** The group file's record is stored: fetch it if it is small enough (or was accepted). */
+  afterGroupOffer(id: string): void;
 }
 
 /** Made once by the Messenger and handed to each of its parts. */

@@ -23,14 +23,15 @@ import { queueKeyFromSeed, type RelayClient } from '../../relay-client/index.js'
 import type { HistoryMessage, StateMutators, StoredFile } from '../../store/index.js';
 import { emitContact, messageDto } from '../contact-dto.js';
 import { requireContact } from '../contact-lookup.js';
-import { contactConversation, historyName } from '../conversation-id.js';
-import type { Envelope, FileEnvelopeBody } from '../envelope.js';
+import { contactConversation, groupConversation, historyName } from '../conversation-id.js';
+import type { Envelope, FileEnvelopeBody, FileOffer } from '../envelope.js';
 import type { FileHooks, MessengerContext } from '../messenger-context.js';
 import { queueSequenced } from '../sequenced-send.js';
 import { historyRecord } from '../store-records.js';
 import { fileDto } from './file-dto.js';
 import { downloadCopy, uploadCopy } from './relay-copy.js';
 import { Uploads } from './uploads.js';
+import type { GroupChat } from '../groups/group-chat.js';
 
 export interface FileChatOptions {
   /** The profile's files folder (sealed files and downloads in progress). */
@@ -41,6 +42,8 @@ export interface FileChatOptions {
   readonly downloadsDir: () => string;
   /** A client for any relay (ours to upload copies, the sender's to fetch them); undefined while tor is not ready. */
   readonly relayClient?: (relay: OnionAddress) => RelayClient | undefined;
+  /** The group part, which carries group file offers like group messages. */
+  readonly groups: GroupChat;
 }
 
 /** A transfer that was cut is tried again after this long (and at once when the sender's link comes back). */
@@ -65,7 +68,7 @@ export class FileChat implements FileHooks {
     this.#options = options;
     this.#uploads = new Uploads(options.dir);
     this.#sender.on('serving', ({ fileId }) => void this.#set(fileId, { state: 'sending' }));
-    this.#sender.on('progress', ({ peer, fileId, bytes, total }) => this.#progress(contactConversation(peer), fileId, bytes, total));
+    this.#sender.on('progress', ({ peer, fileId, bytes, total }) => this.#progress(this.#file(fileId)?.conversation ?? peer, fileId, bytes, total));
     this.#sender.on('delivered', ({ fileId }) => void this.#finished(fileId, { state: 'sent', bytes: this.#file(fileId)?.size ?? 0 }));
     this.#sender.on('cancelled', ({ fileId, reason }) => void this.#set(fileId, { state: 'cancelled', error: `the receiver stopped it (${reason})` }));
     this.#sender.on('failed', ({ peer, fileId, error }) => ctx.log(`serving file ${fileId ?? '(unknown)'} to ${peer} failed: ${error.message}`));
@@ -86,7 +89,7 @@ export class FileChat implements FileHooks {
     for (const file of this.ctx.state.files()) {
       if (file.direction === 'out' && (file.state === 'offered' || file.state === 'sending')) this.#offer(file);
       // Cut while its copy went to the relay: offered now without one (the contact fetches it from us).
-      if (file.direction === 'out' && file.state === 'preparing') {
+      if (file.direction === 'out' && file.state === 'preparing' && !isGroup(file.conversation)) {
         this.#offer(file);
         void this.#sendOffer(file.id).catch((error: unknown) => this.ctx.log(`offering file ${file.id} failed: ${String(error)}`));
       }
@@ -231,23 +234,111 @@ export class FileChat implements FileHooks {
     return messageDto(ctx, contactConversation(peer), record);
   }
 
-  /** Leaves the sealed copy at our relay, then sends the offer naming it; without a copy if that fails (logged). */
-  async #copyThenOffer(id: string): Promise<void> {
+  /** Offers an uploaded file to a whole group: one copy at our relay (when relays are allowed) serves every member. */
+  async sendToGroup(groupId: string, upload: string, name: string, via?: 'hold' | 'relay'): Promise<MessageDto> {
+    const { ctx } = this;
+    const groups = this.options.groups;
+    groups.requireWritable(groupId);
+    const sealed = this.#uploadsOf().take(upload);
+    const relayed = groups.relayAllowed(groupId, via) && this.#anyCopyTarget() !== undefined;
+    const members = groups.membersOf(groupId);
+    const file: StoredFile = {
+      id: sealed.id,
+      conversation: groupId,
+      direction: 'out',
+      from: ctx.localAddress,
+      name: safeFileName(name),
+      size: sealed.size,
+      mime: sealed.type.mime,
+      preview: sealed.type.preview === 'none' ? null : sealed.type.preview,
+      sha256: sealed.sha256,
+      key: sealed.key,
+      state: relayed ? 'preparing' : 'offered',
+      bytes: 0,
+      error: null,
+      savedTo: null,
+      createdAt: new Date(ctx.now()).toISOString(),
+      relayCopy: null,
+    };
+    const record: HistoryMessage = { id: file.id, direction: 'out', kind: 'file', body: '', sentAt: ctx.now(), storedAt: ctx.now(), sender: ctx.localAddress, recipients: members.length };
+    const history = await ctx.session.history(historyName(groupConversation(groupId)));
+    await Promise.all([history.append(record), ctx.state.transact((tx) => tx.files.put(file))]);
+    this.#offer(file);
+    const offerNow = async (): Promise<void> => {
+      const current = this.#file(file.id);
+      if (current === undefined || current.state === 'cancelled') return;
+      await groups.sendContent(groupId, { text: '', id: file.id, file: this.#offerOf(current) }, via, true);
+      await this.#set(file.id, { state: current.state === 'preparing' ? 'offered' : current.state });
+    };
+    if (relayed) {
+      void this.#copy(file.id, this.#anyCopyTarget())
+        .then(offerNow)
+        .catch((error: unknown) => ctx.log(`offering file ${file.id} to group ${groupId} failed: ${String(error)}`));
+    } else {
+      await offerNow();
+    }
+    return this.#message(file.id);
+  }
+
+  groupOffer(groupId: string, from: OnionAddress, offer: FileOffer): StoredFile {
+    const auto = offer.size <= this.ctx.state.settings.autoAcceptBytes && (this.options.dial !== undefined || offer.relay !== null);
+    return {
+      id: offer.id,
+      conversation: groupId,
+      direction: 'in',
+      from,
+      name: safeFileName(offer.name),
+      size: offer.size,
+      mime: sniffLabel(offer.mime),
+      preview: null,
+      sha256: offer.sha256,
+      key: offer.key,
+      state: auto ? 'receiving' : 'offered',
+      bytes: 0,
+      error: null,
+      savedTo: null,
+      createdAt: new Date(this.ctx.now()).toISOString(),
+      relayCopy: offer.relay,
+    };
+  }
+
+  afterGroupOffer(id: string): void {
+    if (this.#file(id)?.state === 'receiving') this.#fetch(id);
+  }
+
+  #offerOf(file: StoredFile): FileOffer {
+    return { id: file.id, name: file.name, size: file.size, mime: file.mime, sha256: file.sha256, key: file.key, relay: file.relayCopy };
+  }
+
+  /** Any relay of ours with a mailbox queue of ours, to own a copy meant for a whole group. */
+  #anyCopyTarget(): { relay: OnionAddress; queueSeed: Uint8Array } | undefined {
+    if (this.options.relayClient === undefined) return undefined;
+    const mailbox = this.ctx.state.mailboxes()[0];
+    return mailbox === undefined ? undefined : { relay: mailbox.relay as OnionAddress, queueSeed: mailbox.queueSeed };
+  }
+
+  /** Leaves the sealed file at the relay and records the copy; failures are logged and the offer goes without one. */
+  async #copy(id: string, target: { relay: OnionAddress; queueSeed: Uint8Array } | undefined): Promise<void> {
     try {
       const file = this.#file(id);
-      const target = file === undefined ? undefined : this.#copyTarget(file.conversation as OnionAddress);
       const client = target === undefined ? undefined : this.options.relayClient?.(target.relay);
-      if (file !== undefined && target !== undefined && client !== undefined) {
-        const path = filePaths(this.options.dir, id).sealed;
-        const capability = await uploadCopy(client, queueKeyFromSeed(target.queueSeed), path, file.size, (bytes, total) =>
-          this.#progress(file.conversation, id, Math.round((bytes / total) * file.size), file.size),
-        );
-        await this.ctx.state.transact((tx) => tx.files.update(id, { relayCopy: { relay: target.relay, capability } }));
-      }
+      if (file === undefined || target === undefined || client === undefined) return;
+      const path = filePaths(this.options.dir, id).sealed;
+      const capability = await uploadCopy(client, queueKeyFromSeed(target.queueSeed), path, file.size, (bytes, total) =>
+        this.#progress(file.conversation, id, Math.round((bytes / total) * file.size), file.size),
+      );
+      await this.ctx.state.transact((tx) => tx.files.update(id, { relayCopy: { relay: target.relay, capability } }));
     } catch (error) {
       this.ctx.log(`could not leave file ${id} at the relay: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      this.#live.delete(id);
     }
-    this.#live.delete(id);
+  }
+
+  /** Leaves the sealed copy at our relay, then sends the offer naming it; without a copy if that fails (logged). */
+  async #copyThenOffer(id: string): Promise<void> {
+    const file = this.#file(id);
+    await this.#copy(id, file === undefined ? undefined : this.#copyTarget(file.conversation as OnionAddress));
     await this.#sendOffer(id).catch((error: unknown) => this.ctx.log(`offering file ${id} failed: ${String(error)}`));
   }
 
@@ -256,7 +347,7 @@ export class FileChat implements FileHooks {
     const file = this.#file(id);
     if (file === undefined || file.state === 'cancelled') return;
     const peer = file.conversation as OnionAddress;
-    const offer = { id, name: file.name, size: file.size, mime: file.mime, sha256: file.sha256, key: file.key, relay: file.relayCopy };
+    const offer = this.#offerOf(file);
     const entry = await this.ctx.chains.run(peer, () =>
       queueSequenced(this.ctx, peer, (seq) => ({ kind: 'file', seq, file: offer }), {
         id,
@@ -289,8 +380,11 @@ export class FileChat implements FileHooks {
     const file = this.#require(conversation, id);
     if (file.state === 'sent' || file.state === 'received') return this.#message(id);
     this.#stopTransfer(file);
-    const peer = file.conversation as OnionAddress;
-    await this.ctx.chains.run(peer, () => queueSequenced(this.ctx, peer, (seq) => ({ kind: 'file-cancel', seq, file: id })));
+    // In a group each member fetches on their own: stopping ours is all there is (a copy at a relay stays until it expires).
+    if (!isGroup(file.conversation)) {
+      const peer = file.conversation as OnionAddress;
+      await this.ctx.chains.run(peer, () => queueSequenced(this.ctx, peer, (seq) => ({ kind: 'file-cancel', seq, file: id })));
+    }
     await this.#set(id, { state: 'cancelled', error: null });
     return this.#message(id);
   }
@@ -356,7 +450,8 @@ export class FileChat implements FileHooks {
 
   #offer(file: StoredFile): void {
     const source: FileSource = { key: file.key, fileId: file.id, size: file.size, sha256: file.sha256, kind: 'sealed', path: filePaths(this.options.dir, file.id).sealed };
-    this.#sender.offer(file.conversation as OnionAddress, source);
+    const peers = isGroup(file.conversation) ? this.options.groups.membersOf(file.conversation) : [file.conversation];
+    for (const peer of peers) this.#sender.offer(peer as OnionAddress, source);
   }
 
   /** Fetches a file from its sender over a file stream, resuming from what is already here; tried again when cut. */
@@ -408,7 +503,10 @@ export class FileChat implements FileHooks {
   }
 
   #stopTransfer(file: StoredFile): void {
-    if (file.direction === 'out') this.#sender.cancel(file.conversation as OnionAddress, file.id);
+    if (file.direction === 'out') {
+      const peers = isGroup(file.conversation) ? this.options.groups.membersOf(file.conversation) : [file.conversation];
+      for (const peer of peers) this.#sender.cancel(peer as OnionAddress, file.id);
+    }
     else {
       void this.#receivers.get(file.id)?.cancel();
       clearTimeout(this.#retries.get(file.id));
@@ -452,6 +550,11 @@ export class FileChat implements FileHooks {
 
   async #message(id: string): Promise<MessageDto> {
     const file = this.#file(id)!;
+    if (isGroup(file.conversation)) {
+      const found = await this.options.groups.messageOf(file.conversation, id);
+      if (found === undefined) throw new ApiError('file-not-found', 'The message of this file is no longer here.');
+      return found;
+    }
     const conversation = contactConversation(file.conversation);
     const history = await this.ctx.session.history(historyName(conversation));
     const stored = (await history.page({ limit: 200 })).messages.find((m) => m.id === id) ?? {
@@ -486,6 +589,11 @@ export class FileChat implements FileHooks {
     if (this.#uploads === undefined) throw new Error('FileChat used before bind()');
     return this.#uploads;
   }
+}
+
+/** A group's id (32 hex digits) rather than a contact's address (56 base32 characters). */
+function isGroup(conversation: string): boolean {
+  return /^[0-9a-f]{32}$/.test(conversation);
 }
 
 /** Sealed bytes of record `index` (the last one is shorter). */

@@ -9,7 +9,7 @@ import { acceptGroupPeer, holdGroupRequest, rejectRequest, requestGroupPeer } fr
 import { requireContact } from '../contact-lookup.js';
 import { groupConversation, historyName } from '../conversation-id.js';
 import { decodeIntroduction } from '../introduction-codec.js';
-import { newEnvelopeId, type Envelope, type GroupEnvelopeBody } from '../envelope.js';
+import { newEnvelopeId, type Envelope, type FileOffer, type GroupEnvelopeBody } from '../envelope.js';
 import type { GroupHooks, MessengerContext } from '../messenger-context.js';
 import { queueSequenced } from '../sequenced-send.js';
 import { othersIn, sendOperations, toMember } from './group-delivery.js';
@@ -91,6 +91,17 @@ export class GroupChat implements GroupHooks {
       return;
     }
     ctx.log(`refused a request from ${peer} to join group ${id}: the invitation's secret is wrong`);
+  }
+
+  membersOf(groupId: string): string[] {
+    const roster = this.parts.logs.roster(groupId);
+    return roster === undefined ? [] : othersIn(this.parts, roster).map((card) => card.address);
+  }
+
+  async messageOf(groupId: string, id: string): Promise<MessageDto | undefined> {
+    const history = await this.ctx.session.history(historyName(groupConversation(groupId)));
+    const stored = (await history.page({ limit: 200 })).messages.find((m) => m.id === id);
+    return stored === undefined ? undefined : groupMessageDto(this.ctx, groupId, stored);
   }
 
   memberChanged(address: string): void {
@@ -246,7 +257,7 @@ export class GroupChat implements GroupHooks {
     const page = await history.page({ ...(before === undefined ? {} : { before: before as HistoryCursor }), limit });
     const copies = groupCopies(this.ctx);
     return {
-      messages: page.messages.filter((m) => m.kind === 'group-text').map((m) => groupMessageDto(this.ctx, groupId, m, copies)),
+      messages: page.messages.filter((m) => m.kind === 'group-text' || m.kind === 'file').map((m) => groupMessageDto(this.ctx, groupId, m, copies)),
       ...(page.before === null ? {} : { nextCursor: page.before }),
     };
   }
@@ -270,19 +281,51 @@ export class GroupChat implements GroupHooks {
    * one copy to each member's outbox: direct when they are online, their relay when allowed and they are not.
    */
   async send(groupId: string, text: string, via?: 'hold' | 'relay'): Promise<MessageDto> {
+    return this.sendContent(groupId, { text }, via);
+  }
+
+  /** Whether messages to the group may go through relays: this one's choice, the group's, or the profile's. */
+  relayAllowed(groupId: string, via?: 'hold' | 'relay'): boolean {
+    return (via ?? this.#require(groupId).delivery ?? this.ctx.state.settings.defaultDelivery) === 'relay';
+  }
+
+  /** The group must be ours to write to: we are a member. */
+  requireWritable(groupId: string): void {
+    const group = this.#require(groupId);
+    if (group.standing !== 'member' || this.parts.logs.roster(groupId)?.members.has(this.ctx.localAddress) !== true) {
+      throw new ApiError('not-member', 'You are no longer a member of this group.');
+    }
+  }
+
+  /**
+   * Sends text (or a file offer, `id` being the file's) to every member. Without `stored`, the message is stored here
+   * first (a file message is stored by the file part when it is offered).
+   */
+  async sendContent(groupId: string, content: { text: string; file?: FileOffer; id?: string }, via?: 'hold' | 'relay', alreadyStored = false): Promise<MessageDto> {
     const { ctx } = this;
     const group = this.#require(groupId);
-    const roster = this.parts.logs.roster(groupId);
-    if (group.standing !== 'member' || roster?.members.has(ctx.localAddress) !== true) throw new ApiError('not-member', 'You are no longer a member of this group.');
-    const message = newEnvelopeId();
+    this.requireWritable(groupId);
+    const roster = this.parts.logs.roster(groupId)!;
+    const message = content.id ?? newEnvelopeId();
     const sentAt = ctx.now();
     const recipients = othersIn(this.parts, roster);
-    const ciphertext = await this.parts.queue.run(groupId, () => this.parts.keys.encrypt(roster, encodeGroupPlaintext({ v: 1, group: groupId, message, text })));
-    const stored = { id: message, direction: 'out' as const, kind: 'group-text', body: text, sentAt, storedAt: sentAt, sender: ctx.localAddress, recipients: recipients.length };
+    const plaintext = encodeGroupPlaintext({ v: 1, group: groupId, message, text: content.text, ...(content.file === undefined ? {} : { file: content.file }) });
+    const ciphertext = await this.parts.queue.run(groupId, () => this.parts.keys.encrypt(roster, plaintext));
+    const stored = {
+      id: message,
+      direction: 'out' as const,
+      kind: content.file === undefined ? 'group-text' : 'file',
+      body: content.text,
+      sentAt,
+      storedAt: sentAt,
+      sender: ctx.localAddress,
+      recipients: recipients.length,
+    };
     const history = await ctx.session.history(historyName(groupConversation(groupId)));
+    const preview = content.file === undefined ? content.text : `📎 ${content.file.name}`;
     await Promise.all([
-      history.append(stored),
-      ctx.state.transact((tx) => tx.groups.update(groupId, (g) => void (g.lastMessage = { text, at: sentAt, direction: 'out', sender: ctx.localAddress }))),
+      alreadyStored ? undefined : history.append(stored),
+      ctx.state.transact((tx) => tx.groups.update(groupId, (g) => void (g.lastMessage = { text: preview, at: sentAt, direction: 'out', sender: ctx.localAddress }))),
     ]);
     const choice = via ?? group.delivery ?? ctx.state.settings.defaultDelivery;
     await Promise.all(

@@ -97,6 +97,7 @@ export function groupCopies(ctx: MessengerContext): Map<string, OutboxEntry[]> {
  */
 export function groupMessageDto(ctx: MessengerContext, groupId: string, message: HistoryMessage, copies = groupCopies(ctx)): MessageDto {
   const sender = message.sender ?? ctx.localAddress;
+  const file = message.kind === 'file' ? ctx.files.dtoFor(message.id) : undefined;
   const base = {
     id: message.id,
     conversation: groupId,
@@ -104,6 +105,7 @@ export function groupMessageDto(ctx: MessengerContext, groupId: string, message:
     text: message.body,
     sentAt: new Date(message.sentAt).toISOString(),
     sender: { address: sender, name: memberName(ctx, sender) },
+    ...(file === undefined ? {} : { file }),
   };
   if (message.direction === 'in') return { ...base, state: 'delivered' };
   const waiting = (copies.get(message.id) ?? []).filter((entry) => entry.failed === null);

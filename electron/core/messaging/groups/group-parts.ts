@@ -3,6 +3,7 @@ import { decode, encode } from '@msgpack/msgpack';
 import { z } from 'zod';
 import type { GroupSenderKeys, MemberCard, SignedRosterOperation } from '../../groups/index.js';
 import { KeyedQueue } from '../../signal/keyed-queue.js';
+import { fileOfferSchema } from '../envelope.js';
 import type { MessengerContext } from '../messenger-context.js';
 import type { GroupLogs } from './group-logs.js';
 
@@ -23,7 +24,18 @@ export function newGroupQueue(): KeyedQueue {
 }
 
 /** What is sealed with a sender key: the text and the names that tie it to one group and one message. */
-const groupPlaintext = z.object({ v: z.literal(1), group: z.string(), message: z.string(), text: z.string().min(1).max(16_000) }).strict();
+const groupPlaintext = z
+  .object({
+    v: z.literal(1),
+    group: z.string(),
+    message: z.string(),
+    /** Empty for a file without a caption. */
+    text: z.string().max(16_000),
+    /** A file offered to the whole group (its id is the message's). */
+    file: fileOfferSchema.optional(),
+  })
+  .strict()
+  .refine((p) => p.text !== '' || p.file !== undefined, 'a group message has text or a file');
 export type GroupPlaintext = z.infer<typeof groupPlaintext>;
 
 export function encodeGroupPlaintext(value: GroupPlaintext): Uint8Array {

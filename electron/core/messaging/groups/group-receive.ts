@@ -250,25 +250,34 @@ async function message(parts: GroupParts, peer: OnionAddress, envelope: Envelope
   }
   const history = await ctx.session.history(historyName(groupConversation(groupId)));
   if ((await history.page({ limit: DEDUP_PAGE })).messages.some((m) => m.id === body.message)) return {};
+  if (content.file !== undefined && (content.file.id !== body.message || ctx.state.file(content.file.id) !== undefined)) {
+    ctx.log(`refused a file from ${peer} in group ${groupId}: its id is not the message's, or is taken`);
+    return {};
+  }
+  const file = content.file === undefined ? undefined : ctx.files.groupOffer(groupId, peer, content.file);
   const stored: HistoryMessage = {
     id: body.message,
     direction: 'in',
-    kind: 'group-text',
+    kind: file === undefined ? 'group-text' : 'file',
     body: content.text,
     sentAt: envelope.sentAt,
     storedAt: ctx.now(),
     sender: peer,
   };
+  const preview = file === undefined ? content.text : `📎 ${file.name}`;
   return {
     history: stored,
-    change: (tx) =>
+    change: (tx) => {
+      if (file !== undefined) tx.files.put(file);
       tx.groups.update(groupId, (g) => {
         g.unread += 1;
-        g.lastMessage = { text: content.text, at: envelope.sentAt, direction: 'in', sender: peer };
-      }),
+        g.lastMessage = { text: preview, at: envelope.sentAt, direction: 'in', sender: peer };
+      });
+    },
     after: () => {
       ctx.events.emit('group.message.stored', { message: groupMessageDto(ctx, groupId, stored) });
       parts.emitGroup(groupId);
+      if (file !== undefined) ctx.files.afterGroupOffer(file.id);
     },
   };
 }
