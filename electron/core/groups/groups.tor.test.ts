@@ -2,7 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readBackSha256, uploadBytes } from '../../../scripts/test/api-upload.js';
 import { CorePeer } from '../../../scripts/test/core-peer.js';
 import { waitFor } from '../../../scripts/test/wait-for.js';
 import { startRelay, type Relay } from '../../relay/index.js';
@@ -114,6 +116,36 @@ describe('a group of four over the private Tor network', () => {
     expect(await textsBy(carol, alice)).toEqual([...['1', '2', '3'].map((i) => `Alice says ${i}`), away[0]]);
     expect(await textsBy(carol, bob)).toEqual([...['1', '2', '3'].map((i) => `Bob says ${i}`), away[1]]);
   }, 20 * MINUTE);
+
+  it('carries a file to every member from one copy at the relay, even with Alice offline once it is offered', async () => {
+    const bytes = randomBytes(3 * 1024 * 1024 + 123);
+    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    const upload = await uploadBytes(alice.api, bytes);
+    const sent = await alice.api['files.send']({ conversation: groupId, upload, name: 'trail-map.bin', via: 'relay' });
+    expect(sent.file).toMatchObject({ name: 'trail-map.bin', size: bytes.length });
+    // Offered once the copy is at the relay, and stored by all three others (their receipts): then Alice may go.
+    await waitFor(
+      async () => {
+        const mine = (await alice.groupConversation(groupId)).find((m) => m.id === sent.id);
+        return mine?.file?.state !== 'preparing' && mine?.delivery?.delivered === 3 ? mine : undefined;
+      },
+      { what: "the file's offer to reach everyone", timeoutMs: 6 * MINUTE, intervalMs: 1_000 },
+    );
+    await alice.core.stop();
+    for (const peer of [bob, carol, dave]) {
+      const received = await waitFor(
+        async () => {
+          const message = (await peer.groupConversation(groupId)).find((m) => m.id === sent.id);
+          return message?.file?.state === 'received' ? message : undefined;
+        },
+        { what: `${peer.name} to receive the file from the relay`, timeoutMs: 6 * MINUTE, intervalMs: 1_000 },
+      );
+      expect(received.sender?.address).toBe(alice.address);
+      expect(await readBackSha256(peer.api, groupId, sent.id, bytes.length)).toBe(sha256);
+    }
+    await alice.start(false);
+    await alice.waitReachable();
+  }, 25 * MINUTE);
 
   it('lets Alice remove Dave: three members remain, Dave reads nothing sent afterwards, the others keep talking', async () => {
     const after = await alice.api['groups.removeMember']({ group: groupId, address: dave.address });
