@@ -1,8 +1,10 @@
 // Offline delivery through a real relay process and two whole cores on the private Tor network: relay or wait, as the sender chose.
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { readBackSha256, uploadBytes } from '../../../scripts/test/api-upload.js';
 import { CorePeer } from '../../../scripts/test/core-peer.js';
 import { waitFor } from '../../../scripts/test/wait-for.js';
 import { startRelay, type Relay } from '../../relay/index.js';
@@ -99,5 +101,29 @@ describe('relay mailboxes over the private Tor network', () => {
     });
     const inbound = (await bob.conversation(alice.address)).filter((m) => m.text.startsWith('left at your relay'));
     expect(inbound.map((m) => m.text)).toEqual(texts);
+  });
+
+  it('leaves a file for Bob at the relay while he is offline, and he gets it whole with Alice offline in turn', async () => {
+    // Alice's copy lives on her own relay (her mailbox queue for Bob owns it): she adds the same relay.
+    await waitFor(() => alice.api['relays.add']({ address: relay.invitation }).catch(() => undefined), { what: 'Alice to reach the relay', timeoutMs: 3 * MINUTE, intervalMs: 2_000 });
+    await waitFor(async () => ((await alice.api['relays.list']({}))[0]?.mailboxes ?? 0) >= 1, { what: "Alice's mailbox for Bob", timeoutMs: 3 * MINUTE, intervalMs: 1_000 });
+    await bob.core.stop();
+    const bytes = randomBytes(2 * 1024 * 1024 + 77);
+    const sent = await alice.api['files.send']({ conversation: bob.address, upload: await uploadBytes(alice.api, bytes), name: '../../holiday.jpg', via: 'relay' });
+    expect(sent.file?.name).toBe('holiday.jpg');
+    await waitFor(async () => (await states(alice, bob.address, [sent.id]))[0] === 'held', { what: 'the offer held by the relay', timeoutMs: 6 * MINUTE, intervalMs: 1_000 });
+
+    await alice.core.stop();
+    await bob.start(false);
+    const received = await waitFor(
+      async () => {
+        const message = (await bob.conversation(alice.address)).find((m) => m.id === sent.id);
+        return message?.file?.state === 'received' ? message : undefined;
+      },
+      { what: 'Bob to fetch the file from the relay', timeoutMs: 6 * MINUTE, intervalMs: 1_000 },
+    );
+    expect(received.file).toMatchObject({ name: 'holiday.jpg', size: bytes.length });
+    expect(await readBackSha256(bob.api, alice.address, sent.id, bytes.length)).toBe(createHash('sha256').update(bytes).digest('hex'));
+    await alice.start(false);
   });
 });
