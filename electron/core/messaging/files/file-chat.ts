@@ -30,7 +30,7 @@ import { queueSequenced } from '../sequenced-send.js';
 import { historyRecord } from '../store-records.js';
 import { fileDto } from './file-dto.js';
 import { downloadCopy, uploadCopy } from './relay-copy.js';
-import { Uploads } from './uploads.js';
+import { Uploads, type SealedUpload } from './uploads.js';
 import type { GroupChat } from '../groups/group-chat.js';
 
 export interface FileChatOptions {
@@ -146,24 +146,7 @@ export class FileChat implements FileHooks {
       return;
     }
     const auto = offer.size <= ctx.state.settings.autoAcceptBytes && this.options.dial !== undefined;
-    const file: StoredFile = {
-      id: offer.id,
-      conversation: peer,
-      direction: 'in',
-      from: peer,
-      name: safeFileName(offer.name),
-      size: offer.size,
-      mime: sniffLabel(offer.mime),
-      preview: null,
-      sha256: offer.sha256,
-      key: offer.key,
-      state: auto ? 'receiving' : 'offered',
-      bytes: 0,
-      error: null,
-      savedTo: null,
-      createdAt: new Date(ctx.now()).toISOString(),
-      relayCopy: offer.relay,
-    };
+    const file = this.#incoming(offer, peer, peer, auto);
     const record: HistoryMessage = { ...historyRecord({ ...envelope, id: offer.id }, 'in', '', ctx.now()), kind: 'file' };
     const history = await ctx.session.history(historyName(contactConversation(peer)));
     await Promise.all([
@@ -200,24 +183,7 @@ export class FileChat implements FileHooks {
     const sealed = this.#uploadsOf().take(upload);
     const peer = contact.address as OnionAddress;
     const relayed = (via ?? contact.delivery ?? ctx.state.settings.defaultDelivery) === 'relay' && this.#copyTarget(peer) !== undefined;
-    const file: StoredFile = {
-      id: sealed.id,
-      conversation: peer,
-      direction: 'out',
-      from: ctx.localAddress,
-      name: safeFileName(name),
-      size: sealed.size,
-      mime: sealed.type.mime,
-      preview: sealed.type.preview === 'none' ? null : sealed.type.preview,
-      sha256: sealed.sha256,
-      key: sealed.key,
-      state: relayed ? 'preparing' : 'offered',
-      bytes: 0,
-      error: null,
-      savedTo: null,
-      createdAt: new Date(ctx.now()).toISOString(),
-      relayCopy: null,
-    };
+    const file = this.#outgoing(sealed, peer, name, relayed);
     const record: HistoryMessage = { id: file.id, direction: 'out', kind: 'file', body: '', sentAt: ctx.now(), storedAt: ctx.now() };
     const history = await ctx.session.history(historyName(contactConversation(peer)));
     await Promise.all([
@@ -242,24 +208,7 @@ export class FileChat implements FileHooks {
     const sealed = this.#uploadsOf().take(upload);
     const relayed = groups.relayAllowed(groupId, via) && this.#anyCopyTarget() !== undefined;
     const members = groups.membersOf(groupId);
-    const file: StoredFile = {
-      id: sealed.id,
-      conversation: groupId,
-      direction: 'out',
-      from: ctx.localAddress,
-      name: safeFileName(name),
-      size: sealed.size,
-      mime: sealed.type.mime,
-      preview: sealed.type.preview === 'none' ? null : sealed.type.preview,
-      sha256: sealed.sha256,
-      key: sealed.key,
-      state: relayed ? 'preparing' : 'offered',
-      bytes: 0,
-      error: null,
-      savedTo: null,
-      createdAt: new Date(ctx.now()).toISOString(),
-      relayCopy: null,
-    };
+    const file = this.#outgoing(sealed, groupId, name, relayed);
     const record: HistoryMessage = { id: file.id, direction: 'out', kind: 'file', body: '', sentAt: ctx.now(), storedAt: ctx.now(), sender: ctx.localAddress, recipients: members.length };
     const history = await ctx.session.history(historyName(groupConversation(groupId)));
     await Promise.all([history.append(record), ctx.state.transact((tx) => tx.files.put(file))]);
@@ -282,9 +231,14 @@ export class FileChat implements FileHooks {
 
   groupOffer(groupId: string, from: OnionAddress, offer: FileOffer): StoredFile {
     const auto = offer.size <= this.ctx.state.settings.autoAcceptBytes && (this.options.dial !== undefined || offer.relay !== null);
+    return this.#incoming(offer, groupId, from, auto);
+  }
+
+  /** Our record of a file offered to us: a safe name, the offer's type shown until the bytes are checked. */
+  #incoming(offer: FileOffer, conversation: string, from: OnionAddress, auto: boolean): StoredFile {
     return {
       id: offer.id,
-      conversation: groupId,
+      conversation,
       direction: 'in',
       from,
       name: safeFileName(offer.name),
@@ -299,6 +253,28 @@ export class FileChat implements FileHooks {
       savedTo: null,
       createdAt: new Date(this.ctx.now()).toISOString(),
       relayCopy: offer.relay,
+    };
+  }
+
+  /** Our record of a file we offer: typed from its first bytes when it was uploaded. */
+  #outgoing(sealed: SealedUpload, conversation: string, name: string, relayed: boolean): StoredFile {
+    return {
+      id: sealed.id,
+      conversation,
+      direction: 'out',
+      from: this.ctx.localAddress,
+      name: safeFileName(name),
+      size: sealed.size,
+      mime: sealed.type.mime,
+      preview: sealed.type.preview === 'none' ? null : sealed.type.preview,
+      sha256: sealed.sha256,
+      key: sealed.key,
+      state: relayed ? 'preparing' : 'offered',
+      bytes: 0,
+      error: null,
+      savedTo: null,
+      createdAt: new Date(this.ctx.now()).toISOString(),
+      relayCopy: null,
     };
   }
 
