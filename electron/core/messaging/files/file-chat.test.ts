@@ -252,6 +252,7 @@ describe('resuming', () => {
 async function leftovers(p: Party, id: string): Promise<string[]> {
   const dir = filesDirOf(p);
   if (!existsSync(dir)) return [];
-  const paths = Object.values(filePaths(dir, id)).map((path) => basename(path));
+  const { partial, progress, sealed } = filePaths(dir, id);
+  const paths = [partial, progress, sealed].map((path) => basename(path));
   return (await readdir(dir)).filter((name) => paths.includes(name));
 }
