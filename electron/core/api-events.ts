@@ -17,7 +17,9 @@ export function forwardMessagingEvents(messenger: Pick<EventEmitter<MessagingEve
   messenger.on('request.received', (request) => emit('request.received', request));
   messenger.on('request.removed', ({ id }) => emit('request.removed', { id }));
   // Only what was received is announced as new; our own messages reach the renderer as the answer to `messages.send`.
-  messenger.on('message.stored', ({ conversation, message }) => emit('message.received', toMessageDto(conversation, message, { state: 'delivered' })));
+  messenger.on('message.stored', ({ conversation, message, file }) =>
+    emit('message.received', { ...toMessageDto(conversation, message, { state: 'delivered' }), ...(file === undefined ? {} : { file }) }),
+  );
   messenger.on('file.changed', ({ message }) => emit('message.changed', message));
   messenger.on('file.progress', (progress) => emit('file.progress', progress));
   messenger.on('group.changed', ({ group }) => emit('group.updated', group));

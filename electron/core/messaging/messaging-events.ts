@@ -1,5 +1,5 @@
 // What messaging tells the rest of the core, in its own terms; electron/core/api-events.ts turns these into API events.
-import type { ApiEvents, ContactDto, ContactRequestDto, GroupDto, MessageDto } from '../../shared/api/index.js';
+import type { ApiEvents, ContactDto, ContactRequestDto, FileDto, GroupDto, MessageDto } from '../../shared/api/index.js';
 import type { HistoryMessage } from '../store/index.js';
 import type { ConversationId } from './conversation-id.js';
 
@@ -22,7 +22,8 @@ export interface MessagingEvents {
   /** A request is no longer waiting (accepted, rejected or discarded). */
   'request.removed': { readonly id: string };
   /** A message from the other side of the conversation was stored. */
-  'message.stored': { readonly conversation: ConversationId; readonly message: HistoryMessage };
+  /** `file`: the file a file message carries, so it is announced with it. */
+  'message.stored': { readonly conversation: ConversationId; readonly message: HistoryMessage; readonly file?: FileDto };
   /** One of our messages moved on its way. */
   'message.progressed': { readonly conversation: ConversationId; readonly id: string; readonly progress: DeliveryProgress };
   /** A file message changed (state, error, where it was saved). */

@@ -10,6 +10,7 @@ import type { ApplicationFrame } from '../protocol/index.js';
 import { SignalSessions } from '../signal/index.js';
 import { StateSignalRecords, createProfileStore, type ProfileSession, type ProfileStore } from '../store/index.js';
 import { FAST_KDF, GOOD_PASSWORD, tempRoot } from '../store/test-fixtures.js';
+import type { MessengerOptions } from './messenger-context.js';
 import { Messenger } from './messenger.js';
 
 /** The part of LinkManager the messenger uses; frames cross to the other side on the next turn of the event loop. */
@@ -69,14 +70,16 @@ export interface Party {
   messenger: Messenger;
   readonly events: { [E in keyof ApiEvents]?: ApiEvents[E][] };
   readonly logged: string[];
+  /** Extra messenger options (file streams), made again at each (re)start. */
+  readonly extra?: (p: Party) => Partial<MessengerOptions>;
 }
 
-export async function party(nickname: string): Promise<Party> {
+export async function party(nickname: string, extra?: (p: Party) => Partial<MessengerOptions>): Promise<Party> {
   const root = await tempRoot();
   const store = createProfileStore({ rootDir: root, kdf: FAST_KDF });
   const session = await store.createProfile({ nickname, password: GOOD_PASSWORD });
   const key = generateOnionKey();
-  const p = { key, address: key.address, root, store, session, events: {}, logged: [] } as unknown as Party;
+  const p = { key, address: key.address, root, store, session, events: {}, logged: [], extra } as unknown as Party;
   await startMessenger(p);
   return p;
 }
@@ -86,10 +89,18 @@ export async function startMessenger(p: Party): Promise<void> {
   const signal = await SignalSessions.open({ records: new StateSignalRecords(p.session.state), onionKey: p.key });
   p.signal = signal;
   p.links = new FakeLinks(p.address);
-  p.messenger = new Messenger({ localAddress: p.address, onionKey: p.key, session: p.session, signal, links: p.links as unknown as LinkManager, log: (l) => p.logged.push(l) });
+  p.messenger = new Messenger({
+    localAddress: p.address,
+    onionKey: p.key,
+    session: p.session,
+    signal,
+    links: p.links as unknown as LinkManager,
+    log: (l) => p.logged.push(l),
+    ...p.extra?.(p),
+  });
   // What the renderer would see: the messenger's domain events mapped to API events, as the core maps them.
   const api = new EventEmitter<ApiEventArgs>();
-  for (const name of ['contact.updated', 'contact.removed', 'message.received', 'message.updated', 'request.received', 'request.removed'] as const) {
+  for (const name of ['contact.updated', 'contact.removed', 'message.received', 'message.updated', 'request.received', 'request.removed', 'message.changed', 'file.progress'] as const) {
     record(p, api, name);
   }
   forwardMessagingEvents(p.messenger, api);

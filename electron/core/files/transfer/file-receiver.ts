@@ -5,7 +5,7 @@ import type { AuthenticatedStream } from '../../link/index.js';
 import { CorruptProgressError } from '../errors.js';
 import { RECORD_PLAINTEXT_BYTES, recordPlaintextBytes, type FileRecordContext } from '../file-records.js';
 import { filePaths, PartialFile } from '../partial-file.js';
-import { TransferCancelledError, TransferProtocolError } from './errors.js';
+import { TransferCancelledError, TransferInterruptedError, TransferProtocolError } from './errors.js';
 import { DEFAULT_IDLE_TIMEOUT_MS, TransferChannel, endError } from './transfer-channel.js';
 
 export interface FileReceiverOptions extends FileRecordContext {
@@ -46,6 +46,7 @@ export class FileReceiver extends EventEmitter<FileReceiverEvents> {
   #attempt: Promise<string> | undefined;
   #channel: TransferChannel | undefined;
   #cancelled = false;
+  #interrupted = false;
 
   constructor(options: FileReceiverOptions) {
     super();
@@ -78,9 +79,19 @@ export class FileReceiver extends EventEmitter<FileReceiverEvents> {
     await PartialFile.discard(this.#options.dir, this.#options.fileId);
   }
 
+  /**
+   * Ends the attempt under way and keeps what arrived (the app is stopping): receive() rejects with
+   * TransferInterruptedError, and a later receive(), here or after a restart, resumes.
+   */
+  interrupt(): void {
+    this.#interrupted = true;
+    this.#channel?.close();
+  }
+
   async #run(): Promise<string> {
     const options = this.#options;
     if (this.#cancelled) throw new TransferCancelledError('local', 'cancelled');
+    this.#interrupted = false;
     const { sealed } = filePaths(options.dir, options.fileId);
     // A crash after the final rename: the file was verified before it got this name.
     if (await exists(sealed)) return sealed;
@@ -95,6 +106,10 @@ export class FileReceiver extends EventEmitter<FileReceiverEvents> {
         // Cancelled while dialing: a Cancel names no file, so before a Want it would tell the sender nothing.
         channel.close();
         throw new TransferCancelledError('local', 'cancelled');
+      }
+      if (this.#interrupted) {
+        channel.close();
+        throw new TransferInterruptedError('the transfer was stopped');
       }
       this.#channel = channel;
       return await this.#exchange(channel, partial, partial.firstMissing);

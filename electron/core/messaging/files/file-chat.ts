@@ -67,10 +67,11 @@ export class FileChat implements FileHooks {
     this.#ctx = ctx;
     this.#options = options;
     this.#uploads = new Uploads(options.dir);
-    this.#sender.on('serving', ({ fileId }) => void this.#set(fileId, { state: 'sending' }));
+    this.#sender.on('serving', ({ fileId }) => this.#record(fileId, this.#set(fileId, { state: 'sending' })));
+    // The API names a conversation by the contact's address or the group's id, as the receiving side does.
     this.#sender.on('progress', ({ peer, fileId, bytes, total }) => this.#progress(this.#file(fileId)?.conversation ?? peer, fileId, bytes, total));
-    this.#sender.on('delivered', ({ fileId }) => void this.#finished(fileId, { state: 'sent', bytes: this.#file(fileId)?.size ?? 0 }));
-    this.#sender.on('cancelled', ({ fileId, reason }) => void this.#set(fileId, { state: 'cancelled', error: `the receiver stopped it (${reason})` }));
+    this.#sender.on('delivered', ({ fileId }) => this.#record(fileId, this.#finished(fileId, { state: 'sent', bytes: this.#file(fileId)?.size ?? 0 })));
+    this.#sender.on('cancelled', ({ fileId, reason }) => this.#record(fileId, this.#set(fileId, { state: 'cancelled', error: `the receiver stopped it (${reason})` })));
     this.#sender.on('failed', ({ peer, fileId, error }) => ctx.log(`serving file ${fileId ?? '(unknown)'} to ${peer} failed: ${error.message}`));
   }
 
@@ -100,6 +101,8 @@ export class FileChat implements FileHooks {
   stop(): void {
     this.#stopped = true;
     this.#sender.close();
+    // Receiving stops with the profile; what arrived stays for the next start.
+    for (const receiver of this.#receivers.values()) receiver.interrupt();
     for (const timer of this.#retries.values()) clearTimeout(timer);
     this.#retries.clear();
     void this.#uploads?.close();
@@ -107,6 +110,10 @@ export class FileChat implements FileHooks {
 
   /** A file stream a contact opened to fetch one of our files. */
   serve(stream: AuthenticatedStream): Promise<void> {
+    if (this.#stopped) {
+      stream.socket.destroy();
+      return Promise.resolve();
+    }
     return this.#sender.serve(stream);
   }
 
@@ -160,7 +167,7 @@ export class FileChat implements FileHooks {
         stored(tx);
       }),
     ]);
-    ctx.events.emit('message.stored', { conversation: contactConversation(peer), message: record });
+    ctx.events.emit('message.stored', { conversation: contactConversation(peer), message: record, file: fileDto(file) });
     if (auto) this.#fetch(file.id);
   }
 
@@ -476,6 +483,13 @@ export class FileChat implements FileHooks {
       })
       .catch((error: unknown) => this.ctx.log(`recording file ${id} failed: ${String(error)}`))
       .finally(() => this.#receivers.delete(id));
+  }
+
+  /** A state write a transfer event started: after stop() the profile may be locked, so a failure is only logged. */
+  #record(id: string, write: Promise<void>): void {
+    write.catch((error: unknown) => {
+      if (!this.#stopped) this.ctx.log(`recording file ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
   }
 
   #stopTransfer(file: StoredFile): void {
