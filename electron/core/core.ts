@@ -111,6 +111,12 @@ export function createCore(options: CoreOptions): Promise<Core> {
     'message.received': (p: ApiEvents['message.received']) => emitter.emit('message.received', p),
     'message.updated': (p: ApiEvents['message.updated']) => emitter.emit('message.updated', p),
     'relays.updated': (p: ApiEvents['relays.updated']) => emitter.emit('relays.updated', p),
+    'group.updated': (p: ApiEvents['group.updated']) => emitter.emit('group.updated', p),
+    'group.removed': (p: ApiEvents['group.removed']) => emitter.emit('group.removed', p),
+    'group.invitation': (p: ApiEvents['group.invitation']) => emitter.emit('group.invitation', p),
+    'group.invitation.removed': (p: ApiEvents['group.invitation.removed']) => emitter.emit('group.invitation.removed', p),
+    'group.joinRequest': (p: ApiEvents['group.joinRequest']) => emitter.emit('group.joinRequest', p),
+    'group.joinRequest.removed': (p: ApiEvents['group.joinRequest.removed']) => emitter.emit('group.joinRequest.removed', p),
   } as const;
 
   const settingsDto = (session: ProfileSession): SettingsDto => {
