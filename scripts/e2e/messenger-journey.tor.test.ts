@@ -1,10 +1,11 @@
-// The whole one-to-one journey in Chromium over the private Tor network: two web-mode profiles made, introduced, chatting, verified, and a message left at a relay while one is offline, all through the UI.
+// The whole journey in Chromium over the private Tor network, all through the UI: two web-mode profiles made, introduced, chatting, verified, a message left at a relay while one is offline, then a group of three (an invitation, a link, three senders) listed in the relay's directory.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startRelay, type Relay } from '../../electron/relay/index.js';
+import { closeGroupDetails, groupHeader, groupMessages, openGroupDetails, readGroupConversation, sendToGroup, waitForDirectoryEntry } from './group-page.js';
 import { launchBrowser, openPersonPage, screenshot, type PersonPage } from './journey-browser.js';
 import { buildRenderer, type RendererBuild } from './renderer-build.js';
 import { startWebModePerson, type WebModePerson } from './web-mode-person.js';
@@ -23,6 +24,14 @@ const HOSTILE = '<img src=x onerror=alert(1)>';
 const REQUEST_MESSAGE = "Hi Alice, it's Bob from the reading group.";
 const STATUS_TEXT = 'Back after lunch';
 const LEFT_AT_RELAY = 'Left at your relay while you were away.';
+const GROUP_NAME = 'Reading group';
+const PUBLIC_NAME = 'reading-group';
+const GROUP_DESCRIPTION = 'One book a month, talked over on Thursdays.';
+const GROUP_LINES = new Map([
+  ['Alice', 'Welcome, both of you! Chapter three for Thursday?'],
+  ['Bob', 'Thursday works. I am halfway through.'],
+  ['Carol', 'Hello from Carol, glad to be in.'],
+]);
 
 describe('messenger journey in a browser over Tor', () => {
   const people: WebModePerson[] = [];
@@ -30,6 +39,8 @@ describe('messenger journey in a browser over Tor', () => {
   let browser: Browser | undefined;
   let alice: PersonPage;
   let bob: PersonPage;
+  // Carol makes her profile with the others and waits until the group scene, where she joins by a link.
+  let carol: PersonPage;
   const logLines: string[] = [];
   let bobAddress = '';
   let relay: Relay | undefined;
@@ -46,17 +57,18 @@ describe('messenger journey in a browser over Tor', () => {
     const relayEnv = { ...process.env, ALLIUM_TORRC_EXTRA: torrcExtraFile };
     const [relayStarted, ...started] = await Promise.allSettled([
       startRelay({ dataDir: relayDir, env: relayEnv, log: (line) => log(`relay: ${line}`) }),
-      ...['Alice', 'Bob'].map((name) => startWebModePerson({ name, torrcExtraFile, rendererDir, log })),
+      ...['Alice', 'Bob', 'Carol'].map((name) => startWebModePerson({ name, torrcExtraFile, rendererDir, log })),
     ]);
     if (relayStarted.status === 'fulfilled') relay = relayStarted.value;
     for (const result of started) if (result.status === 'fulfilled') people.push(result.value);
     const failure = [relayStarted, ...started].find((result) => result.status === 'rejected');
     if (failure !== undefined) throw failure.reason;
-    const [aliceServer, bobServer] = people;
-    if (aliceServer === undefined || bobServer === undefined) throw new Error('both people should have started');
+    const [aliceServer, bobServer, carolServer] = people;
+    if (aliceServer === undefined || bobServer === undefined || carolServer === undefined) throw new Error('all three people should have started');
     browser = await launchBrowser();
     alice = await openPersonPage(browser, 'Alice', aliceServer.url);
     bob = await openPersonPage(browser, 'Bob', bobServer.url);
+    carol = await openPersonPage(browser, 'Carol', carolServer.url);
   });
 
   afterAll(async () => {
@@ -67,7 +79,7 @@ describe('messenger journey in a browser over Tor', () => {
     if (failedStep !== undefined && logLines.length > 0) console.log(`core log of the failed run:\n${logLines.join('\n')}`);
   });
 
-  /** One step of the journey; on failure both screens are kept, as `failed-<step>-<person>.png`. */
+  /** One step of the journey; on failure every screen is kept, as `failed-<step>-<person>.png`. */
   const step = (name: string, slug: string, run: () => Promise<void>, timeout = STEP_TIMEOUT): void => {
     it(name, async ({ skip }) => {
       if (failedStep !== undefined) skip(`an earlier step failed: ${failedStep}`);
@@ -75,16 +87,18 @@ describe('messenger journey in a browser over Tor', () => {
         await run();
         expect(alice.problems).toEqual([]);
         expect(bob.problems).toEqual([]);
+        expect(carol.problems).toEqual([]);
       } catch (error) {
         failedStep = name;
-        for (const person of [alice, bob]) await screenshot(person, `failed-${slug}-${person.name.toLowerCase()}`).catch(() => undefined);
+        for (const person of [alice, bob, carol]) await screenshot(person, `failed-${slug}-${person.name.toLowerCase()}`).catch(() => undefined);
         throw error;
       }
     }, timeout);
   };
 
-  step('both create a profile in the UI and become reachable', 'create', async () => {
-    [, bobAddress] = await Promise.all([createProfile(alice, '01'), createProfile(bob, '03')]);
+  step('all three create a profile in the UI and become reachable', 'create', async () => {
+    // Carol's first screens are Alice's and Bob's again: hers are not pictured.
+    [, bobAddress] = await Promise.all([createProfile(alice, ['01', '02']), createProfile(bob, ['03', '04']), createProfile(carol)]);
   });
 
   step("Bob adds Alice by the address copied from her screen, with a request message", 'add', async () => {
@@ -237,10 +251,98 @@ describe('messenger journey in a browser over Tor', () => {
     await mine.getByText('Delivered').waitFor({ timeout: TOR_WAIT });
     await screenshot(alice, '19-alice-relayed-message-delivered');
   }, LONG_STEP_TIMEOUT);
+
+  step('Alice starts a group in the UI and invites Bob, who accepts in his Requests inbox', 'group-invite', async () => {
+    const { page } = alice;
+    await page.getByRole('navigation').getByRole('button', { name: 'New group', exact: true }).click();
+    await page.getByLabel('Group name', { exact: true }).fill(GROUP_NAME);
+    await screenshot(alice, '20-alice-group-create');
+    await page.locator('form').getByRole('button', { name: 'Create group', exact: true }).click();
+    await groupHeader(page, GROUP_NAME).getByText('1 member', { exact: true }).waitFor();
+    const details = await openGroupDetails(page);
+    await details.getByLabel('Contact to add').selectOption({ label: 'Bob' });
+    await details.getByRole('button', { name: 'Add member' }).click();
+
+    const invitation = bob.page.getByRole('list', { name: 'Group invitations' }).getByRole('listitem').filter({ has: bob.page.getByRole('heading', { name: GROUP_NAME }) });
+    await bob.page.getByRole('button', { name: /^Requests/ }).getByLabel('1 waiting').waitFor({ timeout: TOR_WAIT });
+    await bob.page.getByRole('button', { name: /^Requests/ }).click();
+    await invitation.getByText('Alice invites you · 1 member').waitFor();
+    await screenshot(bob, '21-bob-group-invitation');
+    await invitation.getByRole('button', { name: 'Accept' }).click();
+    // Accepting opens the group; Bob is in once Alice's core adds him and sends him the roster.
+    await groupHeader(bob.page, GROUP_NAME).getByText(/^2 members/).waitFor({ timeout: TOR_WAIT });
+    await details.getByRole('list', { name: 'Members' }).getByRole('listitem', { name: 'Bob' }).waitFor({ timeout: TOR_WAIT });
+    await screenshot(alice, '22-alice-group-bob-added');
+  });
+
+  step('Carol pastes the invitation link Alice copied into "Join group" and is let in', 'group-link', async () => {
+    const { page } = alice;
+    const details = page.getByRole('region', { name: 'Group details' });
+    await details.getByRole('button', { name: 'Copy invitation link' }).click();
+    await details.getByText(/^Copied\./).waitFor();
+    // A string, not a function: scripts are type-checked without the DOM library.
+    const link = await page.evaluate<string>('navigator.clipboard.readText()');
+    expect(link).toMatch(/^allium-group:\S+$/);
+    expect(await details.locator('.link').textContent()).toBe(link);
+
+    await carol.page.getByRole('navigation').getByRole('button', { name: 'Join group', exact: true }).click();
+    await carol.page.getByLabel('Group link or public name').fill(link);
+    await screenshot(carol, '23-carol-join-by-link');
+    await carol.page.locator('form').getByRole('button', { name: 'Join group', exact: true }).click();
+    // Carol is no contact of Alice's: her request names the group and its secret, and Alice's core lets her in by itself.
+    await Promise.all([alice, bob, carol].map((person) => groupHeader(person.page, GROUP_NAME).getByText(/^3 members/).waitFor({ timeout: TOR_WAIT })));
+    await details.getByRole('list', { name: 'Members' }).getByRole('listitem', { name: 'Carol' }).waitFor();
+    await screenshot(carol, '24-carol-group-joined');
+  }, LONG_STEP_TIMEOUT);
+
+  step('each of the three writes in the group; every screen shows all three with their senders, each delivered to 2 of 2', 'group-chat', async () => {
+    const everyone = [alice, bob, carol] as const;
+    await closeGroupDetails(alice.page);
+    for (const sender of everyone) {
+      const text = groupLineOf(sender);
+      await sendToGroup(sender.page, GROUP_NAME, text);
+      // Sent one after the other, so every screen holds them in the same order.
+      for (const reader of everyone.filter((person) => person !== sender)) {
+        await groupMessages(reader.page).filter({ hasText: text }).waitFor({ timeout: TOR_WAIT });
+      }
+    }
+    for (const person of everyone) {
+      // Bob and Carol are not contacts: their copies travel once their cores introduced themselves for the group.
+      const mine = groupMessages(person.page).filter({ hasText: groupLineOf(person) });
+      await mine.getByText('Delivered to 2 of 2', { exact: true }).waitFor({ timeout: TOR_WAIT });
+      const shown = await readGroupConversation(person.page);
+      expect(shown).toEqual(everyone.map((sender) => ({ sender: sender === person ? null : sender.name, text: groupLineOf(sender) })));
+    }
+    await screenshot(alice, '25-alice-group-chat-three-senders');
+    await screenshot(bob, '26-bob-group-chat-three-senders');
+    await screenshot(carol, '27-carol-group-chat-three-senders');
+  }, LONG_STEP_TIMEOUT);
+
+  step("Alice lists the group on the relay; Bob's \"Browse public groups\" shows it with its three members", 'group-directory', async () => {
+    const details = await openGroupDetails(alice.page);
+    const listing = details.getByRole('form', { name: 'Public listing' });
+    await listing.getByLabel('Public name').fill(PUBLIC_NAME);
+    await listing.getByLabel('Description').fill(GROUP_DESCRIPTION);
+    await listing.getByRole('button', { name: 'List publicly' }).click();
+    await listing.getByText(`Listed as ${PUBLIC_NAME} on`).waitFor({ timeout: TOR_WAIT });
+    await listing.scrollIntoViewIfNeeded();
+    await screenshot(alice, '28-alice-group-listed');
+
+    await bob.page.getByRole('navigation').getByRole('button', { name: 'Browse public groups' }).click();
+    const entry = await waitForDirectoryEntry(bob.page, PUBLIC_NAME, TOR_WAIT);
+    await entry.getByText('3 members', { exact: true }).waitFor();
+    await entry.getByText(GROUP_DESCRIPTION).waitFor();
+    // Bob is in already: no button to join again.
+    await entry.getByText('Joined', { exact: true }).waitFor();
+    await screenshot(bob, '29-bob-group-directory');
+  });
 });
 
-/** Creates a profile through the first-run form, waits until its onion service is published, and returns the address shown. */
-async function createProfile(person: PersonPage, number: '01' | '03'): Promise<string> {
+/**
+ * Creates a profile through the first-run form, waits until its onion service is published, and returns the address
+ * shown; `numbers` name the two screenshots (the filled form, then signed in), none without them.
+ */
+async function createProfile(person: PersonPage, numbers?: readonly [string, string]): Promise<string> {
   const { page, name } = person;
   const slug = name.toLowerCase();
   await page.getByRole('heading', { name: 'Create your profile' }).waitFor();
@@ -250,16 +352,23 @@ async function createProfile(person: PersonPage, number: '01' | '03'): Promise<s
   await page.getByLabel('Password again').fill(passwordOf(name));
   const create = page.getByRole('button', { name: 'Create profile' });
   await expect.poll(() => create.isEnabled(), { timeout: 10 * SECOND }).toBe(true);
-  await screenshot(person, `${number}-${slug}-create-profile`);
+  if (numbers !== undefined) await screenshot(person, `${numbers[0]}-${slug}-create-profile`);
   await create.click();
   await page.getByRole('heading', { name: 'Welcome to Allium' }).waitFor({ timeout: MINUTE });
   const me = page.getByRole('navigation').getByRole('button', { name: new RegExp(`^${name}`) });
   await me.getByText('Reachable', { exact: true }).waitFor({ timeout: TOR_WAIT });
   // No status text yet: the sidebar says the presence itself.
   await me.getByText('Available', { exact: true }).waitFor();
-  await screenshot(person, `${number === '01' ? '02' : '04'}-${slug}-signed-in-reachable`);
+  if (numbers !== undefined) await screenshot(person, `${numbers[1]}-${slug}-signed-in-reachable`);
   const shown = (await page.locator('.card').getByLabel(/^Onion address /).getAttribute('aria-label')) ?? '';
   return shown.replace(/^Onion address /, '').replace(/\.onion$/, '');
+}
+
+/** What each person writes in the group. */
+function groupLineOf(person: PersonPage): string {
+  const line = GROUP_LINES.get(person.name);
+  if (line === undefined) throw new Error(`${person.name} has nothing to say in the group`);
+  return line;
 }
 
 function passwordOf(name: string): string {
