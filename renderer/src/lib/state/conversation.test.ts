@@ -17,13 +17,13 @@ describe('ConversationState', () => {
     expect(conversation.hasMore).toBe(true);
     await conversation.loadOlder();
     await conversation.loadOlder();
-    // 450 plus the six scripted messages at the end.
-    expect(conversation.messages).toHaveLength(456);
+    // 450 plus the six scripted messages and the five sample files at the end.
+    expect(conversation.messages).toHaveLength(461);
     expect(conversation.hasMore).toBe(false);
     const times = conversation.messages.map((m) => m.sentAt);
     expect([...times].sort()).toEqual(times);
     await conversation.loadOlder();
-    expect(conversation.messages).toHaveLength(456);
+    expect(conversation.messages).toHaveLength(461);
   });
 
   it('adds a sent message, then follows its state from the core’s events', async () => {
