@@ -34,13 +34,15 @@ export class UploadAbortedError extends Error {
 export async function uploadFile(file: Blob, call: UploadChunkCall, options: UploadOptions = {}): Promise<string> {
   // Refused here so a large file is not read and half sent before the core says the same.
   if (file.size > LIMITS.fileBytes) throw new ApiError('file-too-large', 'Files up to 256 MiB can be sent.');
+  // A function, not a narrowed property: the signal may fire while a chunk is read.
+  const stopped = (): boolean => options.signal?.aborted === true;
   let upload: string | undefined;
   let offset = 0;
   do {
-    if (options.signal?.aborted === true) throw new UploadAbortedError();
+    if (stopped()) throw new UploadAbortedError();
     const end = Math.min(file.size, offset + UPLOAD_CHUNK_BYTES);
     const data = await fileToBase64(file.slice(offset, end));
-    if (options.signal?.aborted === true) throw new UploadAbortedError();
+    if (stopped()) throw new UploadAbortedError();
     const answer = await call({ ...(upload === undefined ? {} : { upload }), size: file.size, offset, data });
     if (answer.received !== end) throw new Error(`The core holds ${String(answer.received)} bytes of the upload, expected ${String(end)}.`);
     upload = answer.upload;

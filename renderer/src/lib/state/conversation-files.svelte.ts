@@ -1,10 +1,11 @@
 // Files in one conversation: uploads from the composer, transfer progress from the core, and the actions on a file message.
-import type { ConversationKind } from './conversation.svelte.js';
+import { SvelteMap } from 'svelte/reactivity';
 import type { MessageDto } from '../../../../electron/shared/api/index.js';
 import type { CoreConnection } from '../core-connection.js';
+import { errorMessage } from '../error-messages.js';
 import { readFileBlob } from '../file-read.js';
 import { UploadAbortedError, uploadFile } from '../file-upload.js';
-import { errorMessage } from '../error-messages.js';
+import type { ConversationKind } from './conversation.svelte.js';
 
 /** Where the core takes files; groups join this list once the core carries files in groups. */
 const FILE_CONVERSATIONS: readonly ConversationKind[] = ['contact'];
@@ -35,7 +36,7 @@ export class ConversationFiles {
   /** Why the last upload failed, in words; empty when it did not. */
   uploadError = $state('');
   #nextKey = 0;
-  readonly #aborts = new Map<number, AbortController>();
+  readonly #aborts = new SvelteMap<number, AbortController>();
   #queue: Promise<void> = Promise.resolve();
   readonly #unsubscribe: () => void;
 

@@ -61,4 +61,23 @@ describe('ConversationState', () => {
     expect(conversation.messages.at(-1)).not.toHaveProperty('heldUntil');
     conversation.dispose();
   });
+
+  it('replaces a file message when the core says it changed, and accepts an offer through the file actions', async () => {
+    const { conversation } = open(0);
+    await conversation.loadOlder();
+    const offer = conversation.messages.find((m) => m.file?.state === 'offered' && m.direction === 'in');
+    if (offer?.file === undefined || conversation.files === undefined) throw new Error('the fake core has no waiting offer');
+    await conversation.files.accept(offer.file.id);
+    expect(conversation.messages.find((m) => m.id === offer.id)?.file?.state).toBe('receiving');
+    // The fake core moves it along with progress events and a message.changed at the end.
+    await expect.poll(() => conversation.files?.progress[offer.id] ?? 0).toBeGreaterThan(0);
+    await expect.poll(() => conversation.messages.find((m) => m.id === offer.id)?.file?.state, { timeout: 5_000 }).toBe('received');
+    conversation.dispose();
+  });
+
+  it('has file actions only where the core carries files: not in groups yet', () => {
+    const { connection } = connectToFakeCore();
+    expect(new ConversationState(connection, ADDRESSES.alice).files).toBeDefined();
+    expect(new ConversationState(connection, 'ab'.repeat(16), 'group').files).toBeUndefined();
+  });
 });
