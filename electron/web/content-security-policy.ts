@@ -9,7 +9,8 @@ export interface CspOptions {
 
 /**
  * Everything comes from the app's own origin; no inline script or style (Svelte's CSS is emitted as files),
- * no eval, no plugins, no framing, no forms posting anywhere.
+ * no eval, no plugins, no framing, no forms posting anywhere. Images and media may also be blob: URLs: previews of
+ * received files, made in the page from verified bytes; nothing else may load from blob: (or data:).
  */
 export function contentSecurityPolicy(options: CspOptions = {}): string {
   return [

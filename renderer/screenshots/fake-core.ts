@@ -13,6 +13,7 @@ import {
 } from '../../electron/shared/api/index.js';
 import { parseOnionAddress } from '../../electron/shared/onion-address/index.js';
 import type { AnyApiEvent, ApiBackend } from '../../electron/shared/rpc/index.js';
+import { fakeFileMessages } from './fake-files.js';
 import { fakeGroupHandlers } from './fake-groups.js';
 
 // Valid v3 addresses from tor's tests and rend-spec-v3 §6.
@@ -55,6 +56,9 @@ export function createFakeCore(scenario: FakeScenario): FakeCore {
     shareText: `${ADDRESSES.me}.onion`,
   };
   const history = aliceHistory(scenario.historySize);
+  const files = fakeFileMessages({ emit, conversation: ADDRESSES.alice, minutes, downloadsDir: () => settings.downloadsDir });
+  // The samples arrived just before the last few text messages.
+  history.splice(history.length - ALICE_TAIL, 0, ...files.messages);
   let relays: RelayDto[] = [];
   const contacts = new Map<string, ContactDto>([
     [
@@ -193,7 +197,7 @@ export function createFakeCore(scenario: FakeScenario): FakeCore {
       // Cursors in the core's own form (`<segment>:<position>`, one segment here), which the API's schema checks.
       const end = before === undefined ? messages.length : Number(before.split(':')[1]);
       const start = Math.max(0, end - limit);
-      const page = messages.slice(start, end).reverse();
+      const page = messages.slice(start, end).reverse().map(files.current);
       return Promise.resolve(start > 0 ? { messages: page, nextCursor: `1:${String(start)}` } : { messages: page });
     },
     'conversations.markRead': ({ address }) => {
@@ -221,7 +225,7 @@ export function createFakeCore(scenario: FakeScenario): FakeCore {
       emit({ name: 'contact.updated', payload: update(address, { verified }) });
       return Promise.resolve({ address, digits: '052139486520731842769501324867590213846752198034576912384056', verified });
     },
-    ...fakeFileHandlers(),
+    ...files.handlers,
     ...fakeGroupHandlers({
       emit,
       me: { address: identity.address, name: identity.nickname },
@@ -241,6 +245,8 @@ export function createFakeCore(scenario: FakeScenario): FakeCore {
         ...(change.bridges ? { bridges: change.bridges } : {}),
         ...(change.torOptions ? { torOptions: change.torOptions } : {}),
         ...(change.defaultDelivery ? { defaultDelivery: change.defaultDelivery } : {}),
+        ...(change.autoAcceptBytes === undefined ? {} : { autoAcceptBytes: change.autoAcceptBytes }),
+        ...(change.downloadsDir ? { downloadsDir: change.downloadsDir } : {}),
       };
       return Promise.resolve(settings);
     },
@@ -275,6 +281,9 @@ function contact(address: string, nickname: string, fields: Partial<ContactDto>)
   };
 }
 
+/** How many messages end Alice's history after the long part (the sample files go before them). */
+const ALICE_TAIL = 6;
+
 /** Oldest first: a long conversation over several days, with links, a failure and hostile text near the end. */
 function aliceHistory(size: number): MessageDto[] {
   const lines = [
@@ -307,18 +316,4 @@ function aliceHistory(size: number): MessageDto[] {
   ];
   tail.forEach((message, index) => messages.push({ ...message, id: `alice-tail-${index}`, conversation: ADDRESSES.alice }));
   return messages;
-}
-
-/** Files in the screenshot core (being built: every command refuses for now). */
-function fakeFileHandlers(): Pick<ApiHandlers, Extract<keyof ApiHandlers, `files.${string}`>> {
-  const pending = (): Promise<never> => Promise.reject(new ApiError('internal', 'files are being wired'));
-  return {
-    'files.upload': pending,
-    'files.send': pending,
-    'files.accept': pending,
-    'files.cancel': pending,
-    'files.retry': pending,
-    'files.read': pending,
-    'files.save': pending,
-  };
 }

@@ -107,7 +107,10 @@ try {
   await shot(page, '05-chat-scrolled-to-older-page');
 
   await page.getByRole('log').evaluate((element) => (element.scrollTop = element.scrollHeight));
-  await page.getByRole('button', { name: 'https://example.org/notes/day-1' }).last().click();
+  // The newest link sits above the sample files; the list only renders rows near the view, so scroll up to it.
+  const linkButton = page.getByRole('button', { name: 'https://example.org/notes/day-1' }).last();
+  for (let step = 0; step < 30 && (await linkButton.count()) === 0; step += 1) await page.getByRole('log').evaluate((element) => (element.scrollTop -= 300));
+  await linkButton.click();
   await shot(page, '06-link-confirmation');
   await page.keyboard.press('Escape');
 
@@ -141,6 +144,15 @@ try {
   await page.getByRole('button', { name: 'New group' }).click();
   await page.getByLabel('Group name').fill('Hiking club');
   await shot(page, '12d-new-group');
+  await page.getByRole('button', { name: 'Settings' }).click();
+
+  await contactButton(page, 'Alice').click();
+  await page.getByText('slides-day-2.pdf').scrollIntoViewIfNeeded();
+  await page.getByRole('img', { name: 'view-from-the-hotel.png' }).waitFor();
+  await shot(page, '13a-file-bubbles');
+  await page.getByRole('button', { name: 'Enlarge view-from-the-hotel.png' }).click();
+  await shot(page, '13b-image-preview');
+  await page.getByRole('button', { name: 'Close' }).click();
   await page.getByRole('button', { name: 'Settings' }).click();
 
   await page.getByLabel('Dark').check();

@@ -1,21 +1,19 @@
-// Moves backup files between the user's disk and the API's base64 strings, inside the sandboxed page.
+// Moves files (backups, sent and received files) between the user's disk and the API's base64 strings, inside the sandboxed page.
+import { base64ToBytes, bytesToBase64 } from './base64.js';
 
-/** Reads a picked file as base64 (what profiles.importBackup takes). */
+/** Reads a picked file as base64 (what profiles.importBackup and files.upload take). */
 export async function fileToBase64(file: Blob): Promise<string> {
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let binary = '';
-  // Chunked: String.fromCharCode with one argument per byte overflows the stack on large files.
-  const CHUNK = 0x8000;
-  for (let start = 0; start < bytes.length; start += CHUNK) binary += String.fromCharCode(...bytes.subarray(start, start + CHUNK));
-  return btoa(binary);
+  return bytesToBase64(new Uint8Array(await file.arrayBuffer()));
 }
 
 /** Offers base64 data (what profiles.exportBackup returns) as a file download. */
 export function downloadBase64(fileName: string, base64: string): void {
-  const binary = atob(base64);
-  const bytes = new Uint8Array(binary.length);
-  for (let index = 0; index < binary.length; index += 1) bytes[index] = binary.charCodeAt(index);
-  const url = URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' }));
+  downloadBlob(fileName, new Blob([base64ToBytes(base64)]));
+}
+
+/** Offers bytes as a download under `fileName`; always as octet-stream, so the browser saves them and never renders them. */
+export function downloadBlob(fileName: string, blob: Blob): void {
+  const url = URL.createObjectURL(new Blob([blob], { type: 'application/octet-stream' }));
   const link = document.createElement('a');
   link.href = url;
   link.download = fileName;

@@ -1,4 +1,4 @@
-// Settings in web mode: turning notifications on asks the browser, and a refusal is explained.
+// Settings: in web mode turning notifications on asks the browser (a refusal is explained); the Files section saves its choices.
 import { fireEvent, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SessionState } from '../lib/state/session.svelte.js';
@@ -45,5 +45,22 @@ describe('Settings › Notifications', () => {
     await expect.poll(() => settings.settings?.notifications.enabled).toBe(true);
     expect(requestPermission).not.toHaveBeenCalled();
     expect(screen.queryByRole('button', { name: 'Allow notifications' })).toBeNull();
+  });
+});
+
+describe('Settings › Files', () => {
+  it('saves the automatic download size and the downloads folder', async () => {
+    const settings = await settingsScreen('electron');
+    const size = screen.getByLabelText<HTMLSelectElement>('Download automatically up to');
+    expect(size.value).toBe(String(25 * 1024 * 1024));
+    await fireEvent.change(size, { target: { value: '0' } });
+    await vi.waitFor(() => expect(settings.settings?.autoAcceptBytes).toBe(0));
+    expect(screen.getByRole('option', { name: 'Off: always ask' })).toBeInTheDocument();
+    const folder = screen.getByLabelText<HTMLInputElement>('Downloads folder');
+    expect(folder.value).toBe('/home/you/Downloads');
+    await fireEvent.input(folder, { target: { value: '/media/usb/allium' } });
+    await fireEvent.click(screen.getByRole('button', { name: 'Save folder' }));
+    await vi.waitFor(() => expect(settings.settings?.downloadsDir).toBe('/media/usb/allium'));
+    expect(await screen.findByText('Downloads folder saved.')).toHaveAttribute('role', 'status');
   });
 });

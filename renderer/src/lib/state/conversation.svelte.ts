@@ -1,6 +1,7 @@
-// One open conversation, with a contact or a group: its history loaded a page at a time (oldest first in memory), sending and retrying.
+// One open conversation, with a contact or a group: its history loaded a page at a time (oldest first in memory), sending, retrying and files.
 import { LIMITS, type DeliveryChoice, type MessageDto } from '../../../../electron/shared/api/index.js';
 import type { CoreConnection } from '../core-connection.js';
+import { ConversationFiles, filesSupported } from './conversation-files.svelte.js';
 import { prependPage } from './history-pages.js';
 
 /** With a contact (by address) or in a group (by id); both are a conversation id in messages and events. */
@@ -11,6 +12,8 @@ export class ConversationState {
   messages = $state<MessageDto[]>([]);
   hasMore = $state(true);
   loading = $state(false);
+  /** Uploads, progress and file actions; absent where the core does not carry files (groups, for now). */
+  readonly files: ConversationFiles | undefined;
   #cursor: string | undefined;
   readonly #unsubscribe: (() => void)[];
 
@@ -20,9 +23,14 @@ export class ConversationState {
     readonly address: string,
     readonly kind: ConversationKind = 'contact',
   ) {
+    this.files = filesSupported(kind) ? new ConversationFiles(core, address, (message) => this.#put(message)) : undefined;
     this.#unsubscribe = [
       core.on('message.received', (message) => {
         if (message.conversation === address) this.#put(message);
+      }),
+      // A file message's new state arrives whole; only messages already shown are replaced.
+      core.on('message.changed', (message) => {
+        if (message.conversation === address && this.messages.some((m) => m.id === message.id)) this.#put(message);
       }),
       core.on('message.updated', (update) => {
         if (update.conversation !== address) return;
@@ -80,6 +88,7 @@ export class ConversationState {
   }
 
   dispose(): void {
+    this.files?.dispose();
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
   }
 

@@ -17,13 +17,13 @@ describe('ConversationState', () => {
     expect(conversation.hasMore).toBe(true);
     await conversation.loadOlder();
     await conversation.loadOlder();
-    // 450 plus the six scripted messages at the end.
-    expect(conversation.messages).toHaveLength(456);
+    // 450 plus the six scripted messages and the five sample files at the end.
+    expect(conversation.messages).toHaveLength(461);
     expect(conversation.hasMore).toBe(false);
     const times = conversation.messages.map((m) => m.sentAt);
     expect([...times].sort()).toEqual(times);
     await conversation.loadOlder();
-    expect(conversation.messages).toHaveLength(456);
+    expect(conversation.messages).toHaveLength(461);
   });
 
   it('adds a sent message, then follows its state from the core’s events', async () => {
@@ -60,5 +60,24 @@ describe('ConversationState', () => {
     await expect.poll(() => conversation.messages.at(-1)?.state).toBe('delivered');
     expect(conversation.messages.at(-1)).not.toHaveProperty('heldUntil');
     conversation.dispose();
+  });
+
+  it('replaces a file message when the core says it changed, and accepts an offer through the file actions', async () => {
+    const { conversation } = open(0);
+    await conversation.loadOlder();
+    const offer = conversation.messages.find((m) => m.file?.state === 'offered' && m.direction === 'in');
+    if (offer?.file === undefined || conversation.files === undefined) throw new Error('the fake core has no waiting offer');
+    await conversation.files.accept(offer.file.id);
+    expect(conversation.messages.find((m) => m.id === offer.id)?.file?.state).toBe('receiving');
+    // The fake core moves it along with progress events and a message.changed at the end.
+    await expect.poll(() => conversation.files?.progress[offer.id] ?? 0).toBeGreaterThan(0);
+    await expect.poll(() => conversation.messages.find((m) => m.id === offer.id)?.file?.state, { timeout: 5_000 }).toBe('received');
+    conversation.dispose();
+  });
+
+  it('has file actions only where the core carries files: not in groups yet', () => {
+    const { connection } = connectToFakeCore();
+    expect(new ConversationState(connection, ADDRESSES.alice).files).toBeDefined();
+    expect(new ConversationState(connection, 'ab'.repeat(16), 'group').files).toBeUndefined();
   });
 });

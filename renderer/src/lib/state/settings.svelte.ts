@@ -1,8 +1,8 @@
-// My presence and my preferences (notifications, theme, delivery to offline contacts, Tor bridges and options), as saved by the core.
+// My presence and my preferences (notifications, theme, delivery to offline contacts, files, Tor bridges and options), as saved by the core.
 import type { Presence, PresenceDto, SettingsDto } from '../../../../electron/shared/api/index.js';
 import type { CoreConnection } from '../core-connection.js';
 
-type SettingsUpdate = Partial<Pick<SettingsDto, 'notifications' | 'theme' | 'defaultDelivery'>> & { bridges?: string[]; torOptions?: string[] };
+type SettingsUpdate = Partial<Pick<SettingsDto, 'notifications' | 'theme' | 'defaultDelivery' | 'autoAcceptBytes' | 'downloadsDir'>> & { bridges?: string[]; torOptions?: string[] };
 
 export class SettingsState {
   settings = $state<SettingsDto | null>(null);
