@@ -7,8 +7,8 @@ import { readFileBlob } from '../file-read.js';
 import { UploadAbortedError, uploadFile } from '../file-upload.js';
 import type { ConversationKind } from './conversation.svelte.js';
 
-/** Where the core takes files; groups join this list once the core carries files in groups. */
-const FILE_CONVERSATIONS: readonly ConversationKind[] = ['contact'];
+/** Where the core takes files: 1:1 conversations and groups. */
+const FILE_CONVERSATIONS: readonly ConversationKind[] = ['contact', 'group'];
 
 export function filesSupported(kind: ConversationKind): boolean {
   return FILE_CONVERSATIONS.includes(kind);
