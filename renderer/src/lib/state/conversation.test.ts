@@ -75,9 +75,9 @@ describe('ConversationState', () => {
     conversation.dispose();
   });
 
-  it('has file actions only where the core carries files: not in groups yet', () => {
+  it('has file actions in 1:1 conversations and in groups, where the core carries files too', () => {
     const { connection } = connectToFakeCore();
     expect(new ConversationState(connection, ADDRESSES.alice).files).toBeDefined();
-    expect(new ConversationState(connection, 'ab'.repeat(16), 'group').files).toBeUndefined();
+    expect(new ConversationState(connection, 'ab'.repeat(16), 'group').files).toBeDefined();
   });
 });
