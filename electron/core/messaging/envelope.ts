@@ -84,6 +84,8 @@ const envelopeBody = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), seq, file: fileOffer }).strict(),
   /** The sender withdrew the file, or the receiver declined or stopped it. */
   z.object({ kind: z.literal('file-cancel'), seq, file: hexId }).strict(),
+  /** The receiver holds the file, checked: the sender shows it sent (however it travelled, the relay included). */
+  z.object({ kind: z.literal('file-received'), seq, file: hexId }).strict(),
   /** Sent by the side that accepted a contact request, as the first Signal message of the session. */
   z
     .object({ kind: z.literal('accept'), seq: z.number().int().min(1), nickname: z.string().min(1).max(LIMITS.nickname), binding: bytes })
@@ -106,10 +108,10 @@ export type EnvelopeBody = z.infer<typeof envelopeBody>;
 export type EnvelopeKind = EnvelopeBody['kind'];
 export type GroupEnvelopeBody = Extract<EnvelopeBody, { kind: `group-${string}` }>;
 
-export type FileEnvelopeBody = Extract<EnvelopeBody, { kind: 'file' | 'file-cancel' }>;
+export type FileEnvelopeBody = Extract<EnvelopeBody, { kind: 'file' | 'file-cancel' | 'file-received' }>;
 
 export function isFileBody(body: EnvelopeBody): body is FileEnvelopeBody {
-  return body.kind === 'file' || body.kind === 'file-cancel';
+  return body.kind === 'file' || body.kind === 'file-cancel' || body.kind === 'file-received';
 }
 
 export function isGroupBody(body: EnvelopeBody): body is GroupEnvelopeBody {

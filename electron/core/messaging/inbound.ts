@@ -58,6 +58,7 @@ export async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 
     case 'group-join':
     case 'file':
     case 'file-cancel':
+    case 'file-received':
       return onSequenced(ctx, peer, envelope, content);
     case 'receipt':
       return ctx.outbox.acknowledge(peer, content.upTo);

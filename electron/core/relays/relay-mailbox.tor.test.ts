@@ -125,5 +125,11 @@ describe('relay mailboxes over the private Tor network', () => {
     expect(received.file).toMatchObject({ name: 'holiday.jpg', size: bytes.length });
     expect(await readBackSha256(bob.api, alice.address, sent.id, bytes.length)).toBe(createHash('sha256').update(bytes).digest('hex'));
     await alice.start(false);
+    // Bob's word that he holds it reaches Alice when she is back, though the bytes never came from her.
+    await waitFor(async () => (await alice.conversation(bob.address)).find((m) => m.id === sent.id)?.file?.state === 'sent', {
+      what: 'Alice to see the file sent',
+      timeoutMs: 4 * MINUTE,
+      intervalMs: 1_000,
+    });
   });
 });

@@ -134,6 +134,13 @@ export class FileChat implements FileHooks {
 
   async receive(peer: OnionAddress, envelope: Envelope, body: FileEnvelopeBody, stored: (tx: StateMutators) => void): Promise<void> {
     const { ctx } = this;
+    if (body.kind === 'file-received') {
+      const file = this.#file(body.file);
+      const ours = file !== undefined && file.direction === 'out' && file.conversation === peer && file.state !== 'sent';
+      if (ours) await this.#finished(body.file, { state: 'sent', bytes: file.size, error: null }, undefined, stored);
+      else await ctx.state.transact(stored);
+      return;
+    }
     if (body.kind === 'file-cancel') {
       const file = this.#file(body.file);
       await ctx.state.transact((tx) => {
@@ -469,6 +476,10 @@ export class FileChat implements FileHooks {
         // Typed from the verified bytes, whatever the offer said: only recognised media is ever previewed.
         const type = sniffType(head);
         await this.#finished(id, { state: 'received', bytes: file.size, error: null }, { mime: type.mime, preview: type.preview === 'none' ? null : type.preview });
+        // The sender hears it too, however the bytes came (its own stream tells it; a relay copy does not).
+        if (!isGroup(file.conversation)) {
+          await this.ctx.chains.run(peer, () => queueSequenced(this.ctx, peer, (seq) => ({ kind: 'file-received', seq, file: id })));
+        }
       })
       .catch(async (error: unknown) => {
         if (this.#stopped) return;
@@ -512,7 +523,12 @@ export class FileChat implements FileHooks {
     this.ctx.events.emit('file.progress', { conversation, id, bytes, total });
   }
 
-  async #finished(id: string, patch: Partial<Pick<StoredFile, 'state' | 'bytes' | 'error'>>, type?: Pick<StoredFile, 'mime' | 'preview'>): Promise<void> {
+  async #finished(
+    id: string,
+    patch: Partial<Pick<StoredFile, 'state' | 'bytes' | 'error'>>,
+    type?: Pick<StoredFile, 'mime' | 'preview'>,
+    also?: (tx: StateMutators) => void,
+  ): Promise<void> {
     this.#live.delete(id);
     this.#lastProgress.delete(id);
     const file = this.#file(id);
@@ -520,6 +536,7 @@ export class FileChat implements FileHooks {
     await this.ctx.state.transact((tx) => {
       if (type !== undefined) tx.files.put({ ...file, ...type, ...patch });
       else tx.files.update(id, patch);
+      also?.(tx);
     });
     this.#changed(id);
   }
