@@ -505,13 +505,23 @@ function fileBubble(page: Page, direction: 'in' | 'out', name: string): Locator 
 
 /** The size of the picture Chromium decoded for an `<img>` (0 × 0 when it could not). */
 async function naturalSize(image: Locator): Promise<{ width: number; height: number }> {
-  // A string, not a function: scripts are type-checked without the DOM library.
-  return image.evaluate('(img) => img.decode().then(() => ({ width: img.naturalWidth, height: img.naturalHeight }))');
+  // The element typed by what is read: scripts are type-checked without the DOM library.
+  return image.evaluate(async (img: { decode(): Promise<void>; naturalWidth: number; naturalHeight: number }) => {
+    await img.decode();
+    return { width: img.naturalWidth, height: img.naturalHeight };
+  });
 }
 
 /** What Chromium made of an `<audio>` or `<video>`: whether its metadata loaded, its length and frame size, and that it is not playing. */
 async function mediaState(media: Locator): Promise<{ ready: boolean; duration: number; width: number; height: number; paused: boolean; autoplay: boolean }> {
-  return media.evaluate('(el) => ({ ready: el.readyState >= 1, duration: el.duration, width: el.videoWidth ?? 0, height: el.videoHeight ?? 0, paused: el.paused, autoplay: el.autoplay })');
+  return media.evaluate((el: { readyState: number; duration: number; videoWidth?: number; videoHeight?: number; paused: boolean; autoplay: boolean }) => ({
+    ready: el.readyState >= 1,
+    duration: el.duration,
+    width: el.videoWidth ?? 0,
+    height: el.videoHeight ?? 0,
+    paused: el.paused,
+    autoplay: el.autoplay,
+  }));
 }
 
 /** Types a message, sends it with Enter and waits until the contact's ack turns it "Delivered". */
