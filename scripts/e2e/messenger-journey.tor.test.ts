@@ -1,5 +1,5 @@
-// The whole journey in Chromium over the private Tor network, all through the UI: two web-mode profiles made, introduced, chatting, verified, a message left at a relay while one is offline, then a group of three (an invitation, a link, three senders) listed in the relay's directory.
-import { mkdtemp, rm } from 'node:fs/promises';
+// The whole journey in Chromium over the private Tor network, all through the UI: two web-mode profiles made, introduced, chatting, verified, a message left at a relay while one is offline, a group of three (an invitation, a link, three senders) listed in the relay's directory, then files: media previewed, an SVG only downloaded.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startRelay, type Relay } from '../../electron/relay/index.js';
 import { closeGroupDetails, groupHeader, groupMessages, openGroupDetails, readGroupConversation, sendToGroup, waitForDirectoryEntry } from './group-page.js';
 import { launchBrowser, openPersonPage, screenshot, type PersonPage } from './journey-browser.js';
+import { drawnMedia, hostileSvg, IMAGE_SIZE, sineWav, VIDEO_SIZE, type MediaFile } from './journey-media.js';
 import { buildRenderer, type RendererBuild } from './renderer-build.js';
 import { startWebModePerson, type WebModePerson } from './web-mode-person.js';
 
@@ -32,6 +33,12 @@ const GROUP_LINES = new Map([
   ['Bob', 'Thursday works. I am halfway through.'],
   ['Carol', 'Hello from Carol, glad to be in.'],
 ]);
+const IMAGE_NAME = 'allium-garden.png';
+const AUDIO_NAME = 'a-tone.wav';
+const VIDEO_NAME = 'moving-dot.webm';
+const SVG_NAME = 'drawing.svg';
+// The tone sineWav makes, in seconds.
+const TONE_SECONDS = 1.5;
 
 describe('messenger journey in a browser over Tor', () => {
   const people: WebModePerson[] = [];
@@ -47,6 +54,13 @@ describe('messenger journey in a browser over Tor', () => {
   let relayDir: string | undefined;
   // Later steps build on earlier ones: after one fails, the rest report that instead of failing obscurely.
   let failedStep: string | undefined;
+  // The files of the file scene, made once Chromium runs.
+  let media: MediaFile[] = [];
+  const mediaNamed = (name: string): MediaFile => {
+    const found = media.find((file) => file.name === name);
+    if (found === undefined) throw new Error(`the file scene made no ${name}`);
+    return found;
+  };
 
   beforeAll(async () => {
     const torrcExtraFile = inject('testnetTorrcFile');
@@ -336,6 +350,81 @@ describe('messenger journey in a browser over Tor', () => {
     await entry.getByText('Joined', { exact: true }).waitFor();
     await screenshot(bob, '29-bob-group-directory');
   });
+
+  step('Alice sends Bob an image, a tone, a video and an SVG through the attach button; each reaches "Sent"', 'file-send', async () => {
+    const { image, video } = await drawnMedia(started(browser), IMAGE_NAME, VIDEO_NAME);
+    media = [image, sineWav(AUDIO_NAME), video, hostileSvg(SVG_NAME)];
+    const { page } = alice;
+    await page.getByRole('list', { name: 'Contacts' }).getByRole('button', { name: /Bob/ }).click();
+    await page.getByRole('heading', { name: 'Bob', level: 2 }).waitFor();
+    await page.getByRole('button', { name: 'Attach files' }).waitFor();
+    // The hidden input behind "Attach files", as the file chooser fills it.
+    await page.locator('form.composer input[type=file]').setInputFiles(media.map(({ name, mimeType, buffer }) => ({ name, mimeType, buffer })));
+    for (const { name } of media) await fileBubble(page, 'out', name).and(page.locator('[data-state="sent"]')).waitFor({ timeout: TOR_WAIT });
+    await screenshot(alice, '30-alice-files-sent');
+  }, LONG_STEP_TIMEOUT);
+
+  step('Bob sees the image, plays nothing on its own, and enlarges the picture', 'file-image', async () => {
+    const { page } = bob;
+    await page.getByRole('list', { name: 'Contacts' }).getByRole('button', { name: /Alice/ }).click();
+    for (const { name } of media) await fileBubble(page, 'in', name).and(page.locator('[data-state="received"]')).waitFor({ timeout: TOR_WAIT });
+    const thumb = fileBubble(page, 'in', IMAGE_NAME).getByRole('button', { name: `Enlarge ${IMAGE_NAME}` });
+    await thumb.waitFor({ timeout: TOR_WAIT });
+    // Decoded by Chromium from the bytes Bob's core verified: a broken or truncated file has no natural size.
+    expect(await naturalSize(thumb.getByRole('img', { name: IMAGE_NAME }))).toEqual(IMAGE_SIZE);
+    await thumb.scrollIntoViewIfNeeded();
+    await screenshot(bob, '31-bob-image-preview');
+    await thumb.click();
+    const viewer = page.getByRole('dialog', { name: IMAGE_NAME });
+    expect(await naturalSize(viewer.getByRole('img', { name: IMAGE_NAME }))).toEqual(IMAGE_SIZE);
+    await screenshot(bob, '32-bob-image-enlarged');
+    await viewer.getByRole('button', { name: 'Close' }).click();
+    await viewer.waitFor({ state: 'detached' });
+  });
+
+  step('Bob gets an audio player for the tone and a video player for the clip, both decoded from the received bytes', 'file-media', async () => {
+    const { page } = bob;
+    const audio = fileBubble(page, 'in', AUDIO_NAME).locator('audio');
+    const video = fileBubble(page, 'in', VIDEO_NAME).locator('video');
+    await Promise.all([audio.waitFor({ timeout: TOR_WAIT }), video.waitFor({ timeout: TOR_WAIT })]);
+    // Nothing plays by itself: both wait, paused, for a click.
+    await expect.poll(() => mediaState(audio), { timeout: MINUTE }).toMatchObject({ ready: true, paused: true, autoplay: false });
+    expect((await mediaState(audio)).duration).toBeCloseTo(TONE_SECONDS, 1);
+    await expect.poll(() => mediaState(video), { timeout: MINUTE }).toMatchObject({ ready: true, paused: true, autoplay: false, ...VIDEO_SIZE });
+    await fileBubble(page, 'in', VIDEO_NAME).scrollIntoViewIfNeeded();
+    await screenshot(bob, '33-bob-audio-video');
+  });
+
+  step('Bob is offered the SVG as a download only: nothing renders it, "Save as…" hands over the very bytes', 'file-svg', async () => {
+    const { page } = bob;
+    const bubble = fileBubble(page, 'in', SVG_NAME);
+    await bubble.getByText('Received').waitFor();
+    expect(await bubble.locator('img, svg, object, iframe, embed, audio, video').count()).toBe(0);
+    expect(await page.locator('object, iframe, embed').count()).toBe(0);
+    expect(await page.getByRole('img', { name: SVG_NAME }).count()).toBe(0);
+    await bubble.scrollIntoViewIfNeeded();
+    await screenshot(bob, '34-bob-svg-download-only');
+    const [download] = await Promise.all([page.waitForEvent('download'), bubble.getByRole('button', { name: 'Save as…' }).click()]);
+    expect(download.suggestedFilename()).toBe(SVG_NAME);
+    const saved = await readFile(await download.path());
+    expect(saved.equals(mediaNamed(SVG_NAME).buffer)).toBe(true);
+  });
+
+  step('Alice sends the picture to the group too; Bob and Carol both see it previewed', 'group-file', async () => {
+    const { page } = alice;
+    await page.getByRole('list', { name: 'Groups' }).getByRole('button', { name: new RegExp(GROUP_NAME) }).click();
+    await groupHeader(page, GROUP_NAME).waitFor();
+    const { name, mimeType, buffer } = mediaNamed(IMAGE_NAME);
+    await page.locator('form.composer input[type=file]').setInputFiles({ name, mimeType, buffer });
+    for (const reader of [bob, carol]) {
+      await reader.page.getByRole('list', { name: 'Groups' }).getByRole('button', { name: new RegExp(GROUP_NAME) }).click();
+      const thumb = fileBubble(reader.page, 'in', IMAGE_NAME).getByRole('button', { name: `Enlarge ${IMAGE_NAME}` });
+      await thumb.waitFor({ timeout: TOR_WAIT });
+      expect(await naturalSize(thumb.getByRole('img', { name: IMAGE_NAME }))).toEqual(IMAGE_SIZE);
+    }
+    await fileBubble(carol.page, 'in', IMAGE_NAME).scrollIntoViewIfNeeded();
+    await screenshot(carol, '35-carol-group-image');
+  }, LONG_STEP_TIMEOUT);
 });
 
 /**
@@ -407,6 +496,32 @@ function relayListed(page: Page, address: string): Locator {
 
 function conversation(page: Page): Locator {
   return page.getByRole('log');
+}
+
+/** The file of that name in one of the open conversation's messages, mine (`out`) or theirs (`in`). */
+function fileBubble(page: Page, direction: 'in' | 'out', name: string): Locator {
+  return conversation(page).locator(`.message.${direction} .file`).filter({ has: page.locator('.name', { hasText: name }) });
+}
+
+/** The size of the picture Chromium decoded for an `<img>` (0 × 0 when it could not). */
+async function naturalSize(image: Locator): Promise<{ width: number; height: number }> {
+  // The element typed by what is read: scripts are type-checked without the DOM library.
+  return image.evaluate(async (img: { decode(): Promise<void>; naturalWidth: number; naturalHeight: number }) => {
+    await img.decode();
+    return { width: img.naturalWidth, height: img.naturalHeight };
+  });
+}
+
+/** What Chromium made of an `<audio>` or `<video>`: whether its metadata loaded, its length and frame size, and that it is not playing. */
+async function mediaState(media: Locator): Promise<{ ready: boolean; duration: number; width: number; height: number; paused: boolean; autoplay: boolean }> {
+  return media.evaluate((el: { readyState: number; duration: number; videoWidth?: number; videoHeight?: number; paused: boolean; autoplay: boolean }) => ({
+    ready: el.readyState >= 1,
+    duration: el.duration,
+    width: el.videoWidth ?? 0,
+    height: el.videoHeight ?? 0,
+    paused: el.paused,
+    autoplay: el.autoplay,
+  }));
 }
 
 /** Types a message, sends it with Enter and waits until the contact's ack turns it "Delivered". */
