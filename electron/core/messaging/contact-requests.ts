@@ -26,7 +26,8 @@ import { outboxEntry } from './store-records.js';
 
 /** Whether a caller may connect at all: blocked addresses are refused at the handshake. */
 export function isBlocked(ctx: MessengerContext, address: string): boolean {
-  if (ctx.stopped()) return true;
+  // Asked by the listener from socket events, which can come while the profile locks: then everyone is refused.
+  if (ctx.stopped() || ctx.session.isLocked) return true;
   return ctx.state.contact(address)?.blocked === true || ctx.state.contactRequests().some((r) => r.address === address && r.status === 'blocked');
 }
 

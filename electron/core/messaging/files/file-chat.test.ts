@@ -31,6 +31,15 @@ afterEach(async () => {
 const stateOf = (p: Party, id: string): string | undefined => p.messenger.files.dtoFor(id)?.state;
 const filesDirOf = (p: Party): string => p.session.filesDir;
 
+describe('a profile that locks', () => {
+  it('admits no caller and no file stream once locked, and does not throw from the listener', async () => {
+    expect(bob.messenger.files.accepts(alice.address)).toBe(true);
+    await bob.session.lock();
+    expect(bob.messenger.files.accepts(alice.address)).toBe(false);
+    expect(bob.messenger.isBlocked(alice.address)).toBe(true);
+  });
+});
+
 describe('uploads', () => {
   it('refuses chunks out of order, of the wrong size or past the end, in words', async () => {
     const files = alice.messenger.files;

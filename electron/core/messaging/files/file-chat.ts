@@ -119,6 +119,8 @@ export class FileChat implements FileHooks {
 
   /** Whether a caller may open a file stream to us: an accepted contact we did not block. */
   accepts(peer: OnionAddress): boolean {
+    // The listener asks from its own socket events, which can come while the profile locks: a locked profile admits no one.
+    if (this.#stopped || this.ctx.session.isLocked) return false;
     const contact = this.ctx.state.contact(peer);
     return contact?.status === 'accepted' && !contact.blocked;
   }
