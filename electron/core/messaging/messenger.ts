@@ -70,7 +70,7 @@ export class Messenger extends EventEmitter<MessagingEventArgs> {
     };
     this.groups.bind(this.#ctx);
     this.files.bind(this.#ctx, {
-      dir: options.filesDir ?? join(options.session.filesDir),
+      dir: options.filesDir ?? options.session.filesDir,
       ...(options.dialFile === undefined ? {} : { dial: options.dialFile }),
       downloadsDir: options.downloadsDir ?? (() => join(homedir(), 'Downloads')),
       ...(options.relayClient === undefined ? {} : { relayClient: options.relayClient }),

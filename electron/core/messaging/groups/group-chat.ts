@@ -116,10 +116,8 @@ export class GroupChat implements GroupHooks {
   }
 
   async #messageUpdate(groupId: string, messageId: string): Promise<void> {
-    const history = await this.ctx.session.history(historyName(groupConversation(groupId)));
-    const stored = (await history.page({ limit: 200 })).messages.find((m) => m.id === messageId);
-    if (stored === undefined) return;
-    const dto = groupMessageDto(this.ctx, groupId, stored);
+    const dto = await this.messageOf(groupId, messageId);
+    if (dto === undefined) return;
     this.ctx.events.emit('group.message.progressed', {
       update: { conversation: groupId, id: messageId, state: dto.state, ...(dto.delivery === undefined ? {} : { delivery: dto.delivery }) },
     });

@@ -22,7 +22,7 @@ import { decodeEnvelope, encodeEnvelope, type Envelope, type GroupEnvelopeBody }
 import { groupConversation, historyName } from '../conversation-id.js';
 import { distributeKey, ensurePeer, othersIn, sendKey, sendOperations, welcome } from './group-delivery.js';
 import { groupMessageDto, invitationDto } from './group-dto.js';
-import { type GroupParts, decodeGroupPlaintext, operationBytes } from './group-parts.js';
+import { type GroupParts, decodeGroupPlaintext, operationBytes, sameBytes } from './group-parts.js';
 
 /** What applying one envelope came to: changes for the state write, a message for history, work once both are durable. */
 export interface Applied {
@@ -83,12 +83,21 @@ export async function retryWaiting(parts: GroupParts, groupId: string): Promise<
         const envelope = decodeStoredEnvelope(item.envelope);
         const applied = envelope === undefined ? {} : await applyGroupEnvelope(parts, item.from as OnionAddress, envelope, envelope.body as GroupEnvelopeBody);
         if (applied.wait === true) continue;
-        await commit(parts, groupId, applied, (tx) => tx.groups.update(groupId, (g) => void g.waiting.splice(g.waiting.findIndex((w) => w.at === item.at && w.from === item.from), 1)), () => item);
+        await commit(parts, groupId, applied, (tx) => tx.groups.update(groupId, (g) => dropWaiting(g.waiting, item)), () => item);
         progress = true;
         break;
       }
     }
   });
+}
+
+/**
+ * Takes one waiting envelope out: the same sender, time and bytes (two from one sender can share a millisecond). One
+ * that is gone already removes nothing (splice(-1) would drop the last, someone else's).
+ */
+export function dropWaiting(waiting: { from: string; envelope: Uint8Array; at: string }[], item: { from: string; envelope: Uint8Array; at: string }): void {
+  const index = waiting.findIndex((w) => w.at === item.at && w.from === item.from && sameBytes(w.envelope, item.envelope));
+  if (index >= 0) waiting.splice(index, 1);
 }
 
 function decodeStoredEnvelope(bytes: Uint8Array): Envelope | undefined {
