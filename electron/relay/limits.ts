@@ -29,12 +29,15 @@ export interface RelayLimits {
   readonly directoryGlobalPerSecond: number;
   /** How long a completed blob is kept for its readers. */
   readonly blobRetentionMs: number;
-  /** How long an upload may stay unfinished before the blob is deleted. */
+  /** How long an upload may stay unfinished (from its creation) before the blob is deleted. */
   readonly blobUploadMs: number;
   /** Bytes (declared sizes) of the blobs one queue may hold, and how many blobs. */
   readonly blobQueueMaxBytes: number;
   readonly blobQueueMaxCount: number;
-  /** Bytes (declared sizes) all blobs together may hold; past it every new blob is refused as `relay-full`. */
+  /** Unfinished uploads one queue may have at once, and the whole relay. */
+  readonly blobPendingPerQueue: number;
+  readonly blobPendingTotal: number;
+  /** Bytes actually stored of all blobs together; a chunk or a new blob past it is refused as `relay-full`. */
   readonly blobDiskCapBytes: number;
 }
 
@@ -56,8 +59,10 @@ export const DEFAULT_LIMITS: RelayLimits = {
   directoryGlobalBurst: 100,
   directoryGlobalPerSecond: 1,
   blobRetentionMs: 30 * 24 * 3_600_000,
-  blobUploadMs: 7 * 24 * 3_600_000,
+  blobUploadMs: 6 * 3_600_000,
   blobQueueMaxBytes: 1024 * 1024 * 1024,
   blobQueueMaxCount: 1_000,
+  blobPendingPerQueue: 4,
+  blobPendingTotal: 512,
   blobDiskCapBytes: 16 * 1024 * 1024 * 1024,
 };
