@@ -114,7 +114,7 @@ export class RelayApi {
           error instanceof RelayRefusal
             ? error
             : isDiskFull(error)
-              ? new RelayRefusal('relay-full', "The relay's disk is full: it takes nothing new until space is freed.", 600)
+              ? new RelayRefusal('relay-full', 'The relay cannot write to its disk (it is full): it takes nothing new until space is freed.', 600)
               : new RelayRefusal('internal-error', 'The relay failed to handle this request.');
         const headers: Record<string, string> = { ...refusal.headers };
         if (refusal.retryAfterSeconds !== undefined) headers['retry-after'] = String(refusal.retryAfterSeconds);

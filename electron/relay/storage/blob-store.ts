@@ -192,7 +192,8 @@ export class BlobStore {
     try {
       // Bytes past the durable length are from a write whose row update never happened: not the blob's.
       await file.truncate(offset);
-      await file.write(bytes, 0, bytes.length, offset);
+      // A write may take only part (a disk filling up); the rest is written again, which then fails with the reason.
+      for (let written = 0; written < bytes.length; ) written += (await file.write(bytes, written, bytes.length - written, offset + written)).bytesWritten;
       await file.sync();
     } finally {
       await file.close();

@@ -63,10 +63,13 @@ const sha256 = (bytes: Uint8Array): Buffer => createHash('sha256').update(bytes)
 
 const relayFull = (): RelayRefusal => new RelayRefusal('relay-full', 'This relay is full and takes nothing new for now.', 3600);
 
-/** Whether an error is the disk (or the database's ceiling) refusing to grow. */
+/** SQLite's and the file system's ways of saying a write found no room (a full disk, a quota, a file size limit, the database's ceiling). */
+const NO_ROOM = new Set(['SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/** Whether an error is the disk refusing a write: the relay answers `relay-full` and goes on. */
 export function isDiskFull(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT' || code === 'EFBIG';
+  return typeof code === 'string' && NO_ROOM.has(code);
 }
 
 /** Everything the relay keeps in its database, each row at ROW_BYTES: what the disk cap counts. */
