@@ -66,7 +66,7 @@ export class QueueAdmission {
 
   #issue(queueId: string, bits: number): string {
     const head = Buffer.alloc(7);
-    head.writeUIntBE(this.#now(), 0, 6);
+    head.writeUIntBE(Math.floor(this.#now()), 0, 6);
     head.writeUInt8(bits, 6);
     return Buffer.concat([head, this.#mac(queueId, head)]).toString('base64url');
   }

@@ -98,6 +98,7 @@ export class RelayStore {
     this.#statements = {
       insertQueue: db.prepare<[string, Buffer, number]>('INSERT OR IGNORE INTO queues (id, public_key, created_at) VALUES (?, ?, ?)'),
       unusedCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM queues WHERE used_at IS NULL'),
+      usedAt: db.prepare<[string], { used_at: number | null }>('SELECT used_at FROM queues WHERE id = ?'),
       markUsed: db.prepare<[number, string]>('UPDATE queues SET used_at = ? WHERE id = ? AND used_at IS NULL'),
       emptyUnused: db.prepare<[number], { id: string }>(
         'SELECT id FROM queues WHERE used_at IS NULL AND created_at <= ? AND NOT EXISTS (SELECT 1 FROM capabilities WHERE queue_id = queues.id)',
@@ -122,12 +123,12 @@ export class RelayStore {
       fetch: db.prepare<[string, number, number, number], MessageRow>(
         'SELECT seq, envelope_id, body, deposited_at, expires_at FROM messages WHERE queue_id = ? AND seq > ? AND expires_at > ? ORDER BY seq LIMIT ?',
       ),
-      keepReceipts: db.prepare<[string, number]>(
-        'INSERT OR IGNORE INTO receipts (queue_id, envelope_id, body_hash, expires_at) SELECT queue_id, envelope_id, body_hash, expires_at FROM messages WHERE queue_id = ? AND seq <= ?',
+      ackedIds: db.prepare<[string, number], { envelope_id: string; body_hash: Buffer; expires_at: number }>(
+        'SELECT envelope_id, body_hash, expires_at FROM messages WHERE queue_id = ? AND seq <= ?',
       ),
+      keepReceipt: db.prepare<[string, string, Buffer, number]>('INSERT OR IGNORE INTO receipts (queue_id, envelope_id, body_hash, expires_at) VALUES (?, ?, ?, ?)'),
       ackedTotals: db.prepare<[string, number], { n: number; bytes: number }>('SELECT count(*) AS n, total(size) AS bytes FROM messages WHERE queue_id = ? AND seq <= ?'),
       deleteAcked: db.prepare<[string, number]>('DELETE FROM messages WHERE queue_id = ? AND seq <= ?'),
-      receiptCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM receipts WHERE queue_id = ?'),
       uncount: db.prepare<[number, number, string]>('UPDATE queues SET held_count = held_count - ?, held_bytes = held_bytes - ? WHERE id = ?'),
       expiredTotals: db.prepare<[number], { queue_id: string; n: number; bytes: number }>(
         'SELECT queue_id, count(*) AS n, total(size) AS bytes FROM messages WHERE expires_at <= ? GROUP BY queue_id',
@@ -180,7 +181,7 @@ export class RelayStore {
 
   /** Records the owner's fetch: a queue never used is deleted after a while. Writes only the first time. */
   markUsed(queueId: string, now: number): void {
-    this.#statements.markUsed.run(now, queueId);
+    if (this.#statements.usedAt.get(queueId)?.used_at === null) this.#statements.markUsed.run(now, queueId);
   }
 
   /** The queue's ed25519 public key, or undefined for a queue the relay does not hold. */
@@ -281,25 +282,19 @@ export class RelayStore {
 
   /**
    * Deletes envelopes up to `upTo`, keeping their ids (until they would have expired) so a repeat is not stored again.
-   * On a full disk, where even receipts cannot be written, the envelopes are deleted without them: freeing space comes first.
+   * The envelopes go first, so on a database with no room left the receipts take the pages they freed.
    */
   ack(queueId: string, upTo: number): number {
-    const ack = this.#db.transaction((keepReceipts: boolean) => {
-      const totals = this.#statements.ackedTotals.get(queueId, upTo) ?? { n: 0, bytes: 0 };
-      if (totals.n === 0) return { ...totals, receipts: 0 };
-      const before = this.#statements.receiptCount.get(queueId)?.n ?? 0;
-      if (keepReceipts) this.#statements.keepReceipts.run(queueId, upTo);
+    const totals = this.#db.transaction(() => {
+      const acked = this.#statements.ackedTotals.get(queueId, upTo) ?? { n: 0, bytes: 0 };
+      if (acked.n === 0) return { ...acked, receipts: 0 };
+      const ids = this.#statements.ackedIds.all(queueId, upTo);
       this.#statements.deleteAcked.run(queueId, upTo);
-      this.#statements.uncount.run(totals.n, totals.bytes, queueId);
-      return { ...totals, receipts: (this.#statements.receiptCount.get(queueId)?.n ?? 0) - before };
-    });
-    let totals: { n: number; bytes: number; receipts: number };
-    try {
-      totals = ack(true);
-    } catch (error) {
-      if (!isDiskFull(error)) throw error;
-      totals = ack(false);
-    }
+      this.#statements.uncount.run(acked.n, acked.bytes, queueId);
+      let receipts = 0;
+      for (const id of ids) receipts += this.#statements.keepReceipt.run(queueId, id.envelope_id, id.body_hash, id.expires_at).changes;
+      return { ...acked, receipts };
+    })();
     this.#bytesKept += totals.receipts * ROW_BYTES.receipt - totals.bytes - totals.n * ROW_BYTES.message;
     return totals.n;
   }

@@ -9,8 +9,8 @@ export const PROOF_DOMAIN = 'allium-relay-queue-proof-v1\0';
 export const PROOF_CHALLENGE = /^[A-Za-z0-9_-]{16,128}$/;
 /** A nonce is 8 bytes in lowercase hex. */
 export const PROOF_NONCE = /^[0-9a-f]{16}$/;
-/** No relay may ask for more: 2^32 hashes would take an honest client hours. */
-export const MAX_PROOF_BITS = 32;
+/** No relay asks for more, and no client solves more: 2^24 hashes are half a minute on a slow core, 2^32 would be hours. */
+export const MAX_PROOF_BITS = 24;
 
 /** The body of `PUT /v1/queues/{queueId}`: empty for a queue that exists, else the solved challenge. */
 export const queueCreateRequestSchema = z
