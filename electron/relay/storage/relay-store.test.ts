@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RelayRefusal } from '../errors.js';
 import { DEFAULT_LIMITS, type RelayLimits } from '../limits.js';
 import { RelayStore } from './relay-store.js';
+import { ROW_BYTES } from './row-bytes.js';
 
 const QUEUE = 'q'.repeat(43);
 const OTHER = 'o'.repeat(43);
@@ -87,8 +88,9 @@ describe('relay store', () => {
   });
 
   it('refuses every deposit past the disk cap until something is deleted', () => {
-    // Two queues (256 bytes each), 1 KiB and 2 KiB of envelopes (192 bytes each besides the body): 3 968 bytes; a receipt is 256.
-    const cap = 4_300;
+    // Two queues and two envelopes of 1 and 2 KiB, with room for one receipt more but not one envelope.
+    const held = 2 * ROW_BYTES.queue + 1_024 + 2_048 + 2 * ROW_BYTES.message;
+    const cap = held + ROW_BYTES.receipt;
     const store = open({ diskCapBytes: cap });
     store.deposit({ queueId: QUEUE, envelopeId: 'envelope-0000001', body: body(1), now: 1 });
     store.deposit({ queueId: OTHER, envelopeId: 'envelope-0000002', body: body(2, 2_048), now: 2 });
@@ -99,7 +101,7 @@ describe('relay store', () => {
     expect(refusalOf(() => reopened.deposit({ queueId: OTHER, envelopeId: 'envelope-0000003', body: body(3), now: 3 }))).toBe('relay-full');
     reopened.ack(QUEUE, 1);
     expect(reopened.deposit({ queueId: OTHER, envelopeId: 'envelope-0000003', body: body(3), now: 3 }).stored).toBe(true);
-    expect(reopened.bytesKept()).toBe(2 * 256 + 2 * (1_024 + 192) + 2_048 + 192 + 256 - 1_024 - 192);
+    expect(reopened.bytesKept()).toBe(held + ROW_BYTES.receipt);
   });
 
   it('counts receipts, capabilities and queues against the disk cap, so none of them can fill the disk', () => {
@@ -113,12 +115,13 @@ describe('relay store', () => {
     }
     expect(refused).toBe('relay-full');
     expect(store.stats().bytesHeld).toBe(0);
-    expect(i).toBeLessThan(260);
+    expect(i).toBeLessThan((64 * 1_024) / ROW_BYTES.receipt + 1);
     // What is left below the cap takes a few capabilities, then no more.
     const made = Array.from({ length: 10 }, (_, c) => refusalOf(() => store.createCapability(OTHER, `capability-${String(c).padStart(11, '0')}`, 's', 1)));
-    expect(made.filter((r) => r === undefined).length).toBeLessThan(5);
+    expect(made.filter((r) => r === undefined).length).toBeLessThanOrEqual((1_024 + ROW_BYTES.message) / ROW_BYTES.capability);
     expect(made.at(-1)).toBe('relay-full');
-    expect(refusalOf(() => store.createQueue('n'.repeat(43), Buffer.alloc(32, 3), 1))).toBe('relay-full');
+    const queues = Array.from({ length: 3 }, (_, q) => refusalOf(() => store.createQueue(String(q).repeat(43), Buffer.alloc(32, 3), 1)));
+    expect(queues.at(-1)).toBe('relay-full');
     // The receipts expire with the envelopes they stand for, and the room is back.
     store.sweep(DEFAULT_LIMITS.retentionMs + 1_000);
     expect(store.bytesKept()).toBeLessThan(1_024);
