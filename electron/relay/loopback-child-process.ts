@@ -9,6 +9,7 @@ const REPO = join(import.meta.dirname, '..', '..');
 
 export interface LoopbackChild {
   readonly url: string;
+  readonly pid: number;
   readonly kill: () => Promise<NodeJS.Signals | null>;
   /** What the child wrote to stderr. */
   readonly errors: () => string;
@@ -31,9 +32,21 @@ export async function bundleLoopbackChild(name: string): Promise<{ readonly file
   return { file, remove: () => rmSync(file, { force: true }) };
 }
 
+export interface LoopbackChildOptions {
+  /** Passed to the child: envelope retention and the sweep's interval. */
+  readonly retentionMs?: number;
+  readonly sweepEveryMs?: number;
+  /** A soft limit on the size of any file the child writes (RLIMIT_FSIZE, set with util-linux's prlimit): past it writes fail with EFBIG. */
+  readonly fileSizeLimit?: number;
+}
+
 /** Starts the bundled relay over `dataDir` and resolves with its URL once it listens. */
-export async function startLoopbackChild(file: string, dataDir: string): Promise<LoopbackChild> {
-  const child = spawn(process.execPath, [file, dataDir], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startLoopbackChild(file: string, dataDir: string, options: LoopbackChildOptions = {}): Promise<LoopbackChild> {
+  const args = [file, dataDir, JSON.stringify({ retentionMs: options.retentionMs, sweepEveryMs: options.sweepEveryMs })];
+  const child =
+    options.fileSizeLimit === undefined
+      ? spawn(process.execPath, args, { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] })
+      : spawn('prlimit', [`--fsize=${String(options.fileSizeLimit)}:unlimited`, process.execPath, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   let errors = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -44,6 +57,7 @@ export async function startLoopbackChild(file: string, dataDir: string): Promise
   if (!output.includes('\n')) throw new Error(`the relay child did not start: ${errors}`);
   return {
     url: output.trim(),
+    pid: child.pid ?? 0,
     kill: () => {
       child.kill('SIGKILL');
       return exited;

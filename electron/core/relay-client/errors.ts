@@ -161,6 +161,7 @@ export function refusalError(code: RelayErrorCode, relayMessage: string, retryAf
     case 'blob-incomplete':
     case 'blob-too-large':
     case 'range-not-satisfiable':
+    case 'proof-required':
       return new RelayRequestError(`The relay refused the request${said}.`, code);
     case 'internal-error':
       return new RelayFailedError(`The relay failed while handling the request${said}.`, code);

@@ -25,6 +25,10 @@ import {
   blobStatusSchema,
   HEADER_BLOB_RECEIVED,
   HEADER_BLOB_SECRET,
+  HEADER_PROOF_BITS,
+  HEADER_PROOF_CHALLENGE,
+  MAX_PROOF_BITS,
+  PROOF_CHALLENGE,
   parseBlobCapability,
   capabilitiesPath,
   capabilityCreatedSchema,
@@ -52,6 +56,7 @@ import { blobChunks, type BlobSource } from './blob-source.js';
 import { signListing, signUnlisting, verifyListing, type DirectoryListingDraft } from './directory-listing.js';
 import { DirectoryListingError, RelayCapabilityError, RelayError, RelayFailedError, RelayUnreachableError, refusalError } from './errors.js';
 import { signRequest, type QueueKey } from './queue-key.js';
+import { solveProof } from './queue-proof.js';
 import { RelayTransport, type RelayHttpResponse, type RelayTarget } from './relay-transport.js';
 
 /** A capability as handed to a contact: `<id>.<secret>`; its id alone is enough to revoke it. */
@@ -126,6 +131,8 @@ export interface DownloadBlobOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 90_000;
+/** Proofs of work solved for one queue before giving up: a relay that refuses each is not worth more. */
+const MAX_PROOF_ATTEMPTS = 3;
 /** Chunks refused at a wrong offset in a row before an upload gives up: the relay and the source disagree. */
 const MAX_OFFSET_CORRECTIONS = 3;
 
@@ -153,10 +160,26 @@ export class RelayClient {
     return this.#json(await this.#send('GET', INFO_PATH), infoSchema);
   }
 
-  /** Creates the queue named by the key (idempotent: an existing queue is kept). */
+  /**
+   * Creates the queue named by the key (idempotent: an existing queue is kept). A new queue costs a proof of work: the
+   * relay answers `proof-required` with a challenge, solved here (2^bits hashes on average) and sent with the request again.
+   */
   async createQueue(key: QueueKey): Promise<{ created: boolean }> {
-    const { created } = this.#json(await this.#signed(key, 'PUT', queuePath(key.queueId)), queueCreatedSchema);
-    return { created };
+    let body: Uint8Array = new Uint8Array();
+    for (let attempt = 0; ; attempt += 1) {
+      const response = await this.#signed(key, 'PUT', queuePath(key.queueId), 0, body);
+      const challenge = response.headers[HEADER_PROOF_CHALLENGE];
+      const bits = Number(response.headers[HEADER_PROOF_BITS]);
+      if (response.status !== 428 || attempt >= MAX_PROOF_ATTEMPTS || typeof challenge !== 'string' || !PROOF_CHALLENGE.test(challenge)) {
+        const { created } = this.#json(response, queueCreatedSchema);
+        return { created };
+      }
+      if (!Number.isInteger(bits) || bits < 0 || bits > MAX_PROOF_BITS) {
+        throw new RelayFailedError(`The relay asks a proof of work of ${String(response.headers[HEADER_PROOF_BITS])} bits, more than Allium solves (${String(MAX_PROOF_BITS)}).`);
+      }
+      const nonce = await solveProof(challenge, key.queueId, bits);
+      body = jsonBytes({ proof: { challenge, nonce } });
+    }
   }
 
   /** Deletes the queue with everything it holds; its capabilities stop working. */

@@ -79,8 +79,8 @@ describe('relay blobs', () => {
     const key = await owner();
     const bytes = randomBytes(2 * MIB + 12_345);
     const blob = await client.createBlob(key, bytes.length);
-    expect(blob).toMatchObject({ size: bytes.length, expiresAt: clock + 7 * DAY });
-    expect(await client.blobStatus(key, blob.blobId)).toEqual({ blobId: blob.blobId, size: bytes.length, received: 0, complete: false, expiresAt: clock + 7 * DAY });
+    expect(blob).toMatchObject({ size: bytes.length, expiresAt: clock + 6 * 3_600_000 });
+    expect(await client.blobStatus(key, blob.blobId)).toEqual({ blobId: blob.blobId, size: bytes.length, received: 0, complete: false, expiresAt: clock + 6 * 3_600_000 });
     // Readers wait for the upload to complete.
     expect(await refusal(download(blob.capability))).toMatchObject({ relayCode: 'blob-incomplete' });
 
@@ -212,8 +212,8 @@ describe('relay blobs', () => {
     const tiny = await client.createBlob(alice, 1);
     await client.createBlob(alice, 1);
     expect(await refusal(client.createBlob(alice, 1))).toMatchObject({ relayCode: 'blob-quota' });
+    // Only stored bytes count against the disk cap: declaring more than it holds is no refusal.
     await client.createBlob(bob, 3 * MIB - 2);
-    expect(await refusal(client.createBlob(bob, 2))).toBeInstanceOf(RelayFullError);
     expect(await refusal(client.createBlob(bob, BLOB_MAX_BYTES + 1))).toMatchObject({ relayCode: 'blob-too-large' });
     expect(await refusal(client.createBlob(bob, 0))).toMatchObject({ relayCode: 'malformed-request' });
     const path = blobsPath(bob.queueId);
@@ -229,6 +229,41 @@ describe('relay blobs', () => {
     // Deleting frees the quota.
     expect(await client.deleteBlob(alice, first.blobId)).toBe(true);
     expect((await client.createBlob(alice, 2 * MIB)).size).toBe(2 * MIB);
+  });
+
+  it('counts stored bytes, not declared sizes: 80 reservations from 16 throw-away queues leave room for an honest upload', async () => {
+    await start();
+    const throwAway = await Promise.all(Array.from({ length: 16 }, () => owner()));
+    const outcomes = await Promise.all(throwAway.flatMap((key) => Array.from({ length: 5 }, () => refusal(client.createBlob(key, BLOB_MAX_BYTES)))));
+    // Each queue may have 4 uploads unfinished; the fifth is refused, and none of them is counted against the relay.
+    expect(outcomes.filter((o) => o === undefined)).toHaveLength(64);
+    expect(outcomes.filter((o) => o instanceof RelayQuotaError)).toHaveLength(16);
+    expect(relay.blobs.stats()).toMatchObject({ blobs: 64, pending: 64, bytesStored: 0 });
+    const honest = await owner();
+    const bytes = randomBytes(MIB + 7);
+    const blob = await client.createBlob(honest, bytes.length);
+    expect((await client.uploadBlob(honest, blob.blobId, bytes)).complete).toBe(true);
+    expect(await download(blob.capability)).toEqual(bytes);
+    // Unfinished uploads are deleted six hours after they were created.
+    clock += 6 * 3_600_000;
+    expect(await relay.blobs.sweep(clock)).toBe(64);
+    expect(relay.blobs.stats()).toMatchObject({ blobs: 1, pending: 0, bytesStored: bytes.length });
+  });
+
+  it('bounds unfinished uploads in all, and the stored bytes against the disk cap chunk by chunk', async () => {
+    await start({ blobPendingTotal: 3, blobDiskCapBytes: 3 * MIB });
+    const [alice, bob] = [await owner(), await owner()];
+    const pending = [await client.createBlob(alice, 2 * MIB), await client.createBlob(alice, 2 * MIB), await client.createBlob(bob, 2 * MIB)];
+    const busy = await refusal(client.createBlob(bob, 1));
+    expect(busy).toBeInstanceOf(RelayFullError);
+    expect((busy as Error).message).toContain('unfinished uploads');
+    await client.uploadBlob(alice, pending[0]!.blobId, new Uint8Array(2 * MIB));
+    // Two MiB stored of three: the next blob's chunks run into the cap, its creation is still allowed.
+    expect(await rawChunk(bob, pending[2]!.blobId, 0, new Uint8Array(MIB))).toMatchObject({ status: 200 });
+    expect(await rawChunk(bob, pending[2]!.blobId, MIB, new Uint8Array(1))).toMatchObject({ status: 507, json: { error: 'relay-full' } });
+    expect(await refusal(client.createBlob(bob, MIB))).toBeInstanceOf(RelayFullError);
+    await client.deleteBlob(alice, pending[0]!.blobId);
+    expect(await rawChunk(bob, pending[2]!.blobId, MIB, new Uint8Array(MIB))).toMatchObject({ status: 200 });
   });
 
   it('refuses a wrong or malformed capability, and another queue’s owner', async () => {
@@ -268,16 +303,16 @@ describe('relay blobs', () => {
 
     const unfinished = await client.createBlob(key, 4);
     const kept = await client.createBlob(key, 4);
-    clock += 6 * DAY;
+    clock += 5 * 3_600_000;
     await client.uploadBlob(key, kept.blobId, Buffer.from('kept'));
-    // Seven days after creation an unfinished upload is gone; a completed blob stays 30 days after completion.
-    clock += 2 * DAY;
+    // Six hours after creation an unfinished upload is gone; a completed blob stays 30 days after completion.
+    clock += 2 * 3_600_000;
     expect(await refusal(client.blobStatus(key, unfinished.blobId))).toBeInstanceOf(RelayBlobGoneError);
     expect(await relay.blobs.sweep(clock)).toBe(1);
     expect(blobFiles()).toEqual([kept.blobId]);
     clock += 27 * DAY;
     expect((await download(kept.capability)).toString()).toBe('kept');
-    clock += 2 * DAY;
+    clock += 3 * DAY;
     expect(await refusal(download(kept.capability))).toBeInstanceOf(RelayBlobGoneError);
     expect(await relay.blobs.sweep(clock)).toBe(1);
     expect(blobFiles()).toEqual([]);
@@ -287,6 +322,6 @@ describe('relay blobs', () => {
     expect(existsSync(join(dir, BLOBS_DIR, last.blobId))).toBe(true);
     await client.deleteQueue(key);
     expect(blobFiles()).toEqual([]);
-    expect(relay.blobs.stats()).toEqual({ blobs: 0, bytesReserved: 0 });
+    expect(relay.blobs.stats()).toEqual({ blobs: 0, pending: 0, bytesStored: 0 });
   });
 });

@@ -19,17 +19,19 @@ import {
   QUEUE_ID,
   ackRequestSchema,
   isBucketLength,
+  queueCreateRequestSchema,
   type RelayInfo,
 } from '../../shared/relay-protocol/index.js';
 import { TokenBucket } from '../../core/link/token-bucket.js';
 import { RelayRefusal } from '../errors.js';
 import type { RelayLimits } from '../limits.js';
 import { DepositBatcher } from '../storage/deposit-batcher.js';
-import { hashSecret, type RelayStore } from '../storage/relay-store.js';
+import { hashSecret, isDiskFull, type RelayStore } from '../storage/relay-store.js';
 import type { BlobStore } from '../storage/blob-store.js';
 import type { RelayActivity } from './activity.js';
 import { blobRoutes } from './blob-routes.js';
 import { LongPollWaiters } from './long-poll.js';
+import { QueueAdmission } from './queue-admission.js';
 import { DirectoryApi } from './directory-api.js';
 import { checkQueueSignature } from './queue-signature.js';
 import { send, type Reply, type Route } from './reply.js';
@@ -37,7 +39,7 @@ import { parseJson, readBody } from './request-body.js';
 
 /** Bodies of requests other than deposits are small JSON or nothing. */
 const MAX_CONTROL_BODY = 4_096;
-/** Capabilities whose token buckets are remembered; past it all are forgotten, which at worst grants each one fresh burst. */
+/** Capabilities (or queues) whose token buckets are remembered; past it all are forgotten, which at worst grants each one fresh burst. */
 const MAX_TRACKED_CAPABILITIES = 100_000;
 
 export interface RelayApiOptions {
@@ -59,6 +61,9 @@ export class RelayApi {
   readonly #waiters: LongPollWaiters;
   readonly #deposits: DepositBatcher;
   readonly #buckets = new Map<string, TokenBucket>();
+  /** Per queue: capabilities it may still create in a burst. */
+  readonly #capabilityBuckets = new Map<string, TokenBucket>();
+  readonly #admission: QueueAdmission;
   readonly #routes: readonly Route[];
 
   constructor(options: RelayApiOptions) {
@@ -68,6 +73,7 @@ export class RelayApi {
     this.#activity = options.activity;
     this.#now = options.now ?? Date.now;
     this.#deposits = new DepositBatcher(options.store);
+    this.#admission = new QueueAdmission(options.limits, this.#now);
     this.#waiters = new LongPollWaiters(options.limits.waitingPerQueue, options.limits.waitingTotal);
     const directory = new DirectoryApi({ directory: options.store.directory, limits: options.limits, now: this.#now });
     const queue = '/v1/queues/([A-Za-z0-9_-]+)';
@@ -104,7 +110,12 @@ export class RelayApi {
     this.#route(request, aborted.signal).then(
       (reply) => send(response, reply),
       (error: unknown) => {
-        const refusal = error instanceof RelayRefusal ? error : new RelayRefusal('internal-error', 'The relay failed to handle this request.');
+        const refusal =
+          error instanceof RelayRefusal
+            ? error
+            : isDiskFull(error)
+              ? new RelayRefusal('relay-full', 'The relay cannot write to its disk (it is full): it takes nothing new until space is freed.', 600)
+              : new RelayRefusal('internal-error', 'The relay failed to handle this request.');
         const headers: Record<string, string> = { ...refusal.headers };
         if (refusal.retryAfterSeconds !== undefined) headers['retry-after'] = String(refusal.retryAfterSeconds);
         // A refused upload may still be arriving: close the connection rather than read what is left of it.
@@ -154,9 +165,15 @@ export class RelayApi {
     if (this.#store.queueKey(queueId) === undefined) throw new RelayRefusal('queue-not-found', 'This relay holds no such queue; it may have been deleted.');
   }
 
+  /** A queue that exists is answered as it is; a new one costs a proof of work (refused `proof-required` with a challenge). */
   async #createQueue(request: IncomingMessage, id: string | undefined): Promise<Reply> {
-    const { queueId } = await this.#signed(request, id);
+    const { queueId, body } = await this.#signed(request, id);
+    const parsed = queueCreateRequestSchema.safeParse(parseJson(body));
+    if (!parsed.success) throw new RelayRefusal('malformed-request', 'A new queue is { "proof": { "challenge": <from the relay>, "nonce": <16 hex digits> } }, or nothing.');
+    if (this.#store.queueKey(queueId) !== undefined) return { status: 200, body: { queueId, created: false } };
+    this.#admission.check(queueId, parsed.data);
     const { created } = this.#store.createQueue(queueId, Buffer.from(queueId, 'base64url'), this.#now());
+    if (created) this.#admission.created();
     return { status: created ? 201 : 200, body: { queueId, created } };
   }
 
@@ -172,6 +189,7 @@ export class RelayApi {
   async #createCapability(request: IncomingMessage, id: string | undefined): Promise<Reply> {
     const { queueId } = await this.#signed(request, id);
     this.#requireQueue(queueId);
+    this.#takeCapabilityToken(queueId);
     const capabilityId = randomBytes(16).toString('base64url');
     const secret = randomBytes(32).toString('base64url');
     this.#store.createCapability(queueId, capabilityId, secret, this.#now());
@@ -193,6 +211,7 @@ export class RelayApi {
     const limit = integerParam(url, 'limit', MAX_FETCH_LIMIT, 1, MAX_FETCH_LIMIT);
     const waitSeconds = integerParam(url, 'wait', 0, 0, MAX_WAIT_SECONDS);
     this.#activity.fetches.add();
+    this.#store.markUsed(queueId, this.#now());
     let messages = this.#store.fetch(queueId, after, limit, this.#now());
     if (messages.length === 0 && waitSeconds > 0) {
       await this.#waiters.wait(queueId, waitSeconds * 1_000, aborted);
@@ -246,17 +265,31 @@ export class RelayApi {
     return { id, queueId: stored.queueId };
   }
 
-  #takeToken(capabilityId: string): void {
-    let bucket = this.#buckets.get(capabilityId);
-    if (bucket === undefined) {
-      if (this.#buckets.size >= MAX_TRACKED_CAPABILITIES) this.#buckets.clear();
-      bucket = new TokenBucket({ perSecond: this.#limits.capabilityPerSecond, burst: this.#limits.capabilityBurst });
-      this.#buckets.set(capabilityId, bucket);
-    }
-    if (!bucket.take()) {
-      throw new RelayRefusal('rate-limited', `Too many deposits with this capability: at most ${String(this.#limits.capabilityPerSecond)} per second after a burst of ${String(this.#limits.capabilityBurst)}.`, Math.ceil(1 / this.#limits.capabilityPerSecond));
+  #takeCapabilityToken(queueId: string): void {
+    const { capabilityCreatePerSecond: perSecond, capabilityCreateBurst: burst } = this.#limits;
+    if (!takeFrom(this.#capabilityBuckets, queueId, perSecond, burst)) {
+      throw new RelayRefusal('rate-limited', `This queue creates capabilities too fast: at most one every ${String(Math.round(1 / perSecond))} seconds after a burst of ${String(burst)}.`, Math.ceil(1 / perSecond));
     }
   }
+
+  #takeToken(capabilityId: string): void {
+    const { capabilityPerSecond: perSecond, capabilityBurst: burst } = this.#limits;
+    if (!takeFrom(this.#buckets, capabilityId, perSecond, burst)) {
+      throw new RelayRefusal('rate-limited', `Too many deposits with this capability: at most ${String(perSecond)} per second after a burst of ${String(burst)}.`, Math.ceil(1 / perSecond));
+    }
+  }
+
+}
+
+/** Takes a token from the key's bucket, making it on first use; past MAX_TRACKED_CAPABILITIES keys all are forgotten. */
+function takeFrom(buckets: Map<string, TokenBucket>, key: string, perSecond: number, burst: number): boolean {
+  let bucket = buckets.get(key);
+  if (bucket === undefined) {
+    if (buckets.size >= MAX_TRACKED_CAPABILITIES) buckets.clear();
+    bucket = new TokenBucket({ perSecond, burst });
+    buckets.set(key, bucket);
+  }
+  return bucket.take();
 }
 
 function integerParam(url: URL, name: string, fallback: number, min: number, max: number): number {

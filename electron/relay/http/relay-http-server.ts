@@ -23,6 +23,10 @@ export interface RelayHttpOptions {
   /** Where the API listens; tor forwards the onion's streams here. Defaults to a free loopback port. */
   readonly listen?: RelayListen;
   readonly now?: () => number;
+  /** How often the sweep runs (default a minute). */
+  readonly sweepEveryMs?: number;
+  /** Where the relay tells its operator what went wrong in the background; defaults to stderr. */
+  readonly log?: (line: string) => void;
 }
 
 /** A relay's API serving over plain HTTP; stop() closes it and the database. */
@@ -55,19 +59,26 @@ export async function startRelayHttp(options: RelayHttpOptions): Promise<RelayHt
   const activity: RelayActivity = { deposits: new MinuteCounter(now), fetches: new MinuteCounter(now) };
   const api = new RelayApi({ store, blobs, limits, activity, now });
   const server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: 20_000, maxHeaderSize: 8_192 }, api.handle);
-  // One sweep at a time; it never rejects (a failure is told and the next sweep tries again).
+  const log = options.log ?? ((line: string) => console.error(line));
+  const said = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+  // One sweep at a time; it never throws or rejects: a failure (a full disk, a locked database) is told, the relay
+  // keeps serving (refusing what it cannot write as relay-full), and the next sweep tries again.
   let sweeping: Promise<void> = Promise.resolve();
   const sweep = (): void => {
-    store.sweep(now());
+    try {
+      store.sweep(now());
+    } catch (error) {
+      log(`The relay could not delete expired envelopes and queues (it goes on and tries again): ${said(error)}`);
+    }
     sweeping = sweeping.then(() =>
       blobs.sweep(now()).then(
         () => undefined,
-        (error: unknown) => console.error(`The relay could not delete expired blobs: ${error instanceof Error ? error.message : String(error)}`),
+        (error: unknown) => log(`The relay could not delete expired blobs (it goes on and tries again): ${said(error)}`),
       ),
     );
   };
   sweep();
-  const sweeper = setInterval(sweep, SWEEP_INTERVAL_MS);
+  const sweeper = setInterval(sweep, options.sweepEveryMs ?? SWEEP_INTERVAL_MS);
   sweeper.unref();
   const closeStores = async (): Promise<void> => {
     clearInterval(sweeper);

@@ -35,7 +35,7 @@ describe('relay blob store', () => {
     before.close();
     // Back to schema version 2: queues and the directory, no blobs.
     const db = new Database(join(dir, 'relay.sqlite'));
-    db.exec('DROP TABLE blobs;');
+    db.exec('DROP INDEX queues_unused; ALTER TABLE queues DROP COLUMN used_at; DROP TABLE blobs;');
     db.pragma('user_version = 2');
     db.close();
     const { store, blobs } = await open();

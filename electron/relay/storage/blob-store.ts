@@ -41,11 +41,22 @@ export interface OpenedBlob {
 
 export interface BlobStoreStats {
   readonly blobs: number;
-  /** Declared sizes of all blobs, finished or not: what quotas and the disk cap count. */
-  readonly bytesReserved: number;
+  /** Blobs whose upload is not completed yet. */
+  readonly pending: number;
+  /** Bytes durably stored of all blobs, finished or not: what the disk cap counts. */
+  readonly bytesStored: number;
+}
+
+interface QueueBlobTotals {
+  /** Blobs of the queue, their declared sizes, and how many are unfinished. */
+  n: number;
+  bytes: number;
+  pending: number;
 }
 
 const BLOB_COLUMNS = 'id, queue_id, secret_hash, size, received, completed_at, expires_at';
+
+const relayFull = (): RelayRefusal => new RelayRefusal('relay-full', 'This relay is full and takes no more file bytes for now.', 3600);
 
 const notFound = (): RelayRefusal => new RelayRefusal('blob-not-found', 'This relay holds no such blob: it expired, was deleted, or was never here.');
 
@@ -70,8 +81,12 @@ export class BlobStore {
     this.#limits = limits;
     this.#statements = {
       row: db.prepare<[string], BlobRow>(`SELECT ${BLOB_COLUMNS} FROM blobs WHERE id = ?`),
-      queueTotals: db.prepare<[string], { n: number; bytes: number }>('SELECT count(*) AS n, total(size) AS bytes FROM blobs WHERE queue_id = ?'),
-      totals: db.prepare<[], { n: number; bytes: number }>('SELECT count(*) AS n, total(size) AS bytes FROM blobs'),
+      queueTotals: db.prepare<[string], QueueBlobTotals>(
+        'SELECT count(*) AS n, total(size) AS bytes, count(*) FILTER (WHERE completed_at IS NULL) AS pending FROM blobs WHERE queue_id = ?',
+      ),
+      totals: db.prepare<[], { n: number; stored: number; pending: number }>(
+        'SELECT count(*) AS n, total(received) AS stored, count(*) FILTER (WHERE completed_at IS NULL) AS pending FROM blobs',
+      ),
       insert: db.prepare<[string, string, Buffer, number, number, number]>(
         'INSERT INTO blobs (id, queue_id, secret_hash, size, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
       ),
@@ -100,10 +115,12 @@ export class BlobStore {
     return new BlobStore(db, dir, limits);
   }
 
-  /** Reserves `size` bytes for a new blob of the queue; refused past the queue's quota or the relay's blob cap. */
+  /**
+   * A new, empty blob of `size` bytes for the queue; refused past the queue's quota, when too many uploads are unfinished,
+   * or when the bytes stored leave no room for it. Nothing is reserved: the disk cap counts bytes as they arrive.
+   */
   async create(queueId: string, size: number, now: number): Promise<CreatedBlob> {
-    const queue = this.#statements.queueTotals.get(queueId) ?? { n: 0, bytes: 0 };
-    this.#checkRoom(queue, size);
+    this.#checkRoom(queueId, size);
     const blobId = randomBytes(16).toString('base64url');
     const secret = randomBytes(32).toString('base64url');
     const expiresAt = now + this.#limits.blobUploadMs;
@@ -119,7 +136,7 @@ export class BlobStore {
       await this.#syncDir();
       // Checked again: other blobs may have been created while the file was made.
       this.#db.transaction(() => {
-        this.#checkRoom(this.#statements.queueTotals.get(queueId) ?? { n: 0, bytes: 0 }, size);
+        this.#checkRoom(queueId, size);
         this.#statements.insert.run(blobId, queueId, hashSecret(secret), size, now, expiresAt);
       })();
     } catch (error) {
@@ -163,6 +180,7 @@ export class BlobStore {
       throw new RelayRefusal('blob-too-large', `This chunk would take the blob past the ${String(row.size)} bytes declared when it was created.`);
     }
     if (bytes.length === 0) return { received: row.received, size: row.size };
+    if (this.stats().bytesStored + bytes.length > this.#limits.blobDiskCapBytes) throw relayFull();
     let file: FileHandle;
     try {
       file = await open(this.#file(blobId), 'r+');
@@ -174,7 +192,8 @@ export class BlobStore {
     try {
       // Bytes past the durable length are from a write whose row update never happened: not the blob's.
       await file.truncate(offset);
-      await file.write(bytes, 0, bytes.length, offset);
+      // A write may take only part (a disk filling up); the rest is written again, which then fails with the reason.
+      for (let written = 0; written < bytes.length; ) written += (await file.write(bytes, written, bytes.length - written, offset + written)).bytesWritten;
       await file.sync();
     } finally {
       await file.close();
@@ -236,8 +255,8 @@ export class BlobStore {
   }
 
   stats(): BlobStoreStats {
-    const { n, bytes } = this.#statements.totals.get() ?? { n: 0, bytes: 0 };
-    return { blobs: n, bytesReserved: bytes };
+    const { n, stored, pending } = this.#statements.totals.get() ?? { n: 0, stored: 0, pending: 0 };
+    return { blobs: n, pending, bytesStored: stored };
   }
 
   close(): void {
@@ -259,16 +278,24 @@ export class BlobStore {
     return row;
   }
 
-  #checkRoom(queue: { n: number; bytes: number }, size: number): void {
-    if (queue.n + 1 > this.#limits.blobQueueMaxCount || queue.bytes + size > this.#limits.blobQueueMaxBytes) {
+  #checkRoom(queueId: string, size: number): void {
+    const limits = this.#limits;
+    const queue = this.#statements.queueTotals.get(queueId) ?? { n: 0, bytes: 0, pending: 0 };
+    if (queue.n + 1 > limits.blobQueueMaxCount || queue.bytes + size > limits.blobQueueMaxBytes) {
       throw new RelayRefusal(
         'blob-quota',
-        `This mailbox's blobs would pass its quota of ${String(this.#limits.blobQueueMaxCount)} blobs and ${String(this.#limits.blobQueueMaxBytes)} bytes; it holds ${String(queue.n)} blobs and ${String(queue.bytes)} bytes. Delete some first.`,
+        `This mailbox's blobs would pass its quota of ${String(limits.blobQueueMaxCount)} blobs and ${String(limits.blobQueueMaxBytes)} bytes; it holds ${String(queue.n)} blobs and ${String(queue.bytes)} bytes. Delete some first.`,
         3600,
       );
     }
-    const all = this.#statements.totals.get() ?? { n: 0, bytes: 0 };
-    if (all.bytes + size > this.#limits.blobDiskCapBytes) throw new RelayRefusal('relay-full', 'This relay is full and takes no more blobs for now.', 3600);
+    if (queue.pending + 1 > limits.blobPendingPerQueue) {
+      throw new RelayRefusal('blob-quota', `This mailbox has ${String(queue.pending)} unfinished uploads, the most it may have at once; finish or delete one first.`, 600);
+    }
+    const all = this.stats();
+    if (all.pending + 1 > limits.blobPendingTotal) {
+      throw new RelayRefusal('relay-full', `This relay has ${String(all.pending)} unfinished uploads, the most it takes at once; try again later.`, 600);
+    }
+    if (all.bytesStored + size > limits.blobDiskCapBytes) throw relayFull();
   }
 
   #file(blobId: string): string {

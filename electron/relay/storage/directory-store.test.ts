@@ -70,7 +70,7 @@ describe('relay directory store', () => {
     before.close();
     // Back to the first schema version: the tables of step 1 only (the directory's and the later blobs').
     const db = new Database(join(dir, 'relay.sqlite'));
-    db.exec('DROP TABLE directory; DROP TABLE directory_removals; DROP TABLE blobs;');
+    db.exec('DROP INDEX queues_unused; ALTER TABLE queues DROP COLUMN used_at; DROP TABLE directory; DROP TABLE directory_removals; DROP TABLE blobs;');
     db.pragma('user_version = 1');
     db.close();
     const after = open();

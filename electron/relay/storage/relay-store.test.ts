@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RelayRefusal } from '../errors.js';
 import { DEFAULT_LIMITS, type RelayLimits } from '../limits.js';
 import { RelayStore } from './relay-store.js';
+import { ROW_BYTES } from './row-bytes.js';
 
 const QUEUE = 'q'.repeat(43);
 const OTHER = 'o'.repeat(43);
@@ -87,16 +88,44 @@ describe('relay store', () => {
   });
 
   it('refuses every deposit past the disk cap until something is deleted', () => {
-    const store = open({ diskCapBytes: 3 * 1_024 });
+    // Two queues and two envelopes of 1 and 2 KiB, with room for one receipt more but not one envelope.
+    const held = 2 * ROW_BYTES.queue + 1_024 + 2_048 + 2 * ROW_BYTES.message;
+    const cap = held + ROW_BYTES.receipt;
+    const store = open({ diskCapBytes: cap });
     store.deposit({ queueId: QUEUE, envelopeId: 'envelope-0000001', body: body(1), now: 1 });
     store.deposit({ queueId: OTHER, envelopeId: 'envelope-0000002', body: body(2, 2_048), now: 2 });
     expect(refusalOf(() => store.deposit({ queueId: QUEUE, envelopeId: 'envelope-0000003', body: body(3), now: 3 }))).toBe('relay-full');
     store.close();
     // The bytes held are counted again from the file at open.
-    const reopened = open({ diskCapBytes: 3 * 1_024 });
+    const reopened = open({ diskCapBytes: cap });
     expect(refusalOf(() => reopened.deposit({ queueId: OTHER, envelopeId: 'envelope-0000003', body: body(3), now: 3 }))).toBe('relay-full');
     reopened.ack(QUEUE, 1);
     expect(reopened.deposit({ queueId: OTHER, envelopeId: 'envelope-0000003', body: body(3), now: 3 }).stored).toBe(true);
+    expect(reopened.bytesKept()).toBe(held + ROW_BYTES.receipt);
+  });
+
+  it('counts receipts, capabilities and queues against the disk cap, so none of them can fill the disk', () => {
+    const store = open({ diskCapBytes: 64 * 1_024 });
+    // Deposit and acknowledge at once: no envelope is held, yet every receipt is kept for the retention period.
+    let refused: string | undefined;
+    let i = 0;
+    for (; i < 1_000 && refused === undefined; i += 1) {
+      refused = refusalOf(() => store.deposit({ queueId: QUEUE, envelopeId: `envelope-${String(i).padStart(8, '0')}`, body: body(i % 256), now: i }));
+      store.ack(QUEUE, i + 1);
+    }
+    expect(refused).toBe('relay-full');
+    expect(store.stats().bytesHeld).toBe(0);
+    expect(i).toBeLessThan((64 * 1_024) / ROW_BYTES.receipt + 1);
+    // What is left below the cap takes a few capabilities, then no more.
+    const made = Array.from({ length: 10 }, (_, c) => refusalOf(() => store.createCapability(OTHER, `capability-${String(c).padStart(11, '0')}`, 's', 1)));
+    expect(made.filter((r) => r === undefined).length).toBeLessThanOrEqual((1_024 + ROW_BYTES.message) / ROW_BYTES.capability);
+    expect(made.at(-1)).toBe('relay-full');
+    const queues = Array.from({ length: 3 }, (_, q) => refusalOf(() => store.createQueue(String(q).repeat(43), Buffer.alloc(32, 3), 1)));
+    expect(queues.at(-1)).toBe('relay-full');
+    // The receipts expire with the envelopes they stand for, and the room is back.
+    store.sweep(DEFAULT_LIMITS.retentionMs + 1_000);
+    expect(store.bytesKept()).toBeLessThan(1_024);
+    expect(store.deposit({ queueId: QUEUE, envelopeId: 'envelope-after-sweep', body: body(1), now: DEFAULT_LIMITS.retentionMs + 1_000 }).stored).toBe(true);
   });
 
   it('hides expired envelopes, then the sweep deletes them and their receipts', () => {

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { RelayRefusal, RelayStorageError } from '../errors.js';
 import type { RelayLimits } from '../limits.js';
 import { DirectoryStore } from './directory-store.js';
+import { ROW_BYTES } from './row-bytes.js';
 import { migrate } from './schema.js';
 
 export interface StoredCapability {
@@ -60,11 +61,32 @@ interface MessageRow {
 
 const sha256 = (bytes: Uint8Array): Buffer => createHash('sha256').update(bytes).digest();
 
+const relayFull = (): RelayRefusal => new RelayRefusal('relay-full', 'This relay is full and takes nothing new for now.', 3600);
+
+/** SQLite's and the file system's ways of saying a write found no room (a full disk, a quota, a file size limit, the database's ceiling). */
+const NO_ROOM = new Set(['SQLITE_FULL', 'SQLITE_IOERR_WRITE', 'ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/** Whether an error is the disk refusing a write: the relay answers `relay-full` and goes on. */
+export function isDiskFull(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && NO_ROOM.has(code);
+}
+
+/** Everything the relay keeps in its database, each row at ROW_BYTES: what the disk cap counts. */
+const KEPT_BYTES = `SELECT
+  (SELECT total(held_bytes) + total(held_count) * ${String(ROW_BYTES.message)} + count(*) * ${String(ROW_BYTES.queue)} FROM queues)
+  + (SELECT count(*) FROM capabilities) * ${String(ROW_BYTES.capability)}
+  + (SELECT count(*) FROM receipts) * ${String(ROW_BYTES.receipt)}
+  + (SELECT count(*) FROM blobs) * ${String(ROW_BYTES.blob)}
+  + (SELECT total(length(signed)) + count(*) * ${String(ROW_BYTES.listing)} FROM directory)
+  + (SELECT count(*) FROM directory_removals) * ${String(ROW_BYTES.removal)} AS bytes`;
+
 /** One relay's database. Methods are synchronous: each returns after its transaction is committed and synced. */
 export class RelayStore {
   readonly #db: Database.Database;
   readonly #limits: RelayLimits;
-  #bytesHeld: number;
+  /** What the disk cap counts; measured at open and every sweep, kept up to date between by each change. */
+  #bytesKept = 0;
   readonly #statements;
   /** The public group directory, in the same file. */
   readonly directory: DirectoryStore;
@@ -75,10 +97,17 @@ export class RelayStore {
     this.directory = new DirectoryStore(db, limits);
     this.#statements = {
       insertQueue: db.prepare<[string, Buffer, number]>('INSERT OR IGNORE INTO queues (id, public_key, created_at) VALUES (?, ?, ?)'),
+      unusedCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM queues WHERE used_at IS NULL'),
+      usedAt: db.prepare<[string], { used_at: number | null }>('SELECT used_at FROM queues WHERE id = ?'),
+      markUsed: db.prepare<[number, string]>('UPDATE queues SET used_at = ? WHERE id = ? AND used_at IS NULL'),
+      emptyUnused: db.prepare<[number], { id: string }>(
+        'SELECT id FROM queues WHERE used_at IS NULL AND created_at <= ? AND NOT EXISTS (SELECT 1 FROM capabilities WHERE queue_id = queues.id)',
+      ),
+      unused: db.prepare<[number], { id: string }>('SELECT id FROM queues WHERE used_at IS NULL AND created_at <= ?'),
+      keptBytes: db.prepare<[], { bytes: number }>(KEPT_BYTES),
       queueKey: db.prepare<[string], { public_key: Buffer }>('SELECT public_key FROM queues WHERE id = ?'),
       queueRow: db.prepare<[string], QueueRow>('SELECT held_count, held_bytes, next_seq FROM queues WHERE id = ?'),
       deleteQueue: db.prepare<[string]>('DELETE FROM queues WHERE id = ?'),
-      queueBytes: db.prepare<[string], { bytes: number }>('SELECT held_bytes AS bytes FROM queues WHERE id = ?'),
       capabilityCount: db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM capabilities WHERE queue_id = ?'),
       insertCapability: db.prepare<[string, string, Buffer, number]>('INSERT INTO capabilities (id, queue_id, secret_hash, created_at) VALUES (?, ?, ?, ?)'),
       deleteCapability: db.prepare<[string, string]>('DELETE FROM capabilities WHERE id = ? AND queue_id = ?'),
@@ -88,13 +117,16 @@ export class RelayStore {
       insertMessage: db.prepare<[string, number, string, Buffer, Buffer, number, number, number]>(
         'INSERT INTO messages (queue_id, seq, envelope_id, body, body_hash, size, deposited_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
-      countDeposit: db.prepare<[number, number, string]>('UPDATE queues SET held_count = held_count + 1, held_bytes = held_bytes + ?, next_seq = ? WHERE id = ?'),
+      countDeposit: db.prepare<[number, number, number, string]>(
+        'UPDATE queues SET held_count = held_count + 1, held_bytes = held_bytes + ?, next_seq = ?, used_at = coalesce(used_at, ?) WHERE id = ?',
+      ),
       fetch: db.prepare<[string, number, number, number], MessageRow>(
         'SELECT seq, envelope_id, body, deposited_at, expires_at FROM messages WHERE queue_id = ? AND seq > ? AND expires_at > ? ORDER BY seq LIMIT ?',
       ),
-      keepReceipts: db.prepare<[string, number]>(
-        'INSERT OR IGNORE INTO receipts (queue_id, envelope_id, body_hash, expires_at) SELECT queue_id, envelope_id, body_hash, expires_at FROM messages WHERE queue_id = ? AND seq <= ?',
+      ackedIds: db.prepare<[string, number], { envelope_id: string; body_hash: Buffer; expires_at: number }>(
+        'SELECT envelope_id, body_hash, expires_at FROM messages WHERE queue_id = ? AND seq <= ?',
       ),
+      keepReceipt: db.prepare<[string, string, Buffer, number]>('INSERT OR IGNORE INTO receipts (queue_id, envelope_id, body_hash, expires_at) VALUES (?, ?, ?, ?)'),
       ackedTotals: db.prepare<[string, number], { n: number; bytes: number }>('SELECT count(*) AS n, total(size) AS bytes FROM messages WHERE queue_id = ? AND seq <= ?'),
       deleteAcked: db.prepare<[string, number]>('DELETE FROM messages WHERE queue_id = ? AND seq <= ?'),
       uncount: db.prepare<[number, number, string]>('UPDATE queues SET held_count = held_count - ?, held_bytes = held_bytes - ? WHERE id = ?'),
@@ -107,7 +139,7 @@ export class RelayStore {
         'SELECT count(*) AS queues, total(held_count) AS messages, total(held_bytes) AS bytes FROM queues',
       ),
     };
-    this.#bytesHeld = this.stats().bytesHeld;
+    this.#measure();
   }
 
   /** Opens (creating if needed) the database at `file`. */
@@ -123,15 +155,33 @@ export class RelayStore {
       db.pragma('foreign_keys = ON');
       db.pragma('busy_timeout = 5000');
       migrate(db);
+      // The operator's ceiling on the file: past it SQLite fails a write exactly as on a full disk.
+      if (limits.databaseMaxBytes > 0) db.pragma(`max_page_count = ${String(Math.max(1, Math.floor(limits.databaseMaxBytes / (db.pragma('page_size', { simple: true }) as number))))}`);
     } catch (error) {
       throw new RelayStorageError(`Cannot open the relay database ${file}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
     }
     return new RelayStore(db, limits);
   }
 
-  /** Creates a queue owned by `publicKey`; a queue that exists already is left as it is. */
+  /**
+   * Creates a queue owned by `publicKey`; a queue that exists already is left as it is. Refused while the relay holds
+   * `queueMaxUnused` queues nobody used yet, or is full.
+   */
   createQueue(queueId: string, publicKey: Buffer, now: number): { created: boolean } {
-    return { created: this.#statements.insertQueue.run(queueId, publicKey, now).changes === 1 };
+    if (this.queueKey(queueId) !== undefined) return { created: false };
+    const unused = this.#statements.unusedCount.get()?.n ?? 0;
+    if (unused >= this.#limits.queueMaxUnused) {
+      throw new RelayRefusal('rate-limited', `This relay holds ${String(unused)} new queues nobody has used yet, the most it takes; try again later.`, 600);
+    }
+    this.#checkRoom(ROW_BYTES.queue);
+    const created = this.#statements.insertQueue.run(queueId, publicKey, now).changes === 1;
+    if (created) this.#bytesKept += ROW_BYTES.queue;
+    return { created };
+  }
+
+  /** Records the owner's fetch: a queue never used is deleted after a while. Writes only the first time. */
+  markUsed(queueId: string, now: number): void {
+    if (this.#statements.usedAt.get(queueId)?.used_at === null) this.#statements.markUsed.run(now, queueId);
   }
 
   /** The queue's ed25519 public key, or undefined for a queue the relay does not hold. */
@@ -141,12 +191,9 @@ export class RelayStore {
 
   /** Deletes a queue with its capabilities, envelopes and receipts. */
   deleteQueue(queueId: string): boolean {
-    return this.#db.transaction(() => {
-      const bytes = this.#statements.queueBytes.get(queueId)?.bytes ?? 0;
-      const deleted = this.#statements.deleteQueue.run(queueId).changes === 1;
-      this.#bytesHeld -= bytes;
-      return deleted;
-    })();
+    const deleted = this.#statements.deleteQueue.run(queueId).changes === 1;
+    this.#measure();
+    return deleted;
   }
 
   /** Records a capability; only the hash of its secret is stored. */
@@ -156,12 +203,16 @@ export class RelayStore {
       if (count >= this.#limits.queueMaxCapabilities) {
         throw new RelayRefusal('too-many-capabilities', `This queue has ${String(count)} deposit capabilities, the most a queue may have; revoke some first.`);
       }
+      this.#checkRoom(ROW_BYTES.capability);
       this.#statements.insertCapability.run(capabilityId, queueId, hashSecret(secret), now);
     })();
+    this.#bytesKept += ROW_BYTES.capability;
   }
 
   revokeCapability(queueId: string, capabilityId: string): boolean {
-    return this.#statements.deleteCapability.run(capabilityId, queueId).changes === 1;
+    const revoked = this.#statements.deleteCapability.run(capabilityId, queueId).changes === 1;
+    if (revoked) this.#bytesKept -= ROW_BYTES.capability;
+    return revoked;
   }
 
   capability(capabilityId: string): StoredCapability | undefined {
@@ -197,13 +248,11 @@ export class RelayStore {
       if (queue.held_count + 1 > this.#limits.queueMaxMessages || queue.held_bytes + body.length > this.#limits.queueMaxBytes) {
         throw new RelayRefusal('queue-full', 'This mailbox is full: its owner has not fetched the envelopes it holds. Try again later.', 3600);
       }
-      if (this.#bytesHeld + added + body.length > this.#limits.diskCapBytes) {
-        throw new RelayRefusal('relay-full', 'This relay is full and takes no more envelopes for now.', 3600);
-      }
+      this.#checkRoom(added + body.length + ROW_BYTES.message);
       const expiresAt = now + this.#limits.retentionMs;
       this.#statements.insertMessage.run(queueId, queue.next_seq, envelopeId, body, bodyHash, body.length, now, expiresAt);
-      this.#statements.countDeposit.run(body.length, queue.next_seq + 1, queueId);
-      added += body.length;
+      this.#statements.countDeposit.run(body.length, queue.next_seq + 1, now, queueId);
+      added += body.length + ROW_BYTES.message;
       return { expiresAt, stored: true };
     });
     const outcomes = this.#db.transaction(() =>
@@ -216,7 +265,7 @@ export class RelayStore {
         }
       }),
     )();
-    this.#bytesHeld += added;
+    this.#bytesKept += added;
     return outcomes;
   }
 
@@ -231,37 +280,58 @@ export class RelayStore {
     }));
   }
 
-  /** Deletes envelopes up to `upTo`, keeping their ids (until they would have expired) so a repeat is not stored again. */
+  /**
+   * Deletes envelopes up to `upTo`, keeping their ids (until they would have expired) so a repeat is not stored again.
+   * The envelopes go first, so on a database with no room left the receipts take the pages they freed.
+   */
   ack(queueId: string, upTo: number): number {
-    const { n, bytes } = this.#db.transaction(() => {
-      const totals = this.#statements.ackedTotals.get(queueId, upTo) ?? { n: 0, bytes: 0 };
-      if (totals.n === 0) return totals;
-      this.#statements.keepReceipts.run(queueId, upTo);
+    const totals = this.#db.transaction(() => {
+      const acked = this.#statements.ackedTotals.get(queueId, upTo) ?? { n: 0, bytes: 0 };
+      if (acked.n === 0) return { ...acked, receipts: 0 };
+      const ids = this.#statements.ackedIds.all(queueId, upTo);
       this.#statements.deleteAcked.run(queueId, upTo);
-      this.#statements.uncount.run(totals.n, totals.bytes, queueId);
-      return totals;
+      this.#statements.uncount.run(acked.n, acked.bytes, queueId);
+      let receipts = 0;
+      for (const id of ids) receipts += this.#statements.keepReceipt.run(queueId, id.envelope_id, id.body_hash, id.expires_at).changes;
+      return { ...acked, receipts };
     })();
-    this.#bytesHeld -= bytes;
-    return n;
+    this.#bytesKept += totals.receipts * ROW_BYTES.receipt - totals.bytes - totals.n * ROW_BYTES.message;
+    return totals.n;
   }
 
-  /** Deletes what has expired: envelopes never fetched, receipts of delivered ones, stale listings. Returns envelopes deleted. */
+  /**
+   * Deletes what has expired: envelopes never fetched, receipts of delivered ones, stale listings, queues nobody used
+   * (their blob rows with them; the blob sweep removes the files). Returns envelopes deleted.
+   */
   sweep(now: number): number {
-    const { n, bytes } = this.#db.transaction(() => {
+    const n = this.#db.transaction(() => {
       this.directory.sweep(now);
+      const unused = [...this.#statements.emptyUnused.all(now - this.#limits.queueEmptyMs), ...this.#statements.unused.all(now - this.#limits.queueUnusedMs)];
+      for (const { id } of unused) this.#statements.deleteQueue.run(id);
       let count = 0;
-      let size = 0;
       for (const row of this.#statements.expiredTotals.all(now)) {
         this.#statements.uncount.run(row.n, row.bytes, row.queue_id);
         count += row.n;
-        size += row.bytes;
       }
       this.#statements.deleteExpired.run(now);
       this.#statements.deleteExpiredReceipts.run(now);
-      return { n: count, bytes: size };
+      return count;
     })();
-    this.#bytesHeld -= bytes;
+    this.#measure();
     return n;
+  }
+
+  /** Bytes the disk cap counts: envelopes and every row, as ROW_BYTES says. */
+  bytesKept(): number {
+    return this.#bytesKept;
+  }
+
+  #measure(): void {
+    this.#bytesKept = this.#statements.keptBytes.get()?.bytes ?? 0;
+  }
+
+  #checkRoom(bytes: number): void {
+    if (this.#bytesKept + bytes > this.#limits.diskCapBytes) throw relayFull();
   }
 
   stats(): RelayStoreStats {

@@ -70,6 +70,10 @@ const STEPS: readonly string[] = [
    ) STRICT;
    CREATE INDEX blobs_by_queue ON blobs (queue_id);
    CREATE INDEX blobs_by_expiry ON blobs (expires_at);`,
+  // When the owner first fetched from a queue or anyone deposited in it: a queue never used is deleted. Queues held already count as used.
+  `ALTER TABLE queues ADD COLUMN used_at INTEGER;
+   UPDATE queues SET used_at = created_at;
+   CREATE INDEX queues_unused ON queues (created_at) WHERE used_at IS NULL;`,
 ];
 
 export const SCHEMA_VERSION = STEPS.length;

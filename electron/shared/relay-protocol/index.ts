@@ -5,3 +5,4 @@ export { HEADER_SIGNATURE, HEADER_TIMESTAMP, SIGNATURE_DOMAIN, SIGNATURE_FRESHNE
 export * from './wire.js';
 export * from './directory.js';
 export * from './blobs.js';
+export * from './queue-proof.js';

@@ -59,6 +59,7 @@ export const RELAY_ERROR_CODES = [
   'blob-too-large',
   'blob-quota',
   'range-not-satisfiable',
+  'proof-required',
   'internal-error',
 ] as const;
 export type RelayErrorCode = (typeof RELAY_ERROR_CODES)[number];
@@ -94,6 +95,7 @@ export const RELAY_ERROR_STATUS: Readonly<Record<RelayErrorCode, number>> = {
   'blob-too-large': 413,
   'blob-quota': 507,
   'range-not-satisfiable': 416,
+  'proof-required': 428,
   'internal-error': 500,
 };
 
