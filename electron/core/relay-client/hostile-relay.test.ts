@@ -171,7 +171,7 @@ describe('a refusal with endless words', () => {
     expect(error).toBeInstanceOf(RelayFullError);
     const { message } = error as Error;
     expect(message.startsWith('The relay is full and takes no messages for now (the relay said: disk full x')).toBe(true);
-    expect([...message].some((c) => c.charCodeAt(0) < 0x20 || c === "\u202e")).toBe(false);
+    expect([...message].some((c) => c.charCodeAt(0) < 0x20 || c === '\u202e')).toBe(false);
     expect(message.length).toBeLessThan(RELAY_WORDS_MAX + 100);
     expect(fileRecordSchema.shape.error.safeParse(message).success).toBe(true);
   });
