@@ -130,6 +130,8 @@ export interface DownloadBlobOptions {
   readonly onProgress?: (received: number, size: number) => void;
   /** The blob's size as the offer gave it: a relay that answers another is refused (RelayProtocolError). */
   readonly size?: number;
+  /** Stops the download: the generator throws the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 const DEFAULT_TIMEOUT_MS = 90_000;
@@ -363,6 +365,8 @@ export class RelayClient {
       throw error;
     }
     answer.extendDeadline(this.#deadlineMs + Math.ceil(((size - from) / DOWNLOAD_FLOOR_BYTES_PER_S) * 1_000));
+    const stop = (): void => void answer.body.destroy();
+    options.signal?.addEventListener('abort', stop, { once: true });
     let received = from;
     const brokeOff = (cause?: unknown): RelayUnreachableError =>
       new RelayUnreachableError(
@@ -378,10 +382,13 @@ export class RelayClient {
         yield piece;
       }
     } catch (error) {
+      options.signal?.throwIfAborted();
       throw error instanceof RelayProtocolError ? error : brokeOff(error);
     } finally {
+      options.signal?.removeEventListener('abort', stop);
       answer.body.destroy();
     }
+    options.signal?.throwIfAborted();
     if (received !== size) throw brokeOff();
   }
 

@@ -18,6 +18,7 @@ import type { FileHooks, MessengerContext } from '../messenger-context.js';
 import { queueSequenced } from '../sequenced-send.js';
 import { historyRecord } from '../store-records.js';
 import { fileDto } from './file-dto.js';
+import { budgetHold, diskHold, freeSpace } from './auto-accept.js';
 import { FileFetches } from './file-fetch.js';
 import { isGroup, sealedBytesOf } from './file-shapes.js';
 import { uploadCopy } from './relay-copy.js';
@@ -35,6 +36,10 @@ export interface FileChatOptions {
   readonly relayClient?: (relay: OnionAddress) => RelayClient | undefined;
   /** The group part, which carries group file offers like group messages. */
   readonly groups: GroupChat;
+  /** How long a cut transfer waits before it is tried again (default 15 s). */
+  readonly retryMs?: number;
+  /** Bytes free where files are kept (default: fs.statfs of `dir`). */
+  readonly freeSpace?: (dir: string) => Promise<number>;
 }
 
 /** Progress events at most this often per file. */
@@ -154,8 +159,7 @@ export class FileChat implements FileHooks {
       await ctx.state.transact(stored);
       return;
     }
-    const auto = offer.size <= ctx.state.settings.autoAcceptBytes && this.options.dial !== undefined;
-    const file = this.#incoming(offer, peer, peer, auto);
+    const file = this.#incoming(offer, peer, peer, this.options.dial !== undefined);
     const record: HistoryMessage = { ...historyRecord({ ...envelope, id: offer.id }, 'in', '', ctx.now()), kind: 'file' };
     const history = await ctx.session.history(historyName(contactConversation(peer)));
     await Promise.all([
@@ -170,7 +174,7 @@ export class FileChat implements FileHooks {
       }),
     ]);
     ctx.events.emit('message.stored', { conversation: contactConversation(peer), message: record, file: fileDto(file) });
-    if (auto) this.#fetch(file.id);
+    if (file.state === 'receiving') await this.#autoFetch(file.id);
   }
 
   // ——— commands ———
@@ -239,12 +243,17 @@ export class FileChat implements FileHooks {
   }
 
   groupOffer(groupId: string, from: OnionAddress, offer: FileOffer): StoredFile {
-    const auto = offer.size <= this.ctx.state.settings.autoAcceptBytes && (this.options.dial !== undefined || offer.relay !== null);
-    return this.#incoming(offer, groupId, from, auto);
+    return this.#incoming(offer, groupId, from, this.options.dial !== undefined || offer.relay !== null);
   }
 
-  /** Our record of a file offered to us: a safe name, the offer's type shown until the bytes are checked. */
-  #incoming(offer: FileOffer, conversation: string, from: OnionAddress, auto: boolean): StoredFile {
+  /**
+   * Our record of a file offered to us: a safe name, the offer's type shown until the bytes are checked. Fetched at once
+   * (`receiving`) when it can be, is under the automatic size and within its sender's and everyone's daily budget.
+   */
+  #incoming(offer: FileOffer, conversation: string, from: OnionAddress, fetchable: boolean): StoredFile {
+    const { settings } = this.ctx.state;
+    const hold = offer.size <= settings.autoAcceptBytes ? budgetHold(this.ctx.state.files(), from, offer.size, settings.autoAcceptBytes, this.ctx.now()) : undefined;
+    const auto = fetchable && offer.size <= settings.autoAcceptBytes && hold === undefined;
     return {
       id: offer.id,
       conversation,
@@ -259,6 +268,7 @@ export class FileChat implements FileHooks {
       state: auto ? 'receiving' : 'offered',
       bytes: 0,
       error: null,
+      problem: fetchable ? (hold ?? null) : null,
       savedTo: null,
       createdAt: new Date(this.ctx.now()).toISOString(),
       relayCopy: offer.relay,
@@ -281,6 +291,7 @@ export class FileChat implements FileHooks {
       state: relayed ? 'preparing' : 'offered',
       bytes: 0,
       error: null,
+      problem: null,
       savedTo: null,
       createdAt: new Date(this.ctx.now()).toISOString(),
       relayCopy: null,
@@ -288,7 +299,26 @@ export class FileChat implements FileHooks {
   }
 
   afterGroupOffer(id: string): void {
-    if (this.#file(id)?.state === 'receiving') this.#fetch(id);
+    if (this.#file(id)?.state === 'receiving') {
+      void this.#autoFetch(id).catch((error: unknown) => this.ctx.log(`file ${id}: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  }
+
+  /** Fetches a file accepted automatically, unless the disk is nearly full: then it waits for a manual accept. */
+  async #autoFetch(id: string): Promise<void> {
+    const file = this.#file(id);
+    if (file === undefined) return;
+    const { dir, freeSpace: free = freeSpace } = this.options;
+    const hold = await diskHold(() => free(dir), file.size).catch((error: unknown) => {
+      // Not knowing the free space is no reason to hold a file the user chose to take automatically.
+      this.ctx.log(`the free space for file ${id} is unknown: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    if (hold !== undefined) {
+      await this.#set(id, { state: 'offered', problem: 'low-disk' });
+      return;
+    }
+    this.#fetch(id);
   }
 
   #offerOf(file: StoredFile): FileOffer {
@@ -355,7 +385,7 @@ export class FileChat implements FileHooks {
     const file = this.#require(conversation, id);
     if (file.direction !== 'in') throw new ApiError('invalid-input', 'This is a file you sent.');
     if (file.state === 'offered' || file.state === 'failed' || file.state === 'cancelled') {
-      await this.#set(id, { state: 'receiving', error: null });
+      await this.#set(id, { state: 'receiving', error: null, problem: null });
       this.#fetch(id);
     }
     return this.#message(id);
@@ -482,7 +512,7 @@ export class FileChat implements FileHooks {
     this.#changed(id);
   }
 
-  async #set(id: string, patch: Partial<Pick<StoredFile, 'state' | 'bytes' | 'error' | 'savedTo'>>): Promise<void> {
+  async #set(id: string, patch: Partial<Pick<StoredFile, 'state' | 'bytes' | 'error' | 'savedTo' | 'problem' | 'relayCopy'>>): Promise<void> {
     if (this.#file(id) === undefined) return;
     await this.ctx.state.transact((tx) => tx.files.update(id, patch));
     this.#changed(id);

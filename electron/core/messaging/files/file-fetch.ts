@@ -1,11 +1,13 @@
 // Fetching one incoming file for FileChat: from the relay copy or the sender's file stream, retried when cut, typed from the verified bytes.
 import { open } from 'node:fs/promises';
 import type { OnionAddress } from '../../../shared/onion-address/index.js';
-import { FileHashMismatchError, SEALED_RECORD_BYTES, openRecord, sniffType } from '../../files/index.js';
+import { PartialFile, SEALED_RECORD_BYTES, openRecord, sniffType } from '../../files/index.js';
 import { FileReceiver, TransferCancelledError, TransferInterruptedError } from '../../files/transfer/index.js';
+import type { RelayClient } from '../../relay-client/index.js';
 import type { StoredFile } from '../../store/index.js';
 import type { MessengerContext } from '../messenger-context.js';
 import { queueSequenced } from '../sequenced-send.js';
+import { classifyFetchError } from './fetch-failure.js';
 import type { FileChatOptions } from './file-chat.js';
 import { isGroup, sealedBytesOf } from './file-shapes.js';
 import { downloadCopy } from './relay-copy.js';
@@ -16,17 +18,33 @@ export interface FetchHost {
   readonly options: FileChatOptions;
   progress(conversation: string, id: string, bytes: number, total: number): void;
   finished(id: string, patch: Partial<Pick<StoredFile, 'state' | 'bytes' | 'error'>>, type?: Pick<StoredFile, 'mime' | 'preview'>): Promise<void>;
-  set(id: string, patch: Partial<Pick<StoredFile, 'state' | 'bytes' | 'error' | 'savedTo'>>): Promise<void>;
+  set(id: string, patch: Partial<Pick<StoredFile, 'state' | 'bytes' | 'error' | 'savedTo' | 'problem' | 'relayCopy'>>): Promise<void>;
 }
 
 /** A transfer that was cut is tried again after this long (and at once when the sender's link comes back). */
 const RETRY_MS = 15_000;
+/** Tries at a relay copy that failed in a way that may recover before the sender's stream and the relay take turns. */
+export const RELAY_TRIES = 3;
+
+/** One try at fetching a file, from the relay copy or the sender's stream. */
+interface Attempt {
+  readonly fromRelay: boolean;
+  readonly done: Promise<string>;
+  /** Stops and keeps what arrived (the profile stops). */
+  interrupt(): void;
+  /** Stops and deletes what arrived. */
+  cancel(): Promise<void>;
+}
 
 /** The incoming files being fetched, and the timers of those to try again. */
 export class FileFetches {
   readonly #host: FetchHost;
-  readonly #receivers = new Map<string, FileReceiver>();
+  readonly #attempts = new Map<string, Attempt>();
   readonly #retries = new Map<string, NodeJS.Timeout>();
+  /** Tries in a row that failed in a way that may recover, by file. */
+  readonly #failures = new Map<string, number>();
+  /** Files whose next try starts as soon as this one is over. */
+  readonly #asap = new Set<string>();
   #stopped = false;
 
   constructor(host: FetchHost) {
@@ -35,78 +53,138 @@ export class FileFetches {
 
   /** Whether a fetch of this file is under way. */
   has(id: string): boolean {
-    return this.#receivers.has(id);
+    return this.#attempts.has(id);
   }
 
   /** Receiving stops with the profile; what arrived stays for the next start. */
   stop(): void {
     this.#stopped = true;
-    for (const receiver of this.#receivers.values()) receiver.interrupt();
+    for (const attempt of this.#attempts.values()) attempt.interrupt();
     for (const timer of this.#retries.values()) clearTimeout(timer);
     this.#retries.clear();
   }
 
   /** Stops fetching the file and deletes what arrived. */
   cancel(id: string): void {
-    void this.#receivers.get(id)?.cancel();
+    void this.#attempts.get(id)?.cancel();
     clearTimeout(this.#retries.get(id));
     this.#retries.delete(id);
+    this.#failures.delete(id);
   }
 
-  /** Fetches a file from its sender over a file stream, resuming from what is already here; tried again when cut. */
+  /**
+   * Fetches a file, resuming from what is already verified here: from its relay copy when it has one (there whether or
+   * not the sender is online), otherwise from the sender's file stream. A try that may recover is repeated; after
+   * RELAY_TRIES such tries at the relay, the sender and the relay take turns. A relay copy that fails for good
+   * (altered, gone, breaking the protocol) is dropped and the sender asked at once; a sender that fails for good fails the file.
+   */
   fetch(id: string): void {
-    const { dial, dir } = this.#host.options;
+    const { dial } = this.#host.options;
     const file = this.#host.ctx.state.file(id);
-    if (file === undefined || dial === undefined || this.#receivers.has(id) || this.#stopped) return;
-    clearTimeout(this.#retries.get(id));
-    this.#retries.delete(id);
-    const peer = file.from as OnionAddress;
-    const receiver = new FileReceiver({ dir, key: file.key, fileId: id, size: file.size, sha256: file.sha256, connect: () => dial(peer) });
-    this.#receivers.set(id, receiver);
-    receiver.on('progress', ({ bytes, total }) => this.#host.progress(file.conversation, id, bytes, total));
+    if (file === undefined || this.#attempts.has(id) || this.#stopped) return;
     const copy = file.relayCopy;
     const client = copy === null ? undefined : this.#host.options.relayClient?.(copy.relay as OnionAddress);
-    // A copy at a relay is there whether or not the sender is online: fetched from it, otherwise from the sender.
-    const received =
-      copy !== null && client !== undefined
-        ? downloadCopy(client, { dir, key: file.key, fileId: id, size: file.size, sha256: file.sha256, capability: copy.capability, onProgress: (bytes, total) => this.#host.progress(file.conversation, id, bytes, total) })
-        : receiver.receive();
-    void received
+    const failures = this.#failures.get(id) ?? 0;
+    const fromRelay = copy !== null && client !== undefined && (dial === undefined || failures < RELAY_TRIES || (failures - RELAY_TRIES) % 2 === 1);
+    if (!fromRelay && dial === undefined) return;
+    clearTimeout(this.#retries.get(id));
+    this.#retries.delete(id);
+    const onProgress = (bytes: number, total: number): void => this.#host.progress(file.conversation, id, bytes, total);
+    const attempt = fromRelay && client !== undefined && copy !== null ? this.#fromRelay(file, client, copy.capability, onProgress) : this.#fromSender(file, onProgress);
+    this.#attempts.set(id, attempt);
+    void attempt.done
       .then(async (path) => {
-        const head = (await open(path, 'r').then(async (handle) => {
-          try {
-            const first = Buffer.alloc(Math.min(SEALED_RECORD_BYTES, sealedBytesOf(file.size, 0)));
-            await handle.read(first, 0, first.length, 0);
-            return openRecord({ key: file.key, fileId: id, size: file.size }, 0, first);
-          } finally {
-            await handle.close();
-          }
-        }));
-        // Typed from the verified bytes, whatever the offer said: only recognised media is ever previewed.
-        const type = sniffType(head);
-        await this.#host.finished(id, { state: 'received', bytes: file.size, error: null }, { mime: type.mime, preview: type.preview === 'none' ? null : type.preview });
-        // The sender hears it too, however the bytes came (its own stream tells it; a relay copy does not).
-        if (!isGroup(file.conversation)) {
-          await this.#host.ctx.chains.run(peer, () => queueSequenced(this.#host.ctx, peer, (seq) => ({ kind: 'file-received', seq, file: id })));
-        }
+        this.#failures.delete(id);
+        await this.#received(file, path);
       })
       .catch(async (error: unknown) => {
         if (this.#stopped) return;
-        if (error instanceof TransferInterruptedError || (error instanceof Error && !(error instanceof TransferCancelledError) && !(error instanceof FileHashMismatchError) && isNetwork(error))) {
-          this.#retries.set(id, setTimeout(() => this.fetch(id), RETRY_MS).unref());
-          return;
-        }
-        if (error instanceof TransferCancelledError) return this.#host.set(id, { state: 'cancelled', error: error.by === 'peer' ? 'the sender stopped it' : null });
-        if (error instanceof FileHashMismatchError) return this.#host.set(id, { state: 'failed', error: 'The file that arrived does not match what was offered; it was refused and deleted.' });
-        this.#host.ctx.log(`receiving file ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
-        return this.#host.set(id, { state: 'failed', error: error instanceof Error ? error.message : String(error) });
+        await this.#failed(file, attempt, error);
       })
       .catch((error: unknown) => this.#host.ctx.log(`recording file ${id} failed: ${String(error)}`))
-      .finally(() => this.#receivers.delete(id));
+      .finally(() => {
+        this.#attempts.delete(id);
+        // A relay copy given up on: the sender is asked now, not after a wait.
+        if (this.#asap.delete(id)) this.fetch(id);
+      });
   }
-}
 
-/** Dial and socket failures (tor not ready, the sender offline) are worth trying again. */
-function isNetwork(error: Error): boolean {
-  return ['OnionDialError', 'SocksError', 'HandshakeError', 'NoLinkError', 'RelayUnreachableError'].includes(error.name) || 'code' in error;
+  #fromSender(file: StoredFile, onProgress: (bytes: number, total: number) => void): Attempt {
+    const dial = this.#host.options.dial;
+    const peer = file.from as OnionAddress;
+    const receiver = new FileReceiver({
+      dir: this.#host.options.dir,
+      key: file.key,
+      fileId: file.id,
+      size: file.size,
+      sha256: file.sha256,
+      connect: () => (dial === undefined ? Promise.reject(new Error('files cannot be fetched from senders here')) : dial(peer)),
+    });
+    receiver.on('progress', ({ bytes, total }) => onProgress(bytes, total));
+    return { fromRelay: false, done: receiver.receive(), interrupt: () => receiver.interrupt(), cancel: () => receiver.cancel() };
+  }
+
+  #fromRelay(file: StoredFile, client: RelayClient, capability: string, onProgress: (bytes: number, total: number) => void): Attempt {
+    const { dir } = this.#host.options;
+    const controller = new AbortController();
+    const done = downloadCopy(client, { dir, key: file.key, fileId: file.id, size: file.size, sha256: file.sha256, capability, onProgress, signal: controller.signal });
+    return {
+      fromRelay: true,
+      done,
+      interrupt: () => controller.abort(new TransferInterruptedError('the transfer was stopped')),
+      cancel: async () => {
+        controller.abort(new TransferCancelledError('local', 'cancelled'));
+        await done.catch(() => undefined);
+        await PartialFile.discard(dir, file.id);
+      },
+    };
+  }
+
+  async #failed(file: StoredFile, attempt: Attempt, error: unknown): Promise<void> {
+    const { id } = file;
+    const failure = classifyFetchError(error);
+    const from = attempt.fromRelay ? 'its relay copy' : 'the sender';
+    switch (failure.kind) {
+      case 'retry': {
+        this.#failures.set(id, (this.#failures.get(id) ?? 0) + 1);
+        this.#retries.set(id, setTimeout(() => this.fetch(id), this.#host.options.retryMs ?? RETRY_MS).unref());
+        return;
+      }
+      case 'cancelled':
+        return this.#host.set(id, { state: 'cancelled', error: failure.byPeer ? 'the sender stopped it' : null });
+      case 'final': {
+        this.#host.ctx.log(`receiving file ${id} from ${from} failed for good: ${error instanceof Error ? error.message : String(error)}`);
+        if (attempt.fromRelay && this.#host.options.dial !== undefined) {
+          // The sender's stream resumes from what the copy gave that checked out.
+          this.#failures.delete(id);
+          this.#asap.add(id);
+          return this.#host.set(id, { relayCopy: null });
+        }
+        // What arrived checked out record by record, but the file as a whole failed: nothing of it stays.
+        await PartialFile.discard(this.#host.options.dir, id);
+        return this.#host.set(id, { state: 'failed', error: failure.words, problem: failure.problem });
+      }
+    }
+  }
+
+  /** The verified file: typed from its bytes, and the sender told (its own stream tells it; a relay copy does not). */
+  async #received(file: StoredFile, path: string): Promise<void> {
+    const { id } = file;
+    const head = await open(path, 'r').then(async (handle) => {
+      try {
+        const first = Buffer.alloc(Math.min(SEALED_RECORD_BYTES, sealedBytesOf(file.size, 0)));
+        await handle.read(first, 0, first.length, 0);
+        return openRecord({ key: file.key, fileId: id, size: file.size }, 0, first);
+      } finally {
+        await handle.close();
+      }
+    });
+    // Typed from the verified bytes, whatever the offer said: only recognised media is ever previewed.
+    const type = sniffType(head);
+    await this.#host.finished(id, { state: 'received', bytes: file.size, error: null }, { mime: type.mime, preview: type.preview === 'none' ? null : type.preview });
+    if (!isGroup(file.conversation)) {
+      const peer = file.from as OnionAddress;
+      await this.#host.ctx.chains.run(peer, () => queueSequenced(this.#host.ctx, peer, (seq) => ({ kind: 'file-received', seq, file: id })));
+    }
+  }
 }
