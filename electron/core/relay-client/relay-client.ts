@@ -335,6 +335,7 @@ export class RelayClient {
    * RelayUnreachableError; another call with `from` set to the bytes already kept continues it.
    */
   async *downloadBlob(capability: string, options: DownloadBlobOptions = {}): AsyncGenerator<Uint8Array> {
+    options.signal?.throwIfAborted();
     const parts = parseBlobCapability(capability);
     if (parts === undefined) throw new RelayCapabilityError('This file capability is malformed: it is not one a relay makes.');
     const from = options.from ?? 0;
@@ -366,6 +367,7 @@ export class RelayClient {
     }
     answer.extendDeadline(this.#deadlineMs + Math.ceil(((size - from) / DOWNLOAD_FLOOR_BYTES_PER_S) * 1_000));
     const stop = (): void => void answer.body.destroy();
+    if (options.signal?.aborted === true) answer.body.destroy();
     options.signal?.addEventListener('abort', stop, { once: true });
     let received = from;
     const brokeOff = (cause?: unknown): RelayUnreachableError =>

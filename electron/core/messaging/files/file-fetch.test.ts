@@ -169,6 +169,29 @@ describe('a relay copy that fails', () => {
   });
 });
 
+describe('a download from a relay copy', () => {
+  it('stops when the file is cancelled, closing the relay’s stream and deleting what arrived', async () => {
+    const id = await offeredWithCopy(randomFile(2 * MIB));
+    const blob = await sealedAtAlice(id);
+    let closed = false;
+    answer = (_request, response) => {
+      response.writeHead(200, { 'content-length': String(blob.length) });
+      // Three records, then nothing: a relay that stalls.
+      response.write(blob.subarray(0, 3 * SEALED_RECORD_BYTES));
+      response.on('close', () => (closed = true));
+    };
+    await bob.messenger.files.accept(alice.address, id);
+    await expect.poll(() => (bob.events['file.progress'] ?? []).some((p) => p.id === id && p.bytes > 0), POLL).toBe(true);
+    await bob.messenger.files.cancel(alice.address, id);
+    await expect.poll(() => closed, POLL).toBe(true);
+    expect(stateOf(bob, id)).toBe('cancelled');
+    await settle();
+    const { partial, progress } = filePaths(bob.session.filesDir, id);
+    for (const path of [partial, progress]) expect(existsSync(path)).toBe(false);
+    expect(net.bytesRead(bob)).toEqual([]);
+  });
+});
+
 describe('automatic acceptance', () => {
   it('holds a sender’s files past their daily budget for a manual accept, with the reason, until the day is over', async () => {
     const auto = 100 * KIB;

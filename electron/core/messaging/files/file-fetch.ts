@@ -3,6 +3,7 @@ import { open } from 'node:fs/promises';
 import type { OnionAddress } from '../../../shared/onion-address/index.js';
 import { PartialFile, SEALED_RECORD_BYTES, openRecord, sniffType } from '../../files/index.js';
 import { FileReceiver, TransferCancelledError, TransferInterruptedError } from '../../files/transfer/index.js';
+import type { AuthenticatedStream } from '../../link/index.js';
 import type { RelayClient } from '../../relay-client/index.js';
 import type { StoredFile } from '../../store/index.js';
 import type { MessengerContext } from '../messenger-context.js';
@@ -85,12 +86,14 @@ export class FileFetches {
     const copy = file.relayCopy;
     const client = copy === null ? undefined : this.#host.options.relayClient?.(copy.relay as OnionAddress);
     const failures = this.#failures.get(id) ?? 0;
-    const fromRelay = copy !== null && client !== undefined && (dial === undefined || failures < RELAY_TRIES || (failures - RELAY_TRIES) % 2 === 1);
-    if (!fromRelay && dial === undefined) return;
+    const relayTurn = dial === undefined || failures < RELAY_TRIES || (failures - RELAY_TRIES) % 2 === 1;
+    const onProgress = (bytes: number, total: number): void => this.#host.progress(file.conversation, id, bytes, total);
+    let attempt: Attempt;
+    if (copy !== null && client !== undefined && relayTurn) attempt = this.#fromRelay(file, client, copy.capability, onProgress);
+    else if (dial !== undefined) attempt = this.#fromSender(file, dial, onProgress);
+    else return;
     clearTimeout(this.#retries.get(id));
     this.#retries.delete(id);
-    const onProgress = (bytes: number, total: number): void => this.#host.progress(file.conversation, id, bytes, total);
-    const attempt = fromRelay && client !== undefined && copy !== null ? this.#fromRelay(file, client, copy.capability, onProgress) : this.#fromSender(file, onProgress);
     this.#attempts.set(id, attempt);
     void attempt.done
       .then(async (path) => {
@@ -109,8 +112,7 @@ export class FileFetches {
       });
   }
 
-  #fromSender(file: StoredFile, onProgress: (bytes: number, total: number) => void): Attempt {
-    const dial = this.#host.options.dial;
+  #fromSender(file: StoredFile, dial: (peer: OnionAddress) => Promise<AuthenticatedStream>, onProgress: (bytes: number, total: number) => void): Attempt {
     const peer = file.from as OnionAddress;
     const receiver = new FileReceiver({
       dir: this.#host.options.dir,
@@ -118,7 +120,7 @@ export class FileFetches {
       fileId: file.id,
       size: file.size,
       sha256: file.sha256,
-      connect: () => (dial === undefined ? Promise.reject(new Error('files cannot be fetched from senders here')) : dial(peer)),
+      connect: () => dial(peer),
     });
     receiver.on('progress', ({ bytes, total }) => onProgress(bytes, total));
     return { fromRelay: false, done: receiver.receive(), interrupt: () => receiver.interrupt(), cancel: () => receiver.cancel() };
