@@ -99,7 +99,7 @@ export interface RelayClientOptions {
   readonly target: RelayTarget;
   /** Time for one request, beyond a fetch's wait (onion circuits can take a while to build). */
   readonly timeoutMs?: number;
-  /** The most one request may take in all, beyond a fetch's wait and a download's bytes (see DOWNLOAD_FLOOR_BYTES_PER_S). */
+  /** The most one request may take in all, beyond a fetch's wait and a download's bytes (see TRANSFER_FLOOR_BYTES_PER_S). */
   readonly deadlineMs?: number;
   readonly now?: () => number;
   /** Runs the deadlines (tests pass them at will). */
@@ -137,8 +137,8 @@ export interface DownloadBlobOptions {
 const DEFAULT_TIMEOUT_MS = 90_000;
 /** The whole of one request, however slowly the relay drips its bytes. */
 const DEFAULT_DEADLINE_MS = 180_000;
-/** A download may take its deadline plus its bytes at this rate (a 25 MiB file: 26 minutes more), never longer. */
-export const DOWNLOAD_FLOOR_BYTES_PER_S = 16 * 1024;
+/** A download or upload may take its deadline plus its bytes at this rate (a 25 MiB file: 26 minutes more; a 1 MiB chunk: 64 s). */
+export const TRANSFER_FLOOR_BYTES_PER_S = 16 * 1024;
 /** The answers this client buffers, by kind. Most are a few hundred bytes of JSON; a refusal is one of them. */
 export const ANSWER_MAX_BYTES = 64 * 1024;
 /** A fetched envelope as JSON: its largest padded body in base64, with its numbers and id. */
@@ -365,7 +365,7 @@ export class RelayClient {
       answer.body.destroy();
       throw error;
     }
-    answer.extendDeadline(this.#deadlineMs + Math.ceil(((size - from) / DOWNLOAD_FLOOR_BYTES_PER_S) * 1_000));
+    answer.extendDeadline(this.#deadlineMs + Math.ceil(((size - from) / TRANSFER_FLOOR_BYTES_PER_S) * 1_000));
     const stop = (): void => void answer.body.destroy();
     if (options.signal?.aborted === true) answer.body.destroy();
     options.signal?.addEventListener('abort', stop, { once: true });
@@ -413,7 +413,8 @@ export class RelayClient {
     extraTimeMs = 0,
     maxBodyBytes = ANSWER_MAX_BYTES,
   ): Promise<RelayHttpResponse> {
-    return this.#transport.send({ method, pathAndQuery, headers, body, timeoutMs: this.#timeoutMs + extraTimeMs, deadlineMs: this.#deadlineMs + extraTimeMs, maxBodyBytes });
+    const deadlineMs = this.#deadlineMs + extraTimeMs + Math.ceil((body.length / TRANSFER_FLOOR_BYTES_PER_S) * 1_000);
+    return this.#transport.send({ method, pathAndQuery, headers, body, timeoutMs: this.#timeoutMs + extraTimeMs, deadlineMs, maxBodyBytes });
   }
 
   /** Throws the named error for a refusal; otherwise returns. */
