@@ -32,6 +32,9 @@ export interface MessengerOptions {
   readonly downloadsDir?: () => string;
   /** A client for any relay, for copies of files left at relays. */
   readonly relayClient?: (relay: OnionAddress) => RelayClient | undefined;
+  /** Files: how long a cut transfer waits to be tried again, and the free space where files are kept (tests set them). */
+  readonly fileRetryMs?: number;
+  readonly fileFreeSpace?: (dir: string) => Promise<number>;
 }
 
 /** What messaging hands to the group part (messaging/groups/). */

@@ -74,6 +74,8 @@ export class Messenger extends EventEmitter<MessagingEventArgs> {
       ...(options.dialFile === undefined ? {} : { dial: options.dialFile }),
       downloadsDir: options.downloadsDir ?? (() => join(homedir(), 'Downloads')),
       ...(options.relayClient === undefined ? {} : { relayClient: options.relayClient }),
+      ...(options.fileRetryMs === undefined ? {} : { retryMs: options.fileRetryMs }),
+      ...(options.fileFreeSpace === undefined ? {} : { freeSpace: options.fileFreeSpace }),
       groups: this.groups,
     });
     this.on('group.copy.progressed', ({ group, message }) => this.groups.copyProgressed(group, message));

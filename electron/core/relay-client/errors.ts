@@ -14,7 +14,8 @@ export type RelayClientErrorCode =
   | 'relay-auth'
   | 'relay-refused'
   | 'relay-name-taken'
-  | 'relay-failed';
+  | 'relay-failed'
+  | 'relay-protocol';
 
 export abstract class RelayError extends Error {
   abstract readonly code: RelayClientErrorCode;
@@ -100,6 +101,15 @@ export class RelayFailedError extends RelayError {
   readonly code = 'relay-failed';
 }
 
+/**
+ * The relay's answer breaks the protocol in a way no honest relay's would: a range other than the one asked, an answer
+ * longer than its kind allows, a blob of another size than offered. Trying again at the same relay will not help.
+ */
+export class RelayProtocolError extends RelayError {
+  override readonly name = 'RelayProtocolError';
+  readonly code = 'relay-protocol';
+}
+
 /** A directory listing or removal that does not parse, or whose signature is not its owner's. */
 export class DirectoryListingError extends Error {
   override readonly name = 'DirectoryListingError';
@@ -114,7 +124,7 @@ export class DirectoryListingError extends Error {
 
 /** The error for a refusal the relay sent, with words for the person first and the relay's own words after. */
 export function refusalError(code: RelayErrorCode, relayMessage: string, retryAfterSeconds: number | undefined): RelayError {
-  const said = ` (the relay said: ${relayMessage})`;
+  const said = ` (the relay said: ${relayWords(relayMessage)})`;
   switch (code) {
     case 'relay-full':
       return new RelayFullError(`The relay is full and takes no messages for now${said}.`, code);
@@ -168,4 +178,14 @@ export function refusalError(code: RelayErrorCode, relayMessage: string, retryAf
     default:
       return assertNever(code);
   }
+}
+
+/** At most this many characters of a relay's own words are kept in an error (they are shown and may be stored). */
+export const RELAY_WORDS_MAX = 200;
+
+/** A relay's words as they may be shown: controls and invisible formatting as spaces, runs of space as one, cut to RELAY_WORDS_MAX. */
+export function relayWords(text: string): string {
+  const plain = text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, ' ').replace(/\s+/g, ' ').trim();
+  const characters = [...plain];
+  return characters.length <= RELAY_WORDS_MAX ? plain : `${characters.slice(0, RELAY_WORDS_MAX - 1).join('')}…`;
 }

@@ -26,6 +26,7 @@ export {
   RelayFailedError,
   RelayFullError,
   RelayNameTakenError,
+  RelayProtocolError,
   RelayQueueGoneError,
   RelayQuotaError,
   RelayRateLimitError,

@@ -10,6 +10,7 @@ import {
   HEADER_CAPABILITY,
   HEADER_ENVELOPE_ID,
   INFO_PATH,
+  MAX_BODY_BYTES,
   MAX_FETCH_LIMIT,
   MAX_WAIT_SECONDS,
   ackPath,
@@ -54,10 +55,10 @@ import {
 import type { OnionKey } from '../identity/index.js';
 import { blobChunks, type BlobSource } from './blob-source.js';
 import { signListing, signUnlisting, verifyListing, type DirectoryListingDraft } from './directory-listing.js';
-import { DirectoryListingError, RelayCapabilityError, RelayError, RelayFailedError, RelayUnreachableError, refusalError } from './errors.js';
+import { DirectoryListingError, RelayCapabilityError, RelayError, RelayFailedError, RelayProtocolError, RelayUnreachableError, refusalError } from './errors.js';
 import { signRequest, type QueueKey } from './queue-key.js';
 import { solveProof } from './queue-proof.js';
-import { RelayTransport, type RelayHttpResponse, type RelayTarget } from './relay-transport.js';
+import { isDeadlinePassed, RelayTransport, type RelayHttpResponse, type RelayTarget, type ScheduleDeadline } from './relay-transport.js';
 
 /** A capability as handed to a contact: `<id>.<secret>`; its id alone is enough to revoke it. */
 export interface DepositCapability {
@@ -103,7 +104,11 @@ export interface RelayClientOptions {
   readonly target: RelayTarget;
   /** Time for one request, beyond a fetch's wait (onion circuits can take a while to build). */
   readonly timeoutMs?: number;
+  /** The most one request may take in all, beyond a fetch's wait and a download's bytes (see TRANSFER_FLOOR_BYTES_PER_S). */
+  readonly deadlineMs?: number;
   readonly now?: () => number;
+  /** Runs the deadlines (tests pass them at will). */
+  readonly schedule?: ScheduleDeadline;
 }
 
 export interface CreatedBlob {
@@ -128,11 +133,25 @@ export interface DownloadBlobOptions {
   readonly from?: number;
   /** After each piece: bytes received so far (counting from 0, `from` included) of `size`. */
   readonly onProgress?: (received: number, size: number) => void;
+  /** The blob's size as the offer gave it: a relay that answers another is refused (RelayProtocolError). */
+  readonly size?: number;
+  /** Stops the download: the generator throws the signal's reason. */
+  readonly signal?: AbortSignal;
 }
 
 const DEFAULT_TIMEOUT_MS = 90_000;
 /** Proofs of work solved for one queue before giving up: a relay that refuses each is not worth more. */
 const MAX_PROOF_ATTEMPTS = 3;
+/** The whole of one request, however slowly the relay drips its bytes. */
+const DEFAULT_DEADLINE_MS = 180_000;
+/** A download or upload may take its deadline plus its bytes at this rate (a 25 MiB file: 26 minutes more; a 1 MiB chunk: 64 s). */
+export const TRANSFER_FLOOR_BYTES_PER_S = 16 * 1024;
+/** The answers this client buffers, by kind. Most are a few hundred bytes of JSON; a refusal is one of them. */
+export const ANSWER_MAX_BYTES = 64 * 1024;
+/** A fetched envelope as JSON: its largest padded body in base64, with its numbers and id. */
+const FETCHED_ENVELOPE_MAX_BYTES = Math.ceil(MAX_BODY_BYTES / 3) * 4 + 512;
+/** The directory: thousands of listings of up to a few KiB each. */
+export const DIRECTORY_MAX_BYTES = 16 * 1024 * 1024;
 /** Chunks refused at a wrong offset in a row before an upload gives up: the relay and the source disagree. */
 const MAX_OFFSET_CORRECTIONS = 3;
 
@@ -145,13 +164,15 @@ export function newEnvelopeId(): string {
 export class RelayClient {
   readonly #transport: RelayTransport;
   readonly #timeoutMs: number;
+  readonly #deadlineMs: number;
   readonly #now: () => number;
   /** The last `updatedAt` this client published per name, so two publishes in one millisecond still increase. */
   readonly #publishedAt = new Map<string, number>();
 
   constructor(options: RelayClientOptions) {
-    this.#transport = new RelayTransport(options.target);
+    this.#transport = new RelayTransport(options.target, options.schedule);
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
     this.#now = options.now ?? Date.now;
   }
 
@@ -211,8 +232,10 @@ export class RelayClient {
   /** Envelopes held for the queue, oldest first; with `waitSeconds`, waits for one if there are none. */
   async fetch(key: QueueKey, options: FetchOptions = {}): Promise<FetchedEnvelope[]> {
     const wait = Math.min(MAX_WAIT_SECONDS, Math.max(0, Math.floor(options.waitSeconds ?? 0)));
-    const query = new URLSearchParams({ after: String(options.after ?? 0), limit: String(options.limit ?? MAX_FETCH_LIMIT), wait: String(wait) });
-    const response = await this.#signed(key, 'GET', `${messagesPath(key.queueId)}?${query.toString()}`, wait * 1_000);
+    const limit = options.limit ?? MAX_FETCH_LIMIT;
+    const query = new URLSearchParams({ after: String(options.after ?? 0), limit: String(limit), wait: String(wait) });
+    const maxBytes = ANSWER_MAX_BYTES + Math.min(MAX_FETCH_LIMIT, Math.max(1, limit)) * FETCHED_ENVELOPE_MAX_BYTES;
+    const response = await this.#signed(key, 'GET', `${messagesPath(key.queueId)}?${query.toString()}`, wait * 1_000, undefined, maxBytes);
     const { messages } = this.#json(response, fetchedBatchSchema);
     return messages.map((m) => {
       try {
@@ -231,7 +254,7 @@ export class RelayClient {
 
   /** Every public group listed on this relay whose owner's signature checks out; others are dropped without a word. */
   async listGroups(): Promise<DirectoryListing[]> {
-    const { listings } = this.#json(await this.#send('GET', DIRECTORY_PATH), directoryListSchema);
+    const { listings } = this.#json(await this.#send('GET', DIRECTORY_PATH, undefined, undefined, 0, DIRECTORY_MAX_BYTES), directoryListSchema);
     const byName = new Map<string, DirectoryListing>();
     for (const signed of listings) {
       const listing = listingOrUndefined(signed);
@@ -335,38 +358,63 @@ export class RelayClient {
    * RelayUnreachableError; another call with `from` set to the bytes already kept continues it.
    */
   async *downloadBlob(capability: string, options: DownloadBlobOptions = {}): AsyncGenerator<Uint8Array> {
+    options.signal?.throwIfAborted();
     const parts = parseBlobCapability(capability);
     if (parts === undefined) throw new RelayCapabilityError('This file capability is malformed: it is not one a relay makes.');
     const from = options.from ?? 0;
     if (!Number.isSafeInteger(from) || from < 0) throw new RangeError('A download starts at a whole, non-negative byte offset.');
     const headers: Record<string, string> = { [HEADER_BLOB_SECRET]: parts.secret };
     if (from > 0) headers['range'] = `bytes=${String(from)}-`;
-    const answer = await this.#transport.open({ method: 'GET', pathAndQuery: blobDownloadPath(parts.blobId), headers, body: new Uint8Array(), timeoutMs: this.#timeoutMs });
+    const answer = await this.#transport.open({
+      method: 'GET',
+      pathAndQuery: blobDownloadPath(parts.blobId),
+      headers,
+      body: new Uint8Array(),
+      timeoutMs: this.#timeoutMs,
+      deadlineMs: this.#deadlineMs,
+      maxBodyBytes: ANSWER_MAX_BYTES,
+    });
     if (answer.status !== 200 && answer.status !== 206) {
-      const refusal = await this.#transport.readRest(answer);
+      const refusal = await this.#transport.readRest(answer, ANSWER_MAX_BYTES);
       // Asking from the very end of a blob: nothing is left to download.
-      if (answer.status === 416 && refusal.headers['content-range'] === `bytes */${String(from)}`) return;
+      if (answer.status === 416 && refusal.headers['content-range'] === `bytes */${String(from)}` && (options.size ?? from) === from) return;
       this.#ok(refusal);
       throw new RelayFailedError(`The relay answered a download with HTTP ${String(answer.status)}.`);
     }
-    const size = answer.status === 206 ? rangeTotal(answer.headers['content-range']) : Number(answer.headers['content-length']);
-    if (!Number.isSafeInteger(size) || (answer.status === 200 && from > 0)) {
+    let size: number;
+    try {
+      size = downloadSize(answer.status, answer.headers, from, options.size);
+    } catch (error) {
       answer.body.destroy();
-      throw new RelayFailedError('The relay answered a download in a form this version of Allium does not understand.');
+      throw error;
     }
+    answer.extendDeadline(this.#deadlineMs + Math.ceil(((size - from) / TRANSFER_FLOOR_BYTES_PER_S) * 1_000));
+    const stop = (): void => void answer.body.destroy();
+    if (options.signal?.aborted === true) answer.body.destroy();
+    options.signal?.addEventListener('abort', stop, { once: true });
     let received = from;
+    const brokeOff = (cause?: unknown): RelayUnreachableError =>
+      new RelayUnreachableError(
+        `The download ${isDeadlinePassed(cause) ? 'did not finish in time' : 'broke off'} after ${String(received)} of ${String(size)} bytes.`,
+        undefined,
+        cause === undefined ? undefined : { cause },
+      );
     try {
       for await (const piece of answer.body as AsyncIterable<Buffer>) {
+        if (received + piece.length > size) throw new RelayProtocolError(`The relay sent more than the ${String(size)} bytes of this file.`);
         received += piece.length;
         options.onProgress?.(received, size);
         yield piece;
       }
     } catch (error) {
-      throw new RelayUnreachableError(`The download broke off after ${String(received)} of ${String(size)} bytes.`, undefined, { cause: error });
+      options.signal?.throwIfAborted();
+      throw error instanceof RelayProtocolError ? error : brokeOff(error);
     } finally {
+      options.signal?.removeEventListener('abort', stop);
       answer.body.destroy();
     }
-    if (received !== size) throw new RelayUnreachableError(`The download broke off after ${String(received)} of ${String(size)} bytes.`);
+    options.signal?.throwIfAborted();
+    if (received !== size) throw brokeOff();
   }
 
   /** Closes kept-alive connections. */
@@ -374,14 +422,22 @@ export class RelayClient {
     this.#transport.close();
   }
 
-  #signed(key: QueueKey, method: string, pathAndQuery: string, extraTimeMs = 0, body: Uint8Array = new Uint8Array()): Promise<RelayHttpResponse> {
+  #signed(key: QueueKey, method: string, pathAndQuery: string, extraTimeMs = 0, body: Uint8Array = new Uint8Array(), maxBodyBytes = ANSWER_MAX_BYTES): Promise<RelayHttpResponse> {
     const headers: Record<string, string> = { ...signRequest(key, method, pathAndQuery, body, this.#now()) };
     if (body.length > 0) headers['content-type'] = 'application/json';
-    return this.#send(method, pathAndQuery, body, headers, extraTimeMs);
+    return this.#send(method, pathAndQuery, body, headers, extraTimeMs, maxBodyBytes);
   }
 
-  #send(method: string, pathAndQuery: string, body: Uint8Array = new Uint8Array(), headers: Record<string, string> = {}, extraTimeMs = 0): Promise<RelayHttpResponse> {
-    return this.#transport.send({ method, pathAndQuery, headers, body, timeoutMs: this.#timeoutMs + extraTimeMs });
+  #send(
+    method: string,
+    pathAndQuery: string,
+    body: Uint8Array = new Uint8Array(),
+    headers: Record<string, string> = {},
+    extraTimeMs = 0,
+    maxBodyBytes = ANSWER_MAX_BYTES,
+  ): Promise<RelayHttpResponse> {
+    const deadlineMs = this.#deadlineMs + extraTimeMs + Math.ceil((body.length / TRANSFER_FLOOR_BYTES_PER_S) * 1_000);
+    return this.#transport.send({ method, pathAndQuery, headers, body, timeoutMs: this.#timeoutMs + extraTimeMs, deadlineMs, maxBodyBytes });
   }
 
   /** Throws the named error for a refusal; otherwise returns. */
@@ -423,10 +479,28 @@ function jsonBytes(value: unknown): Buffer {
   return Buffer.from(JSON.stringify(value), 'utf8');
 }
 
-/** The total of a `Content-Range: bytes a-b/total` header; NaN if there is none. */
-function rangeTotal(header: string | string[] | undefined): number {
-  const match = typeof header === 'string' ? /^bytes \d+-\d+\/(\d+)$/.exec(header) : null;
-  return match === null ? Number.NaN : Number(match[1]);
+/**
+ * The blob's size from a download's head, checked against what was asked: a 206 must cover exactly `from` to the end,
+ * a 200 only answers a download from 0, and a size the offer named must be the one the relay has.
+ */
+function downloadSize(status: number, headers: Record<string, string | string[] | undefined>, from: number, expected: number | undefined): number {
+  const length = headers['content-length'] === undefined ? undefined : Number(headers['content-length']);
+  let size: number;
+  if (status === 206) {
+    const range = headers['content-range'];
+    const match = typeof range === 'string' ? /^bytes (\d+)-(\d+)\/(\d+)$/.exec(range) : null;
+    size = Number(match?.[3]);
+    if (match === null || !Number.isSafeInteger(size) || Number(match[1]) !== from || Number(match[2]) !== size - 1) {
+      throw new RelayProtocolError(`The relay answered a download from byte ${String(from)} with another range (${typeof range === 'string' ? range.slice(0, 80) : 'none'}).`);
+    }
+    if (length !== undefined && length !== size - from) throw new RelayProtocolError('The relay answered a download with a length that does not match its range.');
+  } else {
+    if (from > 0) throw new RelayProtocolError(`The relay answered a download from byte ${String(from)} with the whole file.`);
+    if (length === undefined || !Number.isSafeInteger(length)) throw new RelayProtocolError('The relay answered a download without saying its length.');
+    size = length;
+  }
+  if (expected !== undefined && size !== expected) throw new RelayProtocolError(`The relay holds ${String(size)} bytes for this file, not the ${String(expected)} offered.`);
+  return size;
 }
 
 function parseJsonOrUndefined(body: Buffer): unknown {

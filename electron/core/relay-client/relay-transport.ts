@@ -2,7 +2,7 @@
 import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
 import { SocksProxyAgent, type SocksProxyAgentOptions } from 'socks-proxy-agent';
 import type { SocksEndpoint } from '../tor/index.js';
-import { RelayUnreachableError } from './errors.js';
+import { RelayProtocolError, RelayUnreachableError } from './errors.js';
 
 /** Where the relay is: an onion through tor's SOCKS, or a plain base URL (tests, a relay on this machine). */
 export type RelayTarget =
@@ -14,7 +14,12 @@ export interface RelayHttpRequest {
   readonly pathAndQuery: string;
   readonly headers: Record<string, string>;
   readonly body: Uint8Array;
+  /** How long the connection may stay silent. */
   readonly timeoutMs: number;
+  /** How long the whole request may take, head and body, however the relay paces its bytes (default: twice `timeoutMs`). */
+  readonly deadlineMs?: number;
+  /** The most body bytes this kind of answer may have; a longer one is cut off and refused (default 64 KiB). */
+  readonly maxBodyBytes?: number;
 }
 
 export interface RelayHttpResponse {
@@ -28,11 +33,30 @@ export interface RelayHttpStream {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: IncomingMessage;
+  /** Moves the request's deadline to `ms` from now (a download that learnt its size); the deadline ends with the body. */
+  readonly extendDeadline: (ms: number) => void;
 }
+
+/** Calls `fire` after `ms` unless the returned function is called first. Injected by tests to pass deadlines at will. */
+export type ScheduleDeadline = (ms: number, fire: () => void) => () => void;
+
+const realDeadline: ScheduleDeadline = (ms, fire) => {
+  const timer = setTimeout(fire, ms).unref();
+  return () => clearTimeout(timer);
+};
+
+/** What a request's deadline destroys it with, so the refusal can say "in time" rather than "the connection broke". */
+class DeadlinePassed extends Error {}
+
+/** Whether a body's error is its request's deadline passing. */
+export function isDeadlinePassed(error: unknown): boolean {
+  return error instanceof DeadlinePassed;
+}
+
+const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
 /** The relay's virtual port on its onion. */
 export const RELAY_VIRTUAL_PORT = 80;
-const MAX_RESPONSE_BYTES = 64 * 1024 * 1024;
 
 /**
  * An agent dialing through tor. socks-proxy-agent takes a `socks5h://host:port` URL; for tor's SOCKS on a unix
@@ -50,8 +74,10 @@ export function socksAgent(socks: SocksEndpoint): Agent {
 export class RelayTransport {
   readonly #origin: URL;
   readonly #agent: Agent | undefined;
+  readonly #schedule: ScheduleDeadline;
 
-  constructor(target: RelayTarget) {
+  constructor(target: RelayTarget, schedule: ScheduleDeadline = realDeadline) {
+    this.#schedule = schedule;
     if (target.kind === 'onion') {
       this.#origin = new URL(`http://${target.address}.onion:${String(target.port ?? RELAY_VIRTUAL_PORT)}`);
       this.#agent = socksAgent(target.socks);
@@ -61,29 +87,46 @@ export class RelayTransport {
     }
   }
 
-  /** Sends a request and reads the whole answer (at most 64 MiB). */
+  /** Sends a request and reads the whole answer (at most `maxBodyBytes`). */
   async send(request: RelayHttpRequest): Promise<RelayHttpResponse> {
-    return this.readRest(await this.open(request));
+    return this.readRest(await this.open(request), request.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
   }
 
-  /** Reads the rest of an opened answer's body (at most 64 MiB). */
-  readRest({ status, headers, body }: RelayHttpStream): Promise<RelayHttpResponse> {
+  /** Reads the rest of an opened answer's body, refusing one over `maxBodyBytes` (by its length header or as it arrives). */
+  readRest({ status, headers, body }: RelayHttpStream, maxBodyBytes: number): Promise<RelayHttpResponse> {
     return new Promise((resolve, reject) => {
+      const tooLarge = (): RelayProtocolError =>
+        new RelayProtocolError(`The relay sent an answer of more than ${String(maxBodyBytes)} bytes, more than this request can have; it was cut off.`);
+      if (Number(headers['content-length']) > maxBodyBytes) {
+        body.destroy();
+        reject(tooLarge());
+        return;
+      }
       const chunks: Buffer[] = [];
       let size = 0;
+      let refused = false;
       body.on('data', (chunk: Buffer) => {
         size += chunk.length;
-        if (size > MAX_RESPONSE_BYTES) body.destroy(new Error('response too large'));
-        else chunks.push(chunk);
+        if (size <= maxBodyBytes) chunks.push(chunk);
+        else if (!refused) {
+          refused = true;
+          body.destroy();
+          reject(tooLarge());
+        }
       });
       body.on('end', () => resolve({ status, headers, body: Buffer.concat(chunks) }));
-      body.on('error', (error) => reject(this.#unreachable('the connection broke during the answer', error)));
+      body.on('error', (error) => reject(this.#unreachable(error instanceof DeadlinePassed ? 'it did not finish its answer in time' : 'the connection broke during the answer', error)));
     });
   }
 
-  /** Sends a request and resolves once the answer's head arrives; the caller reads (or destroys) its body. */
+  /**
+   * Sends a request and resolves once the answer's head arrives; the caller reads (or destroys) its body. The
+   * request's deadline runs until the body ends or is destroyed.
+   */
   open(request: RelayHttpRequest): Promise<RelayHttpStream> {
     return new Promise((resolve, reject) => {
+      let target: { destroy: (error: Error) => void } | undefined;
+      let cancel = this.#schedule(request.deadlineMs ?? 2 * request.timeoutMs, () => target?.destroy(new DeadlinePassed('deadline passed')));
       const outgoing = httpRequest(
         {
           protocol: this.#origin.protocol,
@@ -95,10 +138,22 @@ export class RelayTransport {
           headers: { ...request.headers, 'content-length': String(request.body.length) },
           timeout: request.timeoutMs,
         },
-        (response) => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: response }),
+        (response) => {
+          target = response;
+          response.once('close', () => cancel());
+          const extendDeadline = (ms: number): void => {
+            cancel();
+            cancel = this.#schedule(ms, () => response.destroy(new DeadlinePassed('deadline passed')));
+          };
+          resolve({ status: response.statusCode ?? 0, headers: response.headers, body: response, extendDeadline });
+        },
       );
+      target = outgoing;
       outgoing.on('timeout', () => outgoing.destroy(new Error('timed out')));
-      outgoing.on('error', (error) => reject(this.#unreachable(describeNetworkError(error), error)));
+      outgoing.on('error', (error) => {
+        cancel();
+        reject(this.#unreachable(error instanceof DeadlinePassed ? 'it did not answer in time' : describeNetworkError(error), error));
+      });
       outgoing.end(request.body);
     });
   }

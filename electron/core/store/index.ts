@@ -12,7 +12,7 @@ export { newContact } from './profile-state.js';
 export type { ContactPatch, StateMutators } from './state-mutators.js';
 export { StateSignalRecords } from './signal-records.js';
 export { StateGroupKeys } from './group-key-records.js';
-export type { Settings } from './state-schema.js';
+export type { FileProblem, Settings } from './state-schema.js';
 export type { JournalLimits } from './state-database.js';
 export type { ConversationHistory, HistoryCursor, HistoryPage, SegmentLimits } from './history/conversation-history.js';
 export type { HistoryMessage } from './history/history-message.js';

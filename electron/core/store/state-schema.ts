@@ -152,6 +152,12 @@ export const groupJoinRequestRecordSchema = z.object({
   at: instant,
 });
 
+/**
+ * Why an incoming file stopped: it failed for good (`altered`, `gone` from its relay, `protocol`), or it waits for a
+ * manual accept although under the automatic size (`over-budget`: its sender's daily budget; `low-disk`).
+ */
+export const FILE_PROBLEMS = ['altered', 'gone', 'protocol', 'over-budget', 'low-disk'] as const;
+
 /** A file sent or received in a conversation; its bytes stay sealed in the profile's files folder. */
 export const fileRecordSchema = z.object({
   /** Also the id of the message that carries it. */
@@ -170,6 +176,8 @@ export const fileRecordSchema = z.object({
   state: z.enum(['preparing', 'offered', 'sending', 'sent', 'receiving', 'received', 'cancelled', 'failed']),
   bytes: z.number().int().min(0),
   error: z.string().max(500).nullable(),
+  /** Absent in records written before it existed. */
+  problem: z.enum(FILE_PROBLEMS).nullable().default(null),
   savedTo: z.string().max(2_000).nullable(),
   createdAt: instant,
   /** A relay that holds the sealed file for whoever fetches it (the offer's capability). */
@@ -219,6 +227,7 @@ export type RelayRecord = z.infer<typeof relayRecordSchema>;
 export type MailboxRecord = z.infer<typeof mailboxRecordSchema>;
 export type GroupRecord = z.infer<typeof groupRecordSchema>;
 export type FileRecord = z.infer<typeof fileRecordSchema>;
+export type FileProblem = (typeof FILE_PROBLEMS)[number];
 export type GroupInvitationRecord = z.infer<typeof groupInvitationRecordSchema>;
 export type GroupJoinRequestRecord = z.infer<typeof groupJoinRequestRecordSchema>;
 export type SignalRecordKind = keyof StateData['signalRecords'];

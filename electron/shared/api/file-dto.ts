@@ -10,6 +10,14 @@ export type FileState = 'preparing' | 'offered' | 'sending' | 'sent' | 'receivin
 /** What the UI may render inline, decided from the verified bytes (never from the name); SVG and HTML are never previewed. */
 export type FilePreview = 'image' | 'audio' | 'video';
 
+/**
+ * Why an incoming file stopped. Failed for good: `altered` (the bytes did not match the offer: the file was altered on
+ * the way), `gone` (its relay copy expired or was deleted and the sender could not be asked), `protocol` (the sender or
+ * relay broke the protocol). Offered although under the automatic size: `over-budget` (its sender, or everyone
+ * together, sent a lot in the last 24 hours), `low-disk` (too little free space).
+ */
+export type FileProblem = 'altered' | 'gone' | 'protocol' | 'over-budget' | 'low-disk';
+
 export interface FileDto {
   /** 128-bit random id, hex. */
   readonly id: string;
@@ -23,6 +31,7 @@ export interface FileDto {
   /** Bytes transferred so far (equals `size` once sent or received). */
   readonly bytes: number;
   readonly error?: string;
+  readonly problem?: FileProblem;
   /** Where it was last saved (files.save). */
   readonly savedTo?: string;
 }

@@ -77,8 +77,9 @@ describe('sending a file', () => {
     const served = (alice.events['file.progress'] ?? []).filter((p) => p.id === sent.file.id);
     expect(new Set(served.map((p) => p.conversation))).toEqual(new Set([bob.address]));
     expect(served.at(-1)).toMatchObject({ bytes: bytes.length, total: bytes.length });
-    expect(bob.events['message.changed']?.filter((m) => m.file?.id === sent.file.id).at(-1)?.file).toMatchObject({ state: 'received', bytes: bytes.length });
-    expect(alice.events['message.changed']?.filter((m) => m.file?.id === sent.file.id).at(-1)?.file).toMatchObject({ state: 'sent' });
+    // A change is told once its message is read back from the history: just after the state that made it.
+    await expect.poll(() => bob.events['message.changed']?.filter((m) => m.file?.id === sent.file.id).at(-1)?.file, POLL).toMatchObject({ state: 'received', bytes: bytes.length });
+    await expect.poll(() => alice.events['message.changed']?.filter((m) => m.file?.id === sent.file.id).at(-1)?.file, POLL).toMatchObject({ state: 'sent' });
 
     expect(sha256(await readWhole(bob, alice.address, sent.file.id))).toBe(sha256(bytes));
     for (const [offset, length] of [
@@ -207,7 +208,7 @@ describe('cancelling and refusing', () => {
     await bob.session.state.transact((tx) => tx.files.put({ ...stored, sha256: sha256(Buffer.from('something else')) }));
     await bob.messenger.files.accept(alice.address, sent.file.id);
     await expect.poll(() => stateOf(bob, sent.file.id), POLL).toBe('failed');
-    expect(bob.messenger.files.dtoFor(sent.file.id)?.error).toBe('The file that arrived does not match what was offered; it was refused and deleted.');
+    expect(bob.messenger.files.dtoFor(sent.file.id)).toMatchObject({ problem: 'altered', error: 'The file was altered on the way; what arrived was refused and deleted.' });
     expect(await leftovers(bob, sent.file.id)).toEqual([]);
     await expect(bob.messenger.files.read(alice.address, sent.file.id, 0, 10)).rejects.toThrow('This file has not been received yet.');
     await expect.poll(() => stateOf(alice, sent.file.id), POLL).not.toBe('sent');

@@ -5,19 +5,8 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { ApiError, type FileUploadDto, type MessageDto } from '../../../shared/api/index.js';
 import type { OnionAddress } from '../../../shared/onion-address/index.js';
-import {
-  FileHashMismatchError,
-  RECORD_PLAINTEXT_BYTES,
-  SEALED_RECORD_BYTES,
-  filePaths,
-  openRecord,
-  readSealedFile,
-  recordCount,
-  safeFileName,
-  sniffType,
-  uniqueFileName,
-} from '../../files/index.js';
-import { FileReceiver, FileSender, TransferCancelledError, TransferInterruptedError, type FileSource } from '../../files/transfer/index.js';
+import { RECORD_PLAINTEXT_BYTES, SEALED_RECORD_BYTES, filePaths, openRecord, readSealedFile, safeFileName, uniqueFileName } from '../../files/index.js';
+import { FileSender, type FileSource } from '../../files/transfer/index.js';
 import type { AuthenticatedStream } from '../../link/index.js';
 import { queueKeyFromSeed, type RelayClient } from '../../relay-client/index.js';
 import type { HistoryMessage, StateMutators, StoredFile } from '../../store/index.js';
@@ -29,7 +18,10 @@ import type { FileHooks, MessengerContext } from '../messenger-context.js';
 import { queueSequenced } from '../sequenced-send.js';
 import { historyRecord } from '../store-records.js';
 import { fileDto } from './file-dto.js';
-import { downloadCopy, uploadCopy } from './relay-copy.js';
+import { budgetHold, diskHold, freeSpace } from './auto-accept.js';
+import { FileFetches } from './file-fetch.js';
+import { isGroup, sealedBytesOf } from './file-shapes.js';
+import { uploadCopy } from './relay-copy.js';
 import { Uploads, type SealedUpload } from './uploads.js';
 import type { GroupChat } from '../groups/group-chat.js';
 
@@ -44,10 +36,12 @@ export interface FileChatOptions {
   readonly relayClient?: (relay: OnionAddress) => RelayClient | undefined;
   /** The group part, which carries group file offers like group messages. */
   readonly groups: GroupChat;
+  /** How long a cut transfer waits before it is tried again (default 15 s). */
+  readonly retryMs?: number;
+  /** Bytes free where files are kept (default: fs.statfs of `dir`). */
+  readonly freeSpace?: (dir: string) => Promise<number>;
 }
 
-/** A transfer that was cut is tried again after this long (and at once when the sender's link comes back). */
-const RETRY_MS = 15_000;
 /** Progress events at most this often per file. */
 const PROGRESS_EVERY_MS = 250;
 
@@ -56,8 +50,7 @@ export class FileChat implements FileHooks {
   #options: FileChatOptions | undefined;
   #uploads: Uploads | undefined;
   readonly #sender = new FileSender();
-  readonly #receivers = new Map<string, FileReceiver>();
-  readonly #retries = new Map<string, NodeJS.Timeout>();
+  #fetches: FileFetches | undefined;
   readonly #live = new Map<string, number>();
   readonly #lastProgress = new Map<string, number>();
   #stopped = false;
@@ -67,6 +60,13 @@ export class FileChat implements FileHooks {
     this.#ctx = ctx;
     this.#options = options;
     this.#uploads = new Uploads(options.dir);
+    this.#fetches = new FileFetches({
+      ctx,
+      options,
+      progress: (conversation, id, bytes, total) => this.#progress(conversation, id, bytes, total),
+      finished: (id, patch, type) => this.#finished(id, patch, type),
+      set: (id, patch) => this.#set(id, patch),
+    });
     this.#sender.on('serving', ({ fileId }) => this.#record(fileId, this.#set(fileId, { state: 'sending' })));
     // The API names a conversation by the contact's address or the group's id, as the receiving side does.
     this.#sender.on('progress', ({ peer, fileId, bytes, total }) => this.#progress(this.#file(fileId)?.conversation ?? peer, fileId, bytes, total));
@@ -102,9 +102,7 @@ export class FileChat implements FileHooks {
     this.#stopped = true;
     this.#sender.close();
     // Receiving stops with the profile; what arrived stays for the next start.
-    for (const receiver of this.#receivers.values()) receiver.interrupt();
-    for (const timer of this.#retries.values()) clearTimeout(timer);
-    this.#retries.clear();
+    this.#fetches?.stop();
     void this.#uploads?.close();
   }
 
@@ -128,7 +126,7 @@ export class FileChat implements FileHooks {
   /** The sender's link came back: a cut transfer from them is tried again now. */
   linkUp(peer: OnionAddress): void {
     for (const file of this.ctx.state.files()) {
-      if (file.direction === 'in' && file.from === peer && file.state === 'receiving' && !this.#receivers.has(file.id)) this.#fetch(file.id);
+      if (file.direction === 'in' && file.from === peer && file.state === 'receiving' && !this.#fetchesOf().has(file.id)) this.#fetch(file.id);
     }
   }
 
@@ -161,8 +159,7 @@ export class FileChat implements FileHooks {
       await ctx.state.transact(stored);
       return;
     }
-    const auto = offer.size <= ctx.state.settings.autoAcceptBytes && this.options.dial !== undefined;
-    const file = this.#incoming(offer, peer, peer, auto);
+    const file = this.#incoming(offer, peer, peer, this.options.dial !== undefined);
     const record: HistoryMessage = { ...historyRecord({ ...envelope, id: offer.id }, 'in', '', ctx.now()), kind: 'file' };
     const history = await ctx.session.history(historyName(contactConversation(peer)));
     await Promise.all([
@@ -177,7 +174,7 @@ export class FileChat implements FileHooks {
       }),
     ]);
     ctx.events.emit('message.stored', { conversation: contactConversation(peer), message: record, file: fileDto(file) });
-    if (auto) this.#fetch(file.id);
+    if (file.state === 'receiving') await this.#autoFetch(file.id);
   }
 
   // ——— commands ———
@@ -246,12 +243,17 @@ export class FileChat implements FileHooks {
   }
 
   groupOffer(groupId: string, from: OnionAddress, offer: FileOffer): StoredFile {
-    const auto = offer.size <= this.ctx.state.settings.autoAcceptBytes && (this.options.dial !== undefined || offer.relay !== null);
-    return this.#incoming(offer, groupId, from, auto);
+    return this.#incoming(offer, groupId, from, this.options.dial !== undefined || offer.relay !== null);
   }
 
-  /** Our record of a file offered to us: a safe name, the offer's type shown until the bytes are checked. */
-  #incoming(offer: FileOffer, conversation: string, from: OnionAddress, auto: boolean): StoredFile {
+  /**
+   * Our record of a file offered to us: a safe name, the offer's type shown until the bytes are checked. Fetched at once
+   * (`receiving`) when it can be, is under the automatic size and within its sender's and everyone's daily budget.
+   */
+  #incoming(offer: FileOffer, conversation: string, from: OnionAddress, fetchable: boolean): StoredFile {
+    const { settings } = this.ctx.state;
+    const hold = offer.size <= settings.autoAcceptBytes ? budgetHold(this.ctx.state.files(), from, offer.size, settings.autoAcceptBytes, this.ctx.now()) : undefined;
+    const auto = fetchable && offer.size <= settings.autoAcceptBytes && hold === undefined;
     return {
       id: offer.id,
       conversation,
@@ -266,6 +268,7 @@ export class FileChat implements FileHooks {
       state: auto ? 'receiving' : 'offered',
       bytes: 0,
       error: null,
+      problem: fetchable ? (hold ?? null) : null,
       savedTo: null,
       createdAt: new Date(this.ctx.now()).toISOString(),
       relayCopy: offer.relay,
@@ -288,6 +291,7 @@ export class FileChat implements FileHooks {
       state: relayed ? 'preparing' : 'offered',
       bytes: 0,
       error: null,
+      problem: null,
       savedTo: null,
       createdAt: new Date(this.ctx.now()).toISOString(),
       relayCopy: null,
@@ -295,7 +299,26 @@ export class FileChat implements FileHooks {
   }
 
   afterGroupOffer(id: string): void {
-    if (this.#file(id)?.state === 'receiving') this.#fetch(id);
+    if (this.#file(id)?.state === 'receiving') {
+      void this.#autoFetch(id).catch((error: unknown) => this.ctx.log(`file ${id}: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  }
+
+  /** Fetches a file accepted automatically, unless the disk is nearly full: then it waits for a manual accept. */
+  async #autoFetch(id: string): Promise<void> {
+    const file = this.#file(id);
+    if (file === undefined) return;
+    const { dir, freeSpace: free = freeSpace } = this.options;
+    const hold = await diskHold(() => free(dir), file.size).catch((error: unknown) => {
+      // Not knowing the free space is no reason to hold a file the user chose to take automatically.
+      this.ctx.log(`the free space for file ${id} is unknown: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    });
+    if (hold !== undefined) {
+      await this.#set(id, { state: 'offered', problem: 'low-disk' });
+      return;
+    }
+    this.#fetch(id);
   }
 
   #offerOf(file: StoredFile): FileOffer {
@@ -362,7 +385,7 @@ export class FileChat implements FileHooks {
     const file = this.#require(conversation, id);
     if (file.direction !== 'in') throw new ApiError('invalid-input', 'This is a file you sent.');
     if (file.state === 'offered' || file.state === 'failed' || file.state === 'cancelled') {
-      await this.#set(id, { state: 'receiving', error: null });
+      await this.#set(id, { state: 'receiving', error: null, problem: null });
       this.#fetch(id);
     }
     return this.#message(id);
@@ -446,58 +469,6 @@ export class FileChat implements FileHooks {
     for (const peer of peers) this.#sender.offer(peer as OnionAddress, source);
   }
 
-  /** Fetches a file from its sender over a file stream, resuming from what is already here; tried again when cut. */
-  #fetch(id: string): void {
-    const { dial, dir } = this.options;
-    const file = this.#file(id);
-    if (file === undefined || dial === undefined || this.#receivers.has(id) || this.#stopped) return;
-    clearTimeout(this.#retries.get(id));
-    this.#retries.delete(id);
-    const peer = file.from as OnionAddress;
-    const receiver = new FileReceiver({ dir, key: file.key, fileId: id, size: file.size, sha256: file.sha256, connect: () => dial(peer) });
-    this.#receivers.set(id, receiver);
-    receiver.on('progress', ({ bytes, total }) => this.#progress(file.conversation, id, bytes, total));
-    const copy = file.relayCopy;
-    const client = copy === null ? undefined : this.options.relayClient?.(copy.relay as OnionAddress);
-    // A copy at a relay is there whether or not the sender is online: fetched from it, otherwise from the sender.
-    const received =
-      copy !== null && client !== undefined
-        ? downloadCopy(client, { dir, key: file.key, fileId: id, size: file.size, sha256: file.sha256, capability: copy.capability, onProgress: (bytes, total) => this.#progress(file.conversation, id, bytes, total) })
-        : receiver.receive();
-    void received
-      .then(async (path) => {
-        const head = (await open(path, 'r').then(async (handle) => {
-          try {
-            const first = Buffer.alloc(Math.min(SEALED_RECORD_BYTES, sealedBytesOf(file.size, 0)));
-            await handle.read(first, 0, first.length, 0);
-            return openRecord({ key: file.key, fileId: id, size: file.size }, 0, first);
-          } finally {
-            await handle.close();
-          }
-        }));
-        // Typed from the verified bytes, whatever the offer said: only recognised media is ever previewed.
-        const type = sniffType(head);
-        await this.#finished(id, { state: 'received', bytes: file.size, error: null }, { mime: type.mime, preview: type.preview === 'none' ? null : type.preview });
-        // The sender hears it too, however the bytes came (its own stream tells it; a relay copy does not).
-        if (!isGroup(file.conversation)) {
-          await this.ctx.chains.run(peer, () => queueSequenced(this.ctx, peer, (seq) => ({ kind: 'file-received', seq, file: id })));
-        }
-      })
-      .catch(async (error: unknown) => {
-        if (this.#stopped) return;
-        if (error instanceof TransferInterruptedError || (error instanceof Error && !(error instanceof TransferCancelledError) && !(error instanceof FileHashMismatchError) && isNetwork(error))) {
-          this.#retries.set(id, setTimeout(() => this.#fetch(id), RETRY_MS).unref());
-          return;
-        }
-        if (error instanceof TransferCancelledError) return this.#set(id, { state: 'cancelled', error: error.by === 'peer' ? 'the sender stopped it' : null });
-        if (error instanceof FileHashMismatchError) return this.#set(id, { state: 'failed', error: 'The file that arrived does not match what was offered; it was refused and deleted.' });
-        this.ctx.log(`receiving file ${id} failed: ${error instanceof Error ? error.message : String(error)}`);
-        return this.#set(id, { state: 'failed', error: error instanceof Error ? error.message : String(error) });
-      })
-      .catch((error: unknown) => this.ctx.log(`recording file ${id} failed: ${String(error)}`))
-      .finally(() => this.#receivers.delete(id));
-  }
-
   /** A state write a transfer event started: after stop() the profile may be locked, so a failure is only logged. */
   #record(id: string, write: Promise<void>): void {
     write.catch((error: unknown) => {
@@ -511,9 +482,7 @@ export class FileChat implements FileHooks {
       for (const peer of peers) this.#sender.cancel(peer as OnionAddress, file.id);
     }
     else {
-      void this.#receivers.get(file.id)?.cancel();
-      clearTimeout(this.#retries.get(file.id));
-      this.#retries.delete(file.id);
+      this.#fetchesOf().cancel(file.id);
     }
   }
 
@@ -543,7 +512,7 @@ export class FileChat implements FileHooks {
     this.#changed(id);
   }
 
-  async #set(id: string, patch: Partial<Pick<StoredFile, 'state' | 'bytes' | 'error' | 'savedTo'>>): Promise<void> {
+  async #set(id: string, patch: Partial<Pick<StoredFile, 'state' | 'bytes' | 'error' | 'savedTo' | 'problem' | 'relayCopy'>>): Promise<void> {
     if (this.#file(id) === undefined) return;
     await this.ctx.state.transact((tx) => tx.files.update(id, patch));
     this.#changed(id);
@@ -594,30 +563,23 @@ export class FileChat implements FileHooks {
     return file;
   }
 
+  /** Fetches a file from its sender (or its relay copy), resuming from what is already here; tried again when cut. */
+  #fetch(id: string): void {
+    this.#fetchesOf().fetch(id);
+  }
+
+  #fetchesOf(): FileFetches {
+    if (this.#fetches === undefined) throw new Error('FileChat used before bind()');
+    return this.#fetches;
+  }
+
   #uploadsOf(): Uploads {
     if (this.#uploads === undefined) throw new Error('FileChat used before bind()');
     return this.#uploads;
   }
 }
 
-/** A group's id (32 hex digits) rather than a contact's address (56 base32 characters). */
-function isGroup(conversation: string): boolean {
-  return /^[0-9a-f]{32}$/.test(conversation);
-}
-
-/** Sealed bytes of record `index` (the last one is shorter). */
-function sealedBytesOf(size: number, index: number): number {
-  const records = recordCount(size);
-  if (index < records - 1) return SEALED_RECORD_BYTES;
-  return size - index * RECORD_PLAINTEXT_BYTES + (SEALED_RECORD_BYTES - RECORD_PLAINTEXT_BYTES);
-}
-
 /** A type name from the offer is only shown: anything that is not a plain `type/subtype` is unknown. */
 function sniffLabel(mime: string): string {
   return /^[a-z]+\/[a-z0-9.+-]+$/i.test(mime) ? mime.toLowerCase() : 'application/octet-stream';
-}
-
-/** Dial and socket failures (tor not ready, the sender offline) are worth trying again. */
-function isNetwork(error: Error): boolean {
-  return ['OnionDialError', 'SocksError', 'HandshakeError', 'NoLinkError', 'RelayUnreachableError'].includes(error.name) || 'code' in error;
 }

@@ -12,6 +12,7 @@ export function fileDto(file: StoredFile, liveBytes?: number): FileDto {
     state: file.state,
     bytes: liveBytes ?? file.bytes,
     ...(file.error === null ? {} : { error: file.error }),
+    ...(file.problem === null ? {} : { problem: file.problem }),
     ...(file.savedTo === null ? {} : { savedTo: file.savedTo }),
   };
 }

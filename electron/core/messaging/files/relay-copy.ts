@@ -1,6 +1,6 @@
 // A sealed file left at a relay for whoever it was offered to (an offline contact, every member of a group), and fetched back from there.
 import { createReadStream } from 'node:fs';
-import { PartialFile, SEALED_RECORD_BYTES, sealedFileSize, type FileRecordContext } from '../../files/index.js';
+import { CorruptProgressError, PartialFile, SEALED_RECORD_BYTES, sealedFileSize, type FileRecordContext } from '../../files/index.js';
 import type { QueueKey, RelayClient } from '../../relay-client/index.js';
 
 /** Uploads the sealed file once (resumable inside one call) and returns what the offer carries. */
@@ -22,6 +22,8 @@ export interface CopyDownload extends FileRecordContext {
   readonly sha256: string;
   readonly capability: string;
   readonly onProgress: (bytes: number, total: number) => void;
+  /** Stops the download, throwing the signal's reason; what was written stays for the next attempt. */
+  readonly signal: AbortSignal;
 }
 
 /**
@@ -29,14 +31,15 @@ export interface CopyDownload extends FileRecordContext {
  * anywhere (or one that the direct stream began) goes on where it stopped; then checks the hash like a direct one.
  */
 export async function downloadCopy(client: RelayClient, download: CopyDownload): Promise<string> {
-  const partial = await PartialFile.open({ dir: download.dir, key: download.key, fileId: download.fileId, size: download.size, sha256: download.sha256 });
+  const partial = await openPartial(download);
   try {
     const first = partial.firstMissing;
     if (first !== undefined) {
       let index = first;
       let pending = Buffer.alloc(0);
       const total = sealedFileSize(download.size);
-      for await (const chunk of client.downloadBlob(download.capability, { from: first * SEALED_RECORD_BYTES, onProgress: (bytes) => download.onProgress(Math.min(download.size, Math.round((bytes / total) * download.size)), download.size) })) {
+      const onProgress = (bytes: number): void => download.onProgress(Math.min(download.size, Math.round((bytes / total) * download.size)), download.size);
+      for await (const chunk of client.downloadBlob(download.capability, { from: first * SEALED_RECORD_BYTES, size: total, onProgress, signal: download.signal })) {
         pending = pending.length === 0 ? Buffer.from(chunk) : Buffer.concat([pending, chunk]);
         while (pending.length >= SEALED_RECORD_BYTES || (index === partial.recordCount - 1 && pending.length > 0 && pending.length >= total - index * SEALED_RECORD_BYTES)) {
           const length = Math.min(SEALED_RECORD_BYTES, total - index * SEALED_RECORD_BYTES);
@@ -50,5 +53,17 @@ export async function downloadCopy(client: RelayClient, download: CopyDownload):
     return await partial.complete();
   } finally {
     await partial.close();
+  }
+}
+
+/** The partial file of a download, started over when its progress record is damaged (as the direct stream does). */
+async function openPartial(download: CopyDownload): Promise<PartialFile> {
+  const options = { dir: download.dir, key: download.key, fileId: download.fileId, size: download.size, sha256: download.sha256 };
+  try {
+    return await PartialFile.open(options);
+  } catch (error) {
+    if (!(error instanceof CorruptProgressError)) throw error;
+    await PartialFile.discard(download.dir, download.fileId);
+    return PartialFile.open(options);
   }
 }

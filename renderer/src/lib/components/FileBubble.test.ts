@@ -5,6 +5,7 @@ import { ApiError, type FileDto } from '../../../../electron/shared/api/index.js
 import { ADDRESSES } from '../../../screenshots/fake-core.js';
 import { connectToFakeCore } from '../../test-support/fake-connection.js';
 import { ConversationFiles, type FileActions } from '../state/conversation-files.svelte.js';
+import { FILE_PROBLEM_WORDS } from '../text/file-words.js';
 import FileBubble from './FileBubble.svelte';
 
 const ID = '0123456789abcdef0123456789abcdef';
@@ -129,6 +130,23 @@ describe('FileBubble', () => {
     expect(screen.getByText(/Failed: the sender went offline/)).toBeInTheDocument();
     await fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(actions.retry).toHaveBeenCalledWith(ID);
+  });
+
+  it('says in its own words that a file was altered on the way, whatever the core wrote', () => {
+    render(FileBubble, { props: { file: file({ state: 'failed', problem: 'altered', error: 'core words', bytes: 0 }), direction: 'in', actions: fakeActions() } });
+    expect(screen.getByText(`Failed: ${FILE_PROBLEM_WORDS.altered}`)).toBeInTheDocument();
+    expect(screen.getByText(/the file was altered on the way/)).toBeInTheDocument();
+    expect(screen.queryByText(/core words/)).toBeNull();
+    expect(screen.getByRole('button', { name: 'Retry' })).toBeInTheDocument();
+  });
+
+  it.each(['over-budget', 'low-disk'] as const)('says why a small file waits for Accept (%s) and still offers it', async (problem) => {
+    const actions = fakeActions();
+    render(FileBubble, { props: { file: file({ state: 'offered', problem, bytes: 0 }), direction: 'in', actions } });
+    expect(screen.getByText(FILE_PROBLEM_WORDS[problem])).toBeInTheDocument();
+    expect(screen.queryByText(/Larger than your automatic download size/)).toBeNull();
+    await fireEvent.click(screen.getByRole('button', { name: 'Accept' }));
+    expect(actions.accept).toHaveBeenCalledWith(ID);
   });
 
   it('shows an action’s error in words', async () => {

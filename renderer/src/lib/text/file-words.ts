@@ -1,5 +1,5 @@
 // Words and marks for files in the chat: sizes, a type icon from the sniffed MIME type, and each transfer state.
-import type { FileDto } from '../../../../electron/shared/api/index.js';
+import type { FileDto, FileProblem } from '../../../../electron/shared/api/index.js';
 import { assertNever } from '../../../../electron/shared/assert-never.js';
 
 const UNITS = ['KB', 'MB', 'GB'] as const;
@@ -27,6 +27,15 @@ export function fileIcon(mime: string): string {
   return '📎';
 }
 
+/** Why an incoming file failed for good, or waits for Accept although it is small enough to come by itself. */
+export const FILE_PROBLEM_WORDS: Record<FileProblem, string> = {
+  altered: 'the file was altered on the way. What arrived did not match what was sent, and was deleted',
+  gone: 'the file is no longer at the relay it was left at, and the sender could not be asked for it',
+  protocol: 'the sender or relay answered in a way Allium does not accept',
+  'over-budget': 'Held: this sender (or everyone together) sent a lot of files today. Accept to download',
+  'low-disk': 'Held: this computer is low on free space. Accept to download anyway',
+};
+
 /** What a file is doing, for the line under its name. */
 export function fileStateLabel(file: FileDto, direction: 'in' | 'out', bytes: number): string {
   const percent = file.size === 0 ? 100 : Math.floor((bytes / file.size) * 100);
@@ -34,7 +43,8 @@ export function fileStateLabel(file: FileDto, direction: 'in' | 'out', bytes: nu
     case 'preparing':
       return 'Preparing…';
     case 'offered':
-      return direction === 'out' ? 'Waiting for them to accept' : 'Larger than your automatic download size: accept to download';
+      if (direction === 'out') return 'Waiting for them to accept';
+      return file.problem === 'over-budget' || file.problem === 'low-disk' ? FILE_PROBLEM_WORDS[file.problem] : 'Larger than your automatic download size: accept to download';
     case 'sending':
       return `Sending… ${String(percent)}%`;
     case 'receiving':
@@ -46,6 +56,7 @@ export function fileStateLabel(file: FileDto, direction: 'in' | 'out', bytes: nu
     case 'cancelled':
       return file.error ? `Cancelled: ${file.error}` : 'Cancelled';
     case 'failed':
+      if (file.problem !== undefined) return `Failed: ${FILE_PROBLEM_WORDS[file.problem]}`;
       return file.error ? `Failed: ${file.error}` : 'Failed';
     default:
       return assertNever(file.state);
