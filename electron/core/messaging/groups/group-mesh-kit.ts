@@ -5,7 +5,7 @@ import type { ApiEvents } from '../../../shared/api/index.js';
 import { forwardMessagingEvents, type ApiEventArgs } from '../../api-events.js';
 import { generateOnionKey, type OnionAddress, type OnionKey } from '../../identity/index.js';
 import { NoLinkError, type LinkManager } from '../../link/index.js';
-import type { ApplicationFrame } from '../../protocol/index.js';
+import { encodeFrame, type ApplicationFrame } from '../../protocol/index.js';
 import { SignalSessions } from '../../signal/index.js';
 import { StateSignalRecords, createProfileStore, type ProfileSession, type ProfileStore } from '../../store/index.js';
 import { FAST_KDF, GOOD_PASSWORD, tempRoot } from '../../store/test-fixtures.js';
@@ -47,6 +47,7 @@ export class MeshLinks extends EventEmitter {
   send(peer: OnionAddress, frame: ApplicationFrame): boolean {
     const other = this.mesh.get(peer);
     if (!this.#up.has(peer) || other === undefined) throw new NoLinkError(peer);
+    encodeFrame(frame); // refuses what a real link refuses: a body past the frame's limit, say
     setImmediate(() => {
       if (other.isUp(this.local)) other.emit('frame', { peer: this.local, frame });
     });

@@ -1,0 +1,46 @@
+// Admitting members whatever the log's size, and joins that complete in any order, between real messengers.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../../shared/api/index.js';
+import { befriendMembers, disposeMember, member, settle, type Member, type MeshLinks } from './group-mesh-kit.js';
+
+describe('admitting members', () => {
+  let mesh: Map<string, MeshLinks>;
+  let alice: Member, bob: Member;
+
+  beforeEach(async () => {
+    mesh = new Map();
+    [alice, bob] = (await Promise.all(['Alice', 'Bob'].map((name) => member(name, mesh)))) as [Member, Member];
+    await befriendMembers(alice, bob);
+  });
+
+  afterEach(async () => {
+    for (const m of [alice, bob]) await disposeMember(m);
+  });
+
+  it('lets a member into a group whose log has 300+ operations (the welcome goes in chunks that fit a frame)', async () => {
+    const group = await alice.messenger.groups.create('Big');
+    for (let n = 0; n < 320; n += 1) await alice.messenger.groups.rename(group.id, `Big ${String(n)} ${'x'.repeat(40)}`);
+    expect(alice.session.state.group(group.id)!.operations.reduce((sum, op) => sum + op.length, 0)).toBeGreaterThan(65_000);
+    await alice.messenger.groups.invite(group.id, bob.address);
+    await settle();
+    await bob.messenger.groups.acceptInvitation(bob.messenger.groups.invitations()[0]!.id);
+    for (let i = 0; i < 6; i += 1) await settle();
+    expect(bob.messenger.groups.get(group.id).standing).toBe('member');
+    expect(bob.session.state.group(group.id)!.operations).toHaveLength(322);
+    // Nothing is stuck in Alice's outbox for Bob: a text after the welcome arrives.
+    await alice.messenger.sendText(bob.address, 'after the welcome');
+    await settle();
+    expect((await bob.messenger.history(alice.address, undefined, 10)).messages.map((m) => m.text)).toContain('after the welcome');
+    expect(alice.session.state.outbox().filter((e) => e.to === bob.address)).toEqual([]);
+  });
+
+  it('refuses, in words and before storing it, an envelope no link can carry, and what follows still goes', async () => {
+    const error = await alice.messenger.sendText(bob.address, '😀'.repeat(16_000)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).code).toBe('too-long');
+    expect(alice.session.state.outbox().filter((e) => e.to === bob.address)).toEqual([]);
+    await alice.messenger.sendText(bob.address, 'short');
+    await settle();
+    expect((await bob.messenger.history(alice.address, undefined, 10)).messages.map((m) => m.text)).toContain('short');
+  });
+});
