@@ -42,6 +42,8 @@ export interface GroupHooks {
   request(peer: OnionAddress, frame: ContactRequestFrame & { group: NonNullable<ContactRequestFrame['group']> }): Promise<void>;
   /** A fellow member who is not a contact changed (link, presence): their groups are shown anew. */
   memberChanged(address: string): void;
+  /** A contact's session is ready (they accepted us, or we them): a join that waited for it goes now. */
+  contactAccepted(address: OnionAddress): void;
   /** The group's members but us (empty if we are not in it). */
   membersOf(groupId: string): string[];
   /** One of our group messages as the API shows it (files look up their messages through this). */

@@ -121,6 +121,8 @@ export const groupRecordSchema = z.object({
   joinedAt: instant,
   /** While joining: the admin we asked. */
   joinVia: z.string().nullable(),
+  /** While joining through an admin who has not accepted our contact request yet: the secret to ask them with then. */
+  pendingJoinSecret: z.string().max(100).optional(),
   /** Owner and admins: the secret of the group's invitation link and of invitations to contacts. */
   joinSecret: z.string().max(100).nullable(),
   unread: z.number().int().min(0),

@@ -3,6 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../shared/api/index.js';
 import { befriendMembers, disposeMember, member, settle, type Member, type MeshLinks } from './group-mesh-kit.js';
 
+/** Lets frames cross and state writes finish until `done` holds (checked every few milliseconds, a bounded number of times). */
+async function until(done: () => boolean, checks = 5_000): Promise<void> {
+  for (let i = 0; i < checks && !done(); i += 1) await new Promise((resolve) => setTimeout(resolve, 1));
+}
+
 describe('admitting members', () => {
   let mesh: Map<string, MeshLinks>;
   let alice: Member, bob: Member;
@@ -42,5 +47,43 @@ describe('admitting members', () => {
     await alice.messenger.sendText(bob.address, 'short');
     await settle();
     expect((await bob.messenger.history(alice.address, undefined, 10)).messages.map((m) => m.text)).toContain('short');
+  });
+});
+
+describe('joining in any order', () => {
+  let mesh: Map<string, MeshLinks>;
+  let alice: Member, bob: Member, dave: Member;
+
+  beforeEach(async () => {
+    mesh = new Map();
+    [alice, bob, dave] = (await Promise.all(['Alice', 'Bob', 'Dave'].map((name) => member(name, mesh)))) as [Member, Member, Member];
+    await befriendMembers(alice, bob);
+  });
+
+  afterEach(async () => {
+    for (const m of [alice, bob, dave]) await disposeMember(m);
+  });
+
+  it('Dave creates B, then joins A; Bob sees Dave in A and joins B through him at once: Bob becomes a member of B', async () => {
+    const a = await alice.messenger.groups.create('A');
+    await alice.messenger.groups.invite(a.id, bob.address);
+    await settle();
+    await bob.messenger.groups.acceptInvitation(bob.messenger.groups.invitations()[0]!.id);
+    await settle();
+    // Bob's and Dave's requests to each other wait (a slow route), so Bob's join finds his request to Dave pending.
+    bob.links.cut(dave.address);
+    const b = await dave.messenger.groups.create('B');
+    const linkB = dave.messenger.groups.inviteLink(b.id).link;
+    await dave.messenger.groups.joinByLink(alice.messenger.groups.inviteLink(a.id).link);
+    // As soon as Bob sees Dave in A (his core has asked Dave for a session, not answered yet), he joins B.
+    await until(() => bob.session.state.contact(dave.address)?.status === 'requested');
+    expect(bob.messenger.groups.get(a.id).members.map((m) => m.address)).toContain(dave.address);
+    await bob.messenger.groups.joinByLink(linkB);
+    expect(bob.logged.some((l) => l.includes(`waiting for ${dave.address} to accept us first`))).toBe(true);
+    bob.links.mend(dave.address);
+    for (let i = 0; i < 6; i += 1) await settle();
+    expect(bob.messenger.groups.get(b.id).standing).toBe('member');
+    expect(dave.messenger.groups.get(b.id).members.map((m) => m.address)).toContain(bob.address);
+    expect(bob.session.state.group(b.id)?.pendingJoinSecret).toBeUndefined();
   });
 });

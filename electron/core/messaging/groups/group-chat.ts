@@ -93,6 +93,36 @@ export class GroupChat implements GroupHooks {
     ctx.log(`refused a request from ${peer} to join group ${id}: the invitation's secret is wrong`);
   }
 
+  /** After a restart: joins that waited for an admin's acceptance which came before the crash go now. */
+  start(): void {
+    for (const group of this.ctx.state.groups()) if (group.joinVia !== null) this.contactAccepted(group.joinVia as OnionAddress);
+  }
+
+  contactAccepted(address: OnionAddress): void {
+    const { ctx } = this;
+    if (ctx.state.contact(address)?.status !== 'accepted') return;
+    for (const group of ctx.state.groups()) {
+      if (group.standing !== 'joining' || group.joinVia !== address || group.pendingJoinSecret === undefined) continue;
+      const groupId = group.id;
+      this.parts.background(
+        () => ctx.chains.run(address, () => this.#sendJoin(groupId, address)),
+        `asking ${address} again to let us into group ${groupId}`,
+      );
+    }
+  }
+
+  /** Our join over the session, with the secret that waited for it; it stops waiting in the same write. Call in the admin's chain. */
+  async #sendJoin(groupId: string, admin: OnionAddress): Promise<void> {
+    const { ctx } = this;
+    const secret = ctx.state.group(groupId)?.pendingJoinSecret;
+    if (secret === undefined || ctx.state.contact(admin)?.status !== 'accepted') return;
+    const { binding } = ctx.signal.localBinding();
+    await queueSequenced(ctx, admin, (seq) => ({ kind: 'group-join', seq, group: groupId, secret, binding }), {
+      also: (tx) => tx.groups.update(groupId, (g) => void delete g.pendingJoinSecret),
+    });
+    ctx.log(`asked ${admin} to let us into group ${groupId}, now that they accepted us`);
+  }
+
   membersOf(groupId: string): string[] {
     const roster = this.parts.logs.roster(groupId);
     return roster === undefined ? [] : othersIn(this.parts, roster).map((card) => card.address);
@@ -412,6 +442,8 @@ export class GroupChat implements GroupHooks {
       } else if (contact === undefined) {
         await requestGroupPeer(ctx, admin, { id: groupId, secret });
       } else {
+        // Our request to them is pending: the join goes once they accept it (contactAccepted), after a restart too.
+        await ctx.state.transact((tx) => tx.groups.update(groupId, (g) => void (g.pendingJoinSecret = secret)));
         ctx.log(`joining group ${groupId}: waiting for ${admin} to accept us first`);
       }
     });

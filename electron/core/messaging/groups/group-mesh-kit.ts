@@ -17,6 +17,8 @@ export class MeshLinks extends EventEmitter {
   online = true;
   readonly #up = new Set<string>();
   readonly #wanted = new Set<string>();
+  /** Peers no link reaches for now (see cut), though both are online. */
+  readonly #cut = new Set<string>();
 
   constructor(
     readonly local: OnionAddress,
@@ -54,6 +56,18 @@ export class MeshLinks extends EventEmitter {
     return true;
   }
 
+  /** No link between us and `peer` until mend(): what each sends the other waits, as behind a broken route. */
+  cut(peer: OnionAddress): void {
+    this.#cut.add(peer);
+    this.disconnect(peer);
+  }
+
+  mend(peer: OnionAddress): void {
+    this.#cut.delete(peer);
+    const other = this.mesh.get(peer);
+    if (other !== undefined && (this.#wanted.has(peer) || other.#wanted.has(this.local))) this.#connect(peer);
+  }
+
   /** Comes online: links to everyone online who wants it or whom it wants. */
   goOnline(): void {
     this.online = true;
@@ -69,7 +83,7 @@ export class MeshLinks extends EventEmitter {
 
   #connect(peer: string): void {
     const other = this.mesh.get(peer);
-    if (other === undefined || !this.online || !other.online || this.#up.has(peer)) return;
+    if (other === undefined || !this.online || !other.online || this.#up.has(peer) || this.#cut.has(peer) || other.#cut.has(this.local)) return;
     this.#up.add(peer);
     other.#up.add(this.local);
     this.emit('link-up', { peer });

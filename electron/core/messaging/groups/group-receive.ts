@@ -184,6 +184,7 @@ export function rosterChanged(parts: GroupParts, groupId: string, before: Roster
         if (isMember) {
           g.standing = 'member';
           g.joinVia = null;
+          delete g.pendingJoinSecret;
         } else if (g.standing === 'member') {
           g.standing = 'removed';
         }
