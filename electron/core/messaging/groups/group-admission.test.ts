@@ -1,12 +1,7 @@
 // Admitting members whatever the log's size, and joins that complete in any order, between real messengers.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../shared/api/index.js';
-import { befriendMembers, disposeMember, member, settle, type Member, type MeshLinks } from './group-mesh-kit.js';
-
-/** Lets frames cross and state writes finish until `done` holds (checked every few milliseconds, a bounded number of times). */
-async function until(done: () => boolean, checks = 5_000): Promise<void> {
-  for (let i = 0; i < checks && !done(); i += 1) await new Promise((resolve) => setTimeout(resolve, 1));
-}
+import { befriendMembers, disposeMember, member, until, type Member, type MeshLinks } from './group-mesh-kit.js';
 
 describe('admitting members', () => {
   let mesh: Map<string, MeshLinks>;
@@ -27,14 +22,14 @@ describe('admitting members', () => {
     for (let n = 0; n < 320; n += 1) await alice.messenger.groups.rename(group.id, `Big ${String(n)} ${'x'.repeat(40)}`);
     expect(alice.session.state.group(group.id)!.operations.reduce((sum, op) => sum + op.length, 0)).toBeGreaterThan(65_000);
     await alice.messenger.groups.invite(group.id, bob.address);
-    await settle();
+    await until(() => bob.messenger.groups.invitations().length > 0);
     await bob.messenger.groups.acceptInvitation(bob.messenger.groups.invitations()[0]!.id);
-    for (let i = 0; i < 6; i += 1) await settle();
+    await until(() => bob.messenger.groups.get(group.id).standing === 'member');
     expect(bob.messenger.groups.get(group.id).standing).toBe('member');
     expect(bob.session.state.group(group.id)!.operations).toHaveLength(322);
     // Nothing is stuck in Alice's outbox for Bob: a text after the welcome arrives.
     await alice.messenger.sendText(bob.address, 'after the welcome');
-    await settle();
+    await until(() => alice.session.state.outbox().every((e) => e.to !== bob.address));
     expect((await bob.messenger.history(alice.address, undefined, 10)).messages.map((m) => m.text)).toContain('after the welcome');
     expect(alice.session.state.outbox().filter((e) => e.to === bob.address)).toEqual([]);
   });
@@ -45,7 +40,7 @@ describe('admitting members', () => {
     expect((error as ApiError).code).toBe('too-long');
     expect(alice.session.state.outbox().filter((e) => e.to === bob.address)).toEqual([]);
     await alice.messenger.sendText(bob.address, 'short');
-    await settle();
+    await until(() => alice.session.state.outbox().every((e) => e.to !== bob.address));
     expect((await bob.messenger.history(alice.address, undefined, 10)).messages.map((m) => m.text)).toContain('short');
   });
 });
@@ -67,9 +62,9 @@ describe('joining in any order', () => {
   it('Dave creates B, then joins A; Bob sees Dave in A and joins B through him at once: Bob becomes a member of B', async () => {
     const a = await alice.messenger.groups.create('A');
     await alice.messenger.groups.invite(a.id, bob.address);
-    await settle();
+    await until(() => bob.messenger.groups.invitations().length > 0);
     await bob.messenger.groups.acceptInvitation(bob.messenger.groups.invitations()[0]!.id);
-    await settle();
+    await until(() => bob.messenger.groups.get(a.id).standing === 'member');
     // Bob's and Dave's requests to each other wait (a slow route), so Bob's join finds his request to Dave pending.
     bob.links.cut(dave.address);
     const b = await dave.messenger.groups.create('B');
@@ -81,7 +76,7 @@ describe('joining in any order', () => {
     await bob.messenger.groups.joinByLink(linkB);
     expect(bob.logged.some((l) => l.includes(`waiting for ${dave.address} to accept us first`))).toBe(true);
     bob.links.mend(dave.address);
-    for (let i = 0; i < 6; i += 1) await settle();
+    await until(() => bob.messenger.groups.get(b.id).standing === 'member');
     expect(bob.messenger.groups.get(b.id).standing).toBe('member');
     expect(dave.messenger.groups.get(b.id).members.map((m) => m.address)).toContain(bob.address);
     expect(bob.session.state.group(b.id)?.pendingJoinSecret).toBeUndefined();

@@ -5,19 +5,20 @@ import type { OnionAddress } from '../../../shared/onion-address/index.js';
 import { GroupSenderKeys, newGroupId, signRosterOperation, type GrantedRole, type Roster, type RosterAction, type SignedRosterOperation } from '../../groups/index.js';
 import type { ContactRequestFrame } from '../../protocol/index.js';
 import { StateGroupKeys, type Group, type HistoryCursor, type StateMutators } from '../../store/index.js';
-import { acceptGroupPeer, holdGroupRequest, rejectRequest, requestGroupPeer } from '../contact-requests.js';
+import { acceptGroupPeer, holdGroupRequest, rejectRequest, requestGroupPeer, sendRequest } from '../contact-requests.js';
 import { requireContact } from '../contact-lookup.js';
 import { groupConversation, historyName } from '../conversation-id.js';
 import { decodeIntroduction } from '../introduction-codec.js';
 import { newEnvelopeId, type Envelope, type FileOffer, type GroupEnvelopeBody } from '../envelope.js';
-import type { GroupHooks, MessengerContext } from '../messenger-context.js';
+import type { GroupHooks, GroupRequestAnswer, MessengerContext } from '../messenger-context.js';
 import { queueSequenced } from '../sequenced-send.js';
 import { othersIn, sendOperations, toMember } from './group-delivery.js';
 import { groupCopies, groupDto, groupMessageDto, invitationDto, joinRequestDto } from './group-dto.js';
 import { decodeGroupLink, encodeGroupLink, newJoinSecret } from './group-links.js';
 import { GroupLogs } from './group-logs.js';
 import { type GroupParts, encodeGroupPlaintext, myCard, newGroupQueue, sameBytes } from './group-parts.js';
-import { admit, receiveGroupEnvelope, rosterChanged, secretMatches, type Applied } from './group-receive.js';
+import { judgeJoin, type JoinWait } from './group-join-answers.js';
+import { admit, joinRequestWaits, joinWaits, receiveGroupEnvelope, rosterChanged, type Applied } from './group-receive.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -56,41 +57,51 @@ export class GroupChat implements GroupHooks {
     return receiveGroupEnvelope(this.parts, peer, envelope, body, stored);
   }
 
-  /** A request naming a group from someone who is not our contact (called in the peer's chain). */
-  async request(peer: OnionAddress, frame: ContactRequestFrame & { group: NonNullable<ContactRequestFrame['group']> }): Promise<void> {
+  /**
+   * A request naming a group from someone who is not our contact (called in the peer's chain). Answers what the
+   * receipt tells them: received, or that the request waits for an admin (an invitation from before a removal, or a
+   * group that asks).
+   */
+  async request(peer: OnionAddress, frame: ContactRequestFrame & { group: NonNullable<ContactRequestFrame['group']> }): Promise<GroupRequestAnswer> {
     const { ctx } = this;
     const { id, secret } = frame.group;
     const group = ctx.state.group(id);
     const roster = this.parts.logs.roster(id);
     if (group === undefined || roster === undefined || group.standing !== 'member') {
       ctx.log(`refused a group request from ${peer}: we are not in group ${id}`);
-      return;
+      return 'received';
     }
     await holdGroupRequest(ctx, peer, frame);
     if (secret === null) {
       // A fellow member: accepted once the roster holds them with this key; until then held (ensurePeer takes it).
       const member = roster.members.get(peer);
       if (member !== undefined && sameBytes(member.signalIdentityKey, frame.signalIdentityKey)) await acceptGroupPeer(ctx, peer);
-      return;
+      return 'received';
     }
     const role = roster.members.get(ctx.localAddress)?.role;
     if (role !== 'owner' && role !== 'admin') {
       ctx.log(`refused a request from ${peer} to join group ${id}: we are not its owner or an admin`);
-      return;
+      return 'received';
     }
     const card = { address: peer, signalIdentityKey: frame.signalIdentityKey, binding: frame.binding };
-    const open = secret !== '' ? group.joinSecret !== null && secretMatches(secret, group.joinSecret) : group.listing?.policy === 'open';
-    if (open) {
+    const verdict = judgeJoin(group, secret);
+    if (verdict === 'admit') {
       if (await acceptGroupPeer(ctx, peer)) await this.#apply(id, () => admit(this.parts, id, card));
-      return;
+      return 'received';
     }
-    if (secret === '' && group.listing?.policy === 'ask') {
-      const request = { address: peer, group: id, nickname: frame.nickname, at: iso(ctx.now()) };
-      await ctx.state.transact((tx) => tx.groupJoinRequests.put(request));
-      ctx.events.emit('group.joinRequest', joinRequestDto(ctx, request));
-      return;
+    if (verdict === 'refuse') {
+      ctx.log(`refused a request from ${peer} to join group ${id}: it carries no invitation and the group takes no requests`);
+      return 'received';
     }
-    ctx.log(`refused a request from ${peer} to join group ${id}: the invitation's secret is wrong`);
+    const waits = joinRequestWaits(this.parts, { address: peer, group: id, nickname: frame.nickname, at: iso(ctx.now()) }, verdict);
+    await ctx.state.transact(waits.change);
+    waits.after();
+    return verdict === 'expired' ? 'expired-invitation' : 'waiting-for-admin';
+  }
+
+  /** The admin we asked by a contact request answered that it waits for an admin: shown on the group. */
+  async requestWaits(admin: OnionAddress, groupId: string, why: JoinWait): Promise<void> {
+    await this.#apply(groupId, () => joinWaits(this.parts, admin, groupId, why));
   }
 
   /** After a restart: joins that waited for an admin's acceptance which came before the crash go now. */
@@ -263,12 +274,20 @@ export class GroupChat implements GroupHooks {
     const peer = request.address as OnionAddress;
     if (admitted) {
       this.#requireAdmin(request.group);
-      const held = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming');
-      await ctx.chains.run(peer, async () => {
-        if (held === undefined || !(await acceptGroupPeer(ctx, peer))) throw new ApiError('request-unusable', 'This request can no longer be used; ask them to try again.');
-      });
+      const unusable = (): ApiError => new ApiError('request-unusable', 'This request can no longer be used; ask them to try again.');
+      let binding: Uint8Array | undefined;
+      if (request.binding !== undefined) {
+        // Asked over a session we have (a group-join): their card is their binding and the key we know them by.
+        if (ctx.state.contact(peer)?.status !== 'accepted') throw unusable();
+        binding = Buffer.from(request.binding, 'base64');
+      } else {
+        const held = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming');
+        await ctx.chains.run(peer, async () => {
+          if (held === undefined || !(await acceptGroupPeer(ctx, peer))) throw unusable();
+        });
+        binding = held === undefined ? undefined : decodeIntroduction(held.payload).binding;
+      }
       const identity = await ctx.signal.peerIdentity(peer);
-      const binding = held === undefined ? undefined : decodeIntroduction(held.payload).binding;
       if (identity !== undefined && binding !== undefined) {
         await this.#apply(request.group, () => admit(this.parts, request.group, { address: peer, signalIdentityKey: identity.identityKey, binding }));
       }
@@ -431,16 +450,27 @@ export class GroupChat implements GroupHooks {
     if (existing?.standing === 'member') return this.get(groupId);
     await ctx.state.transact((tx) => {
       if (existing === undefined) tx.groups.put({ ...this.#newGroup(groupId, name, 'joining'), joinVia: admin });
-      else tx.groups.update(groupId, (g) => Object.assign(g, { standing: 'joining', joinVia: admin }));
+      else {
+        tx.groups.update(groupId, (g) => {
+          g.standing = 'joining';
+          g.joinVia = admin;
+          delete g.notice;
+        });
+      }
     });
     this.parts.logs.forget(groupId);
     await ctx.chains.run(admin, async () => {
       const contact = ctx.state.contact(admin);
+      const asked = ctx.state.contactRequests().find((r) => r.address === admin && r.direction === 'outgoing');
       if (contact?.status === 'accepted') {
         const { binding } = ctx.signal.localBinding();
         await queueSequenced(ctx, admin, (seq) => ({ kind: 'group-join', seq, group: groupId, secret, binding }));
       } else if (contact === undefined) {
         await requestGroupPeer(ctx, admin, { id: groupId, secret });
+      } else if (asked?.group?.id === groupId) {
+        // We asked to join this group by a request before (with an older link, say): it goes again with this secret.
+        await ctx.state.putContactRequest({ ...asked, group: { id: groupId, secret }, delivered: false });
+        sendRequest(ctx, admin);
       } else {
         // Our request to them is pending: the join goes once they accept it (contactAccepted), after a restart too.
         await ctx.state.transact((tx) => tx.groups.update(groupId, (g) => void (g.pendingJoinSecret = secret)));

@@ -52,6 +52,7 @@ export function groupDto(ctx: MessengerContext, group: Group, roster: Roster | u
         }),
     ...(group.listing === null ? {} : { listing: { ...group.listing } }),
     delivery: group.delivery ?? ctx.state.settings.defaultDelivery,
+    ...(group.notice === undefined || group.standing !== 'joining' ? {} : { notice: group.notice }),
   };
 }
 

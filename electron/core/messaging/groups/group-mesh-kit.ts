@@ -153,4 +153,9 @@ export async function groupTexts(m: Member, groupId: string): Promise<{ from: st
   return page.messages.map((msg) => ({ from: msg.sender?.address ?? '', text: msg.text })).reverse();
 }
 
+/** Lets frames cross and state writes finish until `done` holds: checked every few milliseconds, a bounded number of times. */
+export async function until(done: () => boolean, checks = 10_000): Promise<void> {
+  for (let i = 0; i < checks && !done(); i += 1) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
 export { settle };

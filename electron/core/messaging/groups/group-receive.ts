@@ -1,5 +1,4 @@
 // Group envelopes from members: roster operations, sender keys, messages, invitations and joins, applied or refused with reasons logged.
-import { timingSafeEqual } from 'node:crypto';
 import type { OnionAddress } from '../../../shared/onion-address/index.js';
 import {
   BrokenChainError,
@@ -17,11 +16,14 @@ import {
   type Roster,
   type SignedRosterOperation,
 } from '../../groups/index.js';
-import type { HistoryMessage, StateMutators } from '../../store/index.js';
+import type { GroupJoinRequest, HistoryMessage, StateMutators } from '../../store/index.js';
 import { decodeEnvelope, encodeEnvelope, type Envelope, type GroupEnvelopeBody } from '../envelope.js';
+import { queueSequenced } from '../sequenced-send.js';
 import { groupConversation, historyName } from '../conversation-id.js';
-import { distributeKey, ensurePeer, othersIn, sendKey, sendOperations, welcome } from './group-delivery.js';
-import { groupMessageDto, invitationDto } from './group-dto.js';
+import { distributeKey, ensurePeer, othersIn, sendKey, sendOperations, toMember, welcome } from './group-delivery.js';
+import { groupMessageDto, invitationDto, joinRequestDto } from './group-dto.js';
+import { JOIN_WAIT_NOTICES, judgeJoin, type JoinWait } from './group-join-answers.js';
+import { newJoinSecret } from './group-links.js';
 import { type GroupParts, decodeGroupPlaintext, operationBytes, sameBytes } from './group-parts.js';
 
 /** What applying one envelope came to: changes for the state write, a message for history, work once both are durable. */
@@ -126,6 +128,8 @@ export async function applyGroupEnvelope(parts: GroupParts, peer: OnionAddress, 
       return message(parts, peer, envelope, body);
     case 'group-join':
       return joined(parts, peer, body.group, body.secret, body.binding);
+    case 'group-join-waiting':
+      return joinWaits(parts, peer, body.group, body.reason);
   }
 }
 
@@ -176,15 +180,20 @@ export function rosterChanged(parts: GroupParts, groupId: string, before: Roster
   const me = ctx.localAddress;
   const wasMember = before?.members.has(me) === true;
   const isMember = after.members.has(me);
+  // Every removal makes our invitations (links, listing, invitations to contacts) stop letting anyone in by themselves.
+  const left = (address: string): boolean => log.operations().some((op) => op.operation.author === address && op.operation.action.kind === 'leave');
+  const removed = before !== undefined && [...before.members.keys()].some((address) => !after.members.has(address) && !left(address));
   return {
     change: (tx) =>
       tx.groups.update(groupId, (g) => {
         g.operations = operationBytes(log.operations());
         g.name = after.name;
+        if (removed && g.joinSecret !== null) g.joinSecret = newJoinSecret();
         if (isMember) {
           g.standing = 'member';
           g.joinVia = null;
           delete g.pendingJoinSecret;
+          delete g.notice;
         } else if (g.standing === 'member') {
           g.standing = 'removed';
         }
@@ -307,22 +316,60 @@ function invited(parts: GroupParts, peer: OnionAddress, body: Extract<GroupEnvel
   };
 }
 
-/** A contact accepted our invitation (or used our link) over their session: added, if the secret is the group's. */
+/**
+ * A contact accepted our invitation (or used our link) over their session: added if the secret is the group's current
+ * one; with an older one (from before a removal) or none, the request waits for an admin and they are told so.
+ */
 async function joined(parts: GroupParts, peer: OnionAddress, groupId: string, secret: string, binding: Uint8Array): Promise<Applied> {
   const { ctx } = parts;
   const group = ctx.state.group(groupId);
   const identity = await ctx.signal.peerIdentity(peer);
-  if (group?.joinSecret == null || identity === undefined || !secretMatches(secret, group.joinSecret)) {
-    ctx.log(`refused a request from ${peer} to join group ${groupId}: not a valid invitation`);
+  const role = parts.logs.roster(groupId)?.members.get(ctx.localAddress)?.role;
+  if (group === undefined || identity === undefined || (role !== 'owner' && role !== 'admin')) {
+    ctx.log(`refused a request from ${peer} to join group ${groupId}: we are not its owner or an admin`);
     return {};
   }
-  return admit(parts, groupId, { address: peer, signalIdentityKey: identity.identityKey, binding });
+  const verdict = judgeJoin(group, secret);
+  if (verdict === 'admit') return admit(parts, groupId, { address: peer, signalIdentityKey: identity.identityKey, binding });
+  if (verdict === 'refuse') {
+    ctx.log(`refused a request from ${peer} to join group ${groupId}: it carries no invitation and the group takes no requests`);
+    return {};
+  }
+  const request = { address: peer, group: groupId, nickname: ctx.state.contact(peer)?.theirNickname ?? '', at: new Date(ctx.now()).toISOString(), binding: Buffer.from(binding).toString('base64') };
+  const waits = joinRequestWaits(parts, request, verdict);
+  return {
+    change: waits.change,
+    after: () => {
+      waits.after();
+      parts.background(
+        () => toMember(parts, groupId, peer, (to) => queueSequenced(ctx, to, (seq) => ({ kind: 'group-join-waiting', seq, group: groupId, reason: verdict }))),
+        `telling ${peer} their request to join group ${groupId} waits for an admin`,
+      );
+    },
+  };
 }
 
-export function secretMatches(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+/** A request to join that an admin must answer: kept in the join-requests inbox (groups.joinRequests) and shown. */
+export function joinRequestWaits(parts: GroupParts, request: GroupJoinRequest, why: JoinWait): { change: (tx: StateMutators) => void; after: () => void } {
+  const { ctx } = parts;
+  ctx.log(`a request from ${request.address} to join group ${request.group} waits for an admin: ${why === 'expired' ? 'its invitation is from before a removal' : 'the group asks'}`);
+  return {
+    change: (tx) => tx.groupJoinRequests.put(request),
+    after: () => ctx.events.emit('group.joinRequest', joinRequestDto(ctx, request)),
+  };
+}
+
+/** The admin we asked answered that our request waits for an admin: shown on the group, in words. */
+export function joinWaits(parts: GroupParts, admin: OnionAddress, groupId: string, why: JoinWait): Applied {
+  const group = parts.ctx.state.group(groupId);
+  if (group?.standing !== 'joining' || group.joinVia !== admin) {
+    parts.ctx.log(`ignored an answer from ${admin} about joining group ${groupId}: we did not ask them`);
+    return {};
+  }
+  return {
+    change: (tx) => tx.groups.update(groupId, (g) => void (g.notice = JOIN_WAIT_NOTICES[why])),
+    after: () => parts.emitGroup(groupId),
+  };
 }
 
 /**
