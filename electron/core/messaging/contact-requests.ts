@@ -285,11 +285,7 @@ export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress
   }
   if (contact?.status === 'accepted') return reestablish(ctx, peer, contact, frame, introduction, reply);
   if (contact === undefined && frame.group !== undefined) {
-    const verdict = ctx.limiter.admit(peer, 0, ctx.now());
-    if (verdict !== 'accept') {
-      ctx.log(`group request from ${peer} refused: ${verdict}`);
-      return reply('rate-limited');
-    }
+    // Limited, capped and expired by the group part, apart from contact requests (see docs/groups.md).
     return reply(await ctx.groups.request(peer, { ...frame, group: frame.group }));
   }
   // The sender repeats its stored request on every new link: the same request again is not news, nor another try.
@@ -304,7 +300,7 @@ export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress
   if (contact === undefined && rejected !== undefined && Buffer.from(rejected.payload).equals(requestDigest(frame.nickname, frame.message, encodeIntroduction(introduction)))) {
     return reply('received');
   }
-  const pending = ctx.state.contactRequests().filter((r) => r.direction === 'incoming' && r.status === 'pending').length;
+  const pending = ctx.state.contactRequests().filter((r) => r.direction === 'incoming' && r.status === 'pending' && r.group === undefined).length;
   const verdict = ctx.limiter.admit(peer, pending, ctx.now());
   if (verdict !== 'accept') {
     ctx.log(`contact request from ${peer} refused: ${verdict}`);
@@ -355,7 +351,7 @@ async function reestablish(
   const digest = requestDigest(frame.nickname, frame.message, encodeIntroduction(introduction));
   const answered = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming' && r.status === 'answered');
   if (answered !== undefined && Buffer.from(answered.payload).equals(digest)) return reply('received');
-  const pending = ctx.state.contactRequests().filter((r) => r.direction === 'incoming' && r.status === 'pending').length;
+  const pending = ctx.state.contactRequests().filter((r) => r.direction === 'incoming' && r.status === 'pending' && r.group === undefined).length;
   const verdict = ctx.limiter.admit(peer, pending, ctx.now());
   if (verdict !== 'accept') {
     ctx.log(`new request from contact ${peer} refused: ${verdict}`);

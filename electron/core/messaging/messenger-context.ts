@@ -35,7 +35,7 @@ export interface MessengerOptions {
 }
 
 /** What a group request's receipt tells its sender. */
-export type GroupRequestAnswer = 'received' | 'expired-invitation' | 'waiting-for-admin';
+export type GroupRequestAnswer = 'received' | 'rate-limited' | 'expired-invitation' | 'waiting-for-admin';
 
 /** What messaging hands to the group part (messaging/groups/). */
 export interface GroupHooks {

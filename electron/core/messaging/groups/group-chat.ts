@@ -8,7 +8,8 @@ import { StateGroupKeys, type Group, type HistoryCursor, type StateMutators } fr
 import { acceptGroupPeer, holdGroupRequest, rejectRequest, requestGroupPeer, sendRequest } from '../contact-requests.js';
 import { requireContact } from '../contact-lookup.js';
 import { groupConversation, historyName } from '../conversation-id.js';
-import { decodeIntroduction } from '../introduction-codec.js';
+import { decodeIntroduction, encodeIntroduction } from '../introduction-codec.js';
+import { RequestLimiter } from '../request-limiter.js';
 import { newEnvelopeId, type Envelope, type FileOffer, type GroupEnvelopeBody } from '../envelope.js';
 import type { GroupHooks, GroupRequestAnswer, MessengerContext } from '../messenger-context.js';
 import { queueSequenced } from '../sequenced-send.js';
@@ -18,12 +19,14 @@ import { decodeGroupLink, encodeGroupLink, newJoinSecret } from './group-links.j
 import { GroupLogs } from './group-logs.js';
 import { type GroupParts, encodeGroupPlaintext, myCard, newGroupQueue, sameBytes } from './group-parts.js';
 import { judgeJoin, type JoinWait } from './group-join-answers.js';
+import { GROUP_REQUEST_LIMITS, expiredGroupRequests, heldGroupRequests, liveJoinRequests } from './group-requests.js';
 import { admit, joinRequestWaits, joinWaits, receiveGroupEnvelope, rosterChanged, type Applied } from './group-receive.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 export class GroupChat implements GroupHooks {
   #parts: GroupParts | undefined;
+  readonly #limiter = new RequestLimiter(GROUP_REQUEST_LIMITS);
 
   /** Called once by the Messenger when its context exists. */
   bind(ctx: MessengerContext): void {
@@ -65,6 +68,17 @@ export class GroupChat implements GroupHooks {
   async request(peer: OnionAddress, frame: ContactRequestFrame & { group: NonNullable<ContactRequestFrame['group']> }): Promise<GroupRequestAnswer> {
     const { ctx } = this;
     const { id, secret } = frame.group;
+    await this.#expireRequests();
+    const held = heldGroupRequests(ctx.state.contactRequests());
+    const introduction = encodeIntroduction({ signalIdentityKey: frame.signalIdentityKey, binding: frame.binding, prekeyBundle: frame.prekeyBundle });
+    // Its sender repeats a request on every new link: the same one again is neither news nor another try.
+    const same = held.find((r) => r.address === peer);
+    if (same?.group?.id === id && same.group.secret === secret && sameBytes(same.payload, introduction)) return 'received';
+    const limited = this.#limiter.admit(peer, held.length, ctx.now());
+    if (limited !== 'accept') {
+      ctx.log(`group request from ${peer} refused: ${limited}`);
+      return 'rate-limited';
+    }
     const group = ctx.state.group(id);
     const roster = this.parts.logs.roster(id);
     if (group === undefined || roster === undefined || group.standing !== 'member') {
@@ -104,9 +118,23 @@ export class GroupChat implements GroupHooks {
     await this.#apply(groupId, () => joinWaits(this.parts, admin, groupId, why));
   }
 
-  /** After a restart: joins that waited for an admin's acceptance which came before the crash go now. */
+  /** After a restart: joins that waited for an admin's acceptance which came before the crash go now; old requests go. */
   start(): void {
     for (const group of this.ctx.state.groups()) if (group.joinVia !== null) this.contactAccepted(group.joinVia as OnionAddress);
+    this.parts.background(() => this.#expireRequests(), 'dropping expired group requests');
+  }
+
+  /** Drops held group requests and join requests nobody answered in GROUP_REQUEST_TTL_MS. */
+  async #expireRequests(): Promise<void> {
+    const { ctx } = this;
+    const { held, join } = expiredGroupRequests(ctx.state.contactRequests(), ctx.state.groupJoinRequests(), ctx.now());
+    if (held.length === 0 && join.length === 0) return;
+    await ctx.state.transact((tx) => {
+      for (const address of held) tx.contactRequests.remove(address);
+      for (const address of join) tx.groupJoinRequests.remove(address);
+    });
+    for (const id of join) ctx.events.emit('group.joinRequest.removed', { id });
+    ctx.log(`dropped ${String(held.length)} held group request(s) and ${String(join.length)} join request(s) nobody answered in time`);
   }
 
   contactAccepted(address: OnionAddress): void {
@@ -264,12 +292,12 @@ export class GroupChat implements GroupHooks {
   }
 
   joinRequests(): GroupJoinRequestDto[] {
-    return this.ctx.state.groupJoinRequests().map((r) => joinRequestDto(this.ctx, r));
+    return liveJoinRequests(this.ctx.state.groupJoinRequests(), this.ctx.now()).map((r) => joinRequestDto(this.ctx, r));
   }
 
   async answerJoinRequest(id: string, admitted: boolean): Promise<void> {
     const { ctx } = this;
-    const request = ctx.state.groupJoinRequests().find((r) => r.address === id);
+    const request = liveJoinRequests(ctx.state.groupJoinRequests(), ctx.now()).find((r) => r.address === id);
     if (request === undefined) throw new ApiError('request-not-found', 'This request was already answered.');
     const peer = request.address as OnionAddress;
     if (admitted) {

@@ -112,7 +112,7 @@ export interface Member {
   readonly logged: string[];
 }
 
-export async function member(name: string, mesh: Map<string, MeshLinks>): Promise<Member> {
+export async function member(name: string, mesh: Map<string, MeshLinks>, options: { now?: () => number } = {}): Promise<Member> {
   const root = await tempRoot();
   const store = createProfileStore({ rootDir: root, kdf: FAST_KDF });
   const session = await store.createProfile({ nickname: name, password: GOOD_PASSWORD });
@@ -120,7 +120,7 @@ export async function member(name: string, mesh: Map<string, MeshLinks>): Promis
   const signal = await SignalSessions.open({ records: new StateSignalRecords(session.state), onionKey: key });
   const links = new MeshLinks(key.address, mesh);
   const logged: string[] = [];
-  const messenger = new Messenger({ localAddress: key.address, onionKey: key, session, signal, links: links as unknown as LinkManager, log: (l) => logged.push(l) });
+  const messenger = new Messenger({ localAddress: key.address, onionKey: key, session, signal, links: links as unknown as LinkManager, log: (l) => logged.push(l), ...options });
   const events: Member['events'] = {};
   const api = new EventEmitter<ApiEventArgs>();
   for (const event of ['message.received', 'message.updated', 'group.updated', 'group.invitation', 'group.joinRequest'] as const) {
