@@ -25,6 +25,7 @@ import { groupMessageDto, invitationDto, joinRequestDto } from './group-dto.js';
 import { JOIN_WAIT_NOTICES, judgeJoin, type JoinWait } from './group-join-answers.js';
 import { newJoinSecret } from './group-links.js';
 import { type GroupParts, decodeGroupPlaintext, operationBytes, sameBytes } from './group-parts.js';
+import { notAllowedToWait, park, type WaitingItem } from './group-waiting.js';
 
 /** What applying one envelope came to: changes for the state write, a message for history, work once both are durable. */
 export interface Applied {
@@ -34,8 +35,6 @@ export interface Applied {
   readonly after?: () => void;
 }
 
-/** Waiting envelopes kept per group; the oldest go first past it. */
-const MAX_WAITING = 1_000;
 /** History looked through for a message stored before a crash lost the state write that followed. */
 const DEDUP_PAGE = 100;
 
@@ -45,7 +44,7 @@ const say = (error: unknown): string => (error instanceof Error ? `${error.name}
 export async function receiveGroupEnvelope(parts: GroupParts, peer: OnionAddress, envelope: Envelope, body: GroupEnvelopeBody, stored: (tx: StateMutators) => void): Promise<void> {
   await parts.queue.run(body.group, async () => {
     const applied = await applyGroupEnvelope(parts, peer, envelope, body);
-    await commit(parts, body.group, applied, stored, () => ({ from: peer, envelope: encodeEnvelope(envelope), at: new Date(parts.ctx.now()).toISOString() }));
+    await commit(parts, body.group, applied, stored, () => ({ from: peer, envelope: encodeEnvelope(envelope), at: new Date(parts.ctx.now()).toISOString() }), body.kind);
   });
 }
 
@@ -54,7 +53,8 @@ async function commit(
   groupId: string,
   applied: Applied,
   stored: (tx: StateMutators) => void,
-  waiting: () => { from: string; envelope: Uint8Array; at: string },
+  waiting: () => WaitingItem,
+  kind: string,
 ): Promise<void> {
   const { ctx } = parts;
   const history = applied.history === undefined ? undefined : await ctx.session.history(historyName(groupConversation(groupId)));
@@ -62,21 +62,25 @@ async function commit(
     history?.append(applied.history!),
     ctx.state.transact((tx) => {
       applied.change?.(tx);
-      if (applied.wait === true) {
-        tx.groups.update(groupId, (g) => {
-          g.waiting.push(waiting());
-          g.waiting.splice(0, Math.max(0, g.waiting.length - MAX_WAITING));
-        });
-      }
+      if (applied.wait === true) tx.groups.update(groupId, (g) => park(parts, g, waiting(), kind));
       stored(tx);
     }),
   ]);
   applied.after?.();
 }
 
-/** Tries again what waited in the group (a missing parent, sender key or member), oldest first, until nothing more applies. */
+/**
+ * Tries again what waited in the group (a missing parent, sender key or member), oldest first, until nothing more
+ * applies. What waits from someone who is no longer a member (removed, or left) is dropped first.
+ */
 export async function retryWaiting(parts: GroupParts, groupId: string): Promise<void> {
   await parts.queue.run(groupId, async () => {
+    const current = parts.ctx.state.group(groupId);
+    const gone = current?.waiting.filter((w) => notAllowedToWait(parts, current, w.from) !== undefined) ?? [];
+    if (gone.length > 0) {
+      await parts.ctx.state.transact((tx) => tx.groups.update(groupId, (g) => gone.forEach((item) => dropWaiting(g.waiting, item))));
+      parts.ctx.log(`dropped ${String(gone.length)} waiting envelope(s) of group ${groupId} from people who are not members`);
+    }
     for (let progress = true; progress; ) {
       progress = false;
       const group = parts.ctx.state.group(groupId);
@@ -85,7 +89,7 @@ export async function retryWaiting(parts: GroupParts, groupId: string): Promise<
         const envelope = decodeStoredEnvelope(item.envelope);
         const applied = envelope === undefined ? {} : await applyGroupEnvelope(parts, item.from as OnionAddress, envelope, envelope.body as GroupEnvelopeBody);
         if (applied.wait === true) continue;
-        await commit(parts, groupId, applied, (tx) => tx.groups.update(groupId, (g) => dropWaiting(g.waiting, item)), () => item);
+        await commit(parts, groupId, applied, (tx) => tx.groups.update(groupId, (g) => dropWaiting(g.waiting, item)), () => item, 'waiting envelope');
         progress = true;
         break;
       }
@@ -162,9 +166,8 @@ function operations(parts: GroupParts, peer: OnionAddress, groupId: string, rece
     ...applied,
     change: (tx) => {
       applied.change?.(tx);
-      tx.groups.update(groupId, (g) => {
-        g.waiting.push({ from: peer, envelope: encodeEnvelope({ v: 1, id: '0'.repeat(32), sentAt: ctx.now(), body: { kind: 'group-ops', seq: 1, group: groupId, operations: missing } }), at: new Date(ctx.now()).toISOString() });
-      });
+      const rest = encodeEnvelope({ v: 1, id: '0'.repeat(32), sentAt: ctx.now(), body: { kind: 'group-ops', seq: 1, group: groupId, operations: missing } });
+      tx.groups.update(groupId, (g) => park(parts, g, { from: peer, envelope: rest, at: new Date(ctx.now()).toISOString() }, 'group-ops'));
     },
   };
 }
