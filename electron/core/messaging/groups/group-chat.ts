@@ -27,6 +27,8 @@ const iso = (ms: number): string => new Date(ms).toISOString();
 export class GroupChat implements GroupHooks {
   #parts: GroupParts | undefined;
   readonly #limiter = new RequestLimiter(GROUP_REQUEST_LIMITS);
+  /** Our messages whose members' copies are still being queued: no delivery update goes out for them until all are. */
+  readonly #queuing = new Set<string>();
 
   /** Called once by the Messenger when its context exists. */
   bind(ctx: MessengerContext): void {
@@ -170,7 +172,7 @@ export class GroupChat implements GroupHooks {
   async messageOf(groupId: string, id: string): Promise<MessageDto | undefined> {
     const history = await this.ctx.session.history(historyName(groupConversation(groupId)));
     const stored = (await history.page({ limit: 200 })).messages.find((m) => m.id === id);
-    return stored === undefined ? undefined : groupMessageDto(this.ctx, groupId, stored);
+    return stored === undefined ? undefined : groupMessageDto(this.ctx, groupId, stored, groupCopies(this.ctx), this.#queuing.has(id));
   }
 
   memberChanged(address: string): void {
@@ -181,6 +183,7 @@ export class GroupChat implements GroupHooks {
 
   /** A member's copy of our message moved on: the message's count and state, as the UI shows them. */
   copyProgressed(groupId: string, messageId: string): void {
+    if (this.#queuing.has(messageId)) return; // sendContent sends one update once every copy is queued
     void this.#messageUpdate(groupId, messageId).catch((error: unknown) => this.ctx.log(`group delivery update failed: ${String(error)}`));
   }
 
@@ -332,7 +335,7 @@ export class GroupChat implements GroupHooks {
     const page = await history.page({ ...(before === undefined ? {} : { before: before as HistoryCursor }), limit });
     const copies = groupCopies(this.ctx);
     return {
-      messages: page.messages.filter((m) => m.kind === 'group-text' || m.kind === 'file').map((m) => groupMessageDto(this.ctx, groupId, m, copies)),
+      messages: page.messages.filter((m) => m.kind === 'group-text' || m.kind === 'file').map((m) => groupMessageDto(this.ctx, groupId, m, copies, this.#queuing.has(m.id))),
       ...(page.before === null ? {} : { nextCursor: page.before }),
     };
   }
@@ -383,7 +386,8 @@ export class GroupChat implements GroupHooks {
     const roster = this.parts.logs.roster(groupId)!;
     const message = content.id ?? newEnvelopeId();
     const sentAt = ctx.now();
-    const recipients = othersIn(this.parts, roster);
+    // A member we blocked gets no copy, so is not counted in "delivered to k of n".
+    const recipients = othersIn(this.parts, roster).filter((card) => ctx.state.contact(card.address)?.blocked !== true);
     const plaintext = encodeGroupPlaintext({ v: 1, group: groupId, message, text: content.text, ...(content.file === undefined ? {} : { file: content.file }) });
     const ciphertext = await this.parts.queue.run(groupId, () => this.parts.keys.encrypt(roster, plaintext));
     const stored = {
@@ -403,17 +407,24 @@ export class GroupChat implements GroupHooks {
       ctx.state.transact((tx) => tx.groups.update(groupId, (g) => void (g.lastMessage = { text: preview, at: sentAt, direction: 'out', sender: ctx.localAddress }))),
     ]);
     const choice = via ?? group.delivery ?? ctx.state.settings.defaultDelivery;
-    await Promise.all(
-      recipients.map((card) =>
-        toMember(this.parts, groupId, card, (peer) =>
-          queueSequenced(ctx, peer, (seq) => ({ kind: 'group-message', seq, group: groupId, message, ciphertext }), {
-            via: choice === 'relay' ? 'relay' : 'direct',
-            group: { id: groupId, message },
-          }),
+    // Every member's copy is queued (in parallel) before any count is shown, so none runs ahead of what members stored.
+    this.#queuing.add(message);
+    try {
+      await Promise.all(
+        recipients.map((card) =>
+          toMember(this.parts, groupId, card, (peer) =>
+            queueSequenced(ctx, peer, (seq) => ({ kind: 'group-message', seq, group: groupId, message, ciphertext }), {
+              via: choice === 'relay' ? 'relay' : 'direct',
+              group: { id: groupId, message },
+            }),
+          ),
         ),
-      ),
-    );
+      );
+    } finally {
+      this.#queuing.delete(message);
+    }
     this.parts.emitGroup(groupId);
+    this.copyProgressed(groupId, message);
     return groupMessageDto(ctx, groupId, stored);
   }
 
