@@ -76,7 +76,7 @@ async function commit(
 export async function retryWaiting(parts: GroupParts, groupId: string): Promise<void> {
   await parts.queue.run(groupId, async () => {
     const current = parts.ctx.state.group(groupId);
-    const gone = current?.waiting.filter((w) => notAllowedToWait(parts, current, w.from) !== undefined) ?? [];
+    const gone = current?.waiting.filter((w) => notAllowedToWait(parts, current, w.from, decodeStoredEnvelope(w.envelope)?.body.kind ?? '') !== undefined) ?? [];
     if (gone.length > 0) {
       await parts.ctx.state.transact((tx) => tx.groups.update(groupId, (g) => gone.forEach((item) => dropWaiting(g.waiting, item))));
       parts.ctx.log(`dropped ${String(gone.length)} waiting envelope(s) of group ${groupId} from people who are not members`);

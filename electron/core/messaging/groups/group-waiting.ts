@@ -17,14 +17,20 @@ export const WAITING_LIMITS = { groupBytes: 256 * 1024, senderBytes: 64 * 1024, 
 const bytesOf = (items: readonly WaitingItem[]): number => items.reduce((sum, w) => sum + w.envelope.length, 0);
 
 /**
- * Why `from` may not have envelopes wait in the group: only current members may, and while we are joining, the admin
- * we asked. Undefined if they may.
+ * Why `from` may not have a `kind` envelope wait in the group: only current members may, and while we are joining, the
+ * admin we asked. Before the admin's welcome gives us the roster, one sender key per sender may wait too (members send
+ * theirs on seeing us added, which can overtake the welcome); the first retry with a roster drops non-members' keys.
+ * Undefined if they may.
  */
-export function notAllowedToWait(parts: GroupParts, group: Group, from: string): string | undefined {
-  if (parts.logs.roster(group.id)?.members.has(from) === true) return undefined;
+export function notAllowedToWait(parts: GroupParts, group: Group, from: string, kind: string): string | undefined {
+  const roster = parts.logs.roster(group.id);
+  if (roster?.members.has(from) === true) return undefined;
   if (group.standing === 'joining' && group.joinVia === from) return undefined;
+  if (beforeWelcome(group, roster === undefined, kind)) return undefined;
   return 'the sender is not a member of the group';
 }
+
+const beforeWelcome = (group: Group, noRoster: boolean, kind: string): boolean => group.standing === 'joining' && noRoster && kind === 'group-key';
 
 /** Why `item` does not fit the group's waiting budgets; undefined if it does. */
 export function overBudget(waiting: readonly WaitingItem[], item: WaitingItem): string | undefined {
@@ -42,7 +48,8 @@ export function overBudget(waiting: readonly WaitingItem[], item: WaitingItem): 
  * envelope is acknowledged (its counter is in the same write), so no sender's channel stalls on it.
  */
 export function park(parts: GroupParts, g: Group, item: WaitingItem, kind: string): void {
-  const why = notAllowedToWait(parts, g, item.from) ?? overBudget(g.waiting, item);
+  const onlyOne = beforeWelcome(g, parts.logs.roster(g.id) === undefined, kind) && g.waiting.some((w) => w.from === item.from && g.joinVia !== item.from);
+  const why = notAllowedToWait(parts, g, item.from, kind) ?? (onlyOne ? 'while we join, one sender key per sender waits' : overBudget(g.waiting, item));
   if (why === undefined) {
     g.waiting.push({ ...item });
     return;
