@@ -76,7 +76,10 @@ export class GroupChat implements GroupHooks {
     // Its sender repeats a request on every new link: the same one again is neither news nor another try.
     const same = held.find((r) => r.address === peer);
     if (same?.group?.id === id && same.group.secret === secret && sameBytes(same.payload, introduction)) return 'received';
-    const limited = this.#limiter.admit(peer, held.length, ctx.now());
+    // A fellow member the roster holds with this very key is no stranger: a big group's members all ask a newcomer at once.
+    const known = secret === null && this.parts.logs.roster(id)?.members.get(peer)?.signalIdentityKey;
+    const fellow = known instanceof Uint8Array && sameBytes(known, frame.signalIdentityKey);
+    const limited = fellow ? 'accept' : this.#limiter.admit(peer, held.length, ctx.now());
     if (limited !== 'accept') {
       ctx.log(`group request from ${peer} refused: ${limited}`);
       return 'rate-limited';
