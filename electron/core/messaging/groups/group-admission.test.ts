@@ -1,7 +1,7 @@
 // Admitting members whatever the log's size, and joins that complete in any order, between real messengers.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../../shared/api/index.js';
-import { befriendMembers, disposeMember, member, until, type Member, type MeshLinks } from './group-mesh-kit.js';
+import { befriendMembers, disposeMember, member, restartMember, until, type Member, type MeshLinks } from './group-mesh-kit.js';
 
 describe('admitting members', () => {
   let mesh: Map<string, MeshLinks>;
@@ -80,5 +80,19 @@ describe('joining in any order', () => {
     expect(bob.messenger.groups.get(b.id).standing).toBe('member');
     expect(dave.messenger.groups.get(b.id).members.map((m) => m.address)).toContain(bob.address);
     expect(bob.session.state.group(b.id)?.pendingJoinSecret).toBeUndefined();
+  });
+
+  it('a join that waits for the admin to accept us survives a restart and goes once they do', async () => {
+    bob.links.cut(dave.address);
+    const b = await dave.messenger.groups.create('B');
+    await bob.messenger.addContact(dave.address, 'Dave', 'hi');
+    await bob.messenger.groups.joinByLink(dave.messenger.groups.inviteLink(b.id).link);
+    expect(bob.logged.some((l) => l.includes(`waiting for ${dave.address} to accept us first`))).toBe(true);
+    bob = await restartMember(bob);
+    bob.links.mend(dave.address);
+    await until(() => dave.messenger.requests().length > 0);
+    await dave.messenger.acceptRequest(bob.address, 'Bob');
+    await until(() => bob.messenger.groups.get(b.id).standing === 'member');
+    expect(bob.messenger.groups.get(b.id).standing).toBe('member');
   });
 });

@@ -117,9 +117,26 @@ export async function member(name: string, mesh: Map<string, MeshLinks>, options
   const store = createProfileStore({ rootDir: root, kdf: FAST_KDF });
   const session = await store.createProfile({ nickname: name, password: GOOD_PASSWORD });
   const key = generateOnionKey();
+  return open({ name, key, root, store, session, links: new MeshLinks(key.address, mesh), logged: [] }, options);
+}
+
+/** The member's core stops and its profile locks, as when the app quits; then it opens and starts again, online. */
+export async function restartMember(m: Member, options: { now?: () => number } = {}): Promise<Member> {
+  m.links.goOffline();
+  m.messenger.stop();
+  m.links.removeAllListeners();
+  await m.session.lock();
+  const session = await m.store.unlock(m.session.profile.id, GOOD_PASSWORD);
+  const restarted = await open({ ...m, session }, options);
+  m.links.goOnline();
+  return restarted;
+}
+
+async function open(
+  { name, key, root, store, session, links, logged }: Pick<Member, 'name' | 'key' | 'root' | 'store' | 'session' | 'links' | 'logged'>,
+  options: { now?: () => number },
+): Promise<Member> {
   const signal = await SignalSessions.open({ records: new StateSignalRecords(session.state), onionKey: key });
-  const links = new MeshLinks(key.address, mesh);
-  const logged: string[] = [];
   const messenger = new Messenger({ localAddress: key.address, onionKey: key, session, signal, links: links as unknown as LinkManager, log: (l) => logged.push(l), ...options });
   const events: Member['events'] = {};
   const api = new EventEmitter<ApiEventArgs>();
