@@ -39,6 +39,15 @@ describe('admitting members', () => {
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).code).toBe('too-long');
     expect(alice.session.state.outbox().filter((e) => e.to === bob.address)).toEqual([]);
+    // A group message too: refused before it is stored, so it never shows as sent (nor delivered) to nobody.
+    const group = await alice.messenger.groups.create('Wordy');
+    await alice.messenger.groups.invite(group.id, bob.address);
+    await until(() => bob.messenger.groups.invitations().length > 0);
+    await bob.messenger.groups.acceptInvitation(bob.messenger.groups.invitations()[0]!.id);
+    await until(() => alice.messenger.groups.get(group.id).members.length === 2 && alice.session.state.outbox().length === 0);
+    const groupError = await alice.messenger.groups.send(group.id, '😀'.repeat(16_000)).catch((e: unknown) => e);
+    expect((groupError as ApiError).code).toBe('too-long');
+    expect((await alice.messenger.groups.history(group.id, undefined, 10)).messages).toEqual([]);
     await alice.messenger.sendText(bob.address, 'short');
     await until(() => alice.session.state.outbox().every((e) => e.to !== bob.address));
     expect((await bob.messenger.history(alice.address, undefined, 10)).messages.map((m) => m.text)).toContain('short');

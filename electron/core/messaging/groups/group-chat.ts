@@ -10,7 +10,8 @@ import { requireContact } from '../contact-lookup.js';
 import { groupConversation, historyName } from '../conversation-id.js';
 import { decodeIntroduction, encodeIntroduction } from '../introduction-codec.js';
 import { RequestLimiter } from '../request-limiter.js';
-import { newEnvelopeId, type Envelope, type FileOffer, type GroupEnvelopeBody } from '../envelope.js';
+import { encodeEnvelope, makeEnvelope, newEnvelopeId, type Envelope, type FileOffer, type GroupEnvelopeBody } from '../envelope.js';
+import { MAX_ENVELOPE_BYTES } from '../outbox/outbox.js';
 import type { GroupHooks, GroupRequestAnswer, MessengerContext } from '../messenger-context.js';
 import { queueSequenced } from '../sequenced-send.js';
 import { othersIn, sendOperations, toMember } from './group-delivery.js';
@@ -393,6 +394,9 @@ export class GroupChat implements GroupHooks {
     const recipients = othersIn(this.parts, roster).filter((card) => ctx.state.contact(card.address)?.blocked !== true);
     const plaintext = encodeGroupPlaintext({ v: 1, group: groupId, message, text: content.text, ...(content.file === undefined ? {} : { file: content.file }) });
     const ciphertext = await this.parts.queue.run(groupId, () => this.parts.keys.encrypt(roster, plaintext));
+    // Refused before it is stored, as the outbox would refuse each copy: a message no link can carry is never half sent.
+    const size = encodeEnvelope(makeEnvelope({ kind: 'group-message', seq: 1, group: groupId, message, ciphertext })).length;
+    if (size > MAX_ENVELOPE_BYTES) throw new ApiError('too-long', `this message is ${String(size)} bytes sealed and a link carries at most ${String(MAX_ENVELOPE_BYTES)}; write less`);
     const stored = {
       id: message,
       direction: 'out' as const,
