@@ -39,6 +39,7 @@ export function emitContact(ctx: MessengerContext, address: string): ContactDto 
   const contact = requireContact(ctx.state, address);
   const dto = contactDto(ctx, contact);
   // A fellow group member the user did not add is not in the contact list: their groups show the change instead.
+  if (contact.status === 'accepted') ctx.groups.contactAccepted(contact.address as OnionAddress);
   if (contact.hidden) ctx.groups.memberChanged(contact.address);
   else ctx.events.emit('contact.changed', { contact: dto });
   return dto;

@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import type { ContactDto, ContactRequestDto } from '../../shared/api/index.js';
 import { ApiError } from '../../shared/api/index.js';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
-import type { ContactRequestFrame, ContactRequestReceiptFrame } from '../protocol/index.js';
+import type { ContactRequestFrame, ContactRequestReceiptFrame, ContactRequestStatus } from '../protocol/index.js';
 import {
   BindingError,
   BundleFormatError,
@@ -272,7 +272,7 @@ export async function renewRequest(ctx: MessengerContext, peer: OnionAddress, st
 
 export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress, frame: ContactRequestFrame): Promise<void> {
   const contact = ctx.state.contact(peer);
-  const reply = (status: 'received' | 'rate-limited' | 'blocked' | 'already-contact'): void => {
+  const reply = (status: ContactRequestStatus): void => {
     trySend(ctx, peer, { type: 'contact-request-receipt', status });
   };
   if (isBlocked(ctx, peer)) return reply('blocked');
@@ -285,13 +285,8 @@ export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress
   }
   if (contact?.status === 'accepted') return reestablish(ctx, peer, contact, frame, introduction, reply);
   if (contact === undefined && frame.group !== undefined) {
-    const verdict = ctx.limiter.admit(peer, 0, ctx.now());
-    if (verdict !== 'accept') {
-      ctx.log(`group request from ${peer} refused: ${verdict}`);
-      return reply('rate-limited');
-    }
-    reply('received');
-    return ctx.groups.request(peer, { ...frame, group: frame.group });
+    // Limited, capped and expired by the group part, apart from contact requests (see docs/groups.md).
+    return reply(await ctx.groups.request(peer, { ...frame, group: frame.group }));
   }
   // The sender repeats its stored request on every new link: the same request again is not news, nor another try.
   const waiting = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming' && r.status === 'pending');
@@ -305,7 +300,7 @@ export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress
   if (contact === undefined && rejected !== undefined && Buffer.from(rejected.payload).equals(requestDigest(frame.nickname, frame.message, encodeIntroduction(introduction)))) {
     return reply('received');
   }
-  const pending = ctx.state.contactRequests().filter((r) => r.direction === 'incoming' && r.status === 'pending').length;
+  const pending = ctx.state.contactRequests().filter((r) => r.direction === 'incoming' && r.status === 'pending' && r.group === undefined).length;
   const verdict = ctx.limiter.admit(peer, pending, ctx.now());
   if (verdict !== 'accept') {
     ctx.log(`contact request from ${peer} refused: ${verdict}`);
@@ -356,7 +351,7 @@ async function reestablish(
   const digest = requestDigest(frame.nickname, frame.message, encodeIntroduction(introduction));
   const answered = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming' && r.status === 'answered');
   if (answered !== undefined && Buffer.from(answered.payload).equals(digest)) return reply('received');
-  const pending = ctx.state.contactRequests().filter((r) => r.direction === 'incoming' && r.status === 'pending').length;
+  const pending = ctx.state.contactRequests().filter((r) => r.direction === 'incoming' && r.status === 'pending' && r.group === undefined).length;
   const verdict = ctx.limiter.admit(peer, pending, ctx.now());
   if (verdict !== 'accept') {
     ctx.log(`new request from contact ${peer} refused: ${verdict}`);
@@ -433,6 +428,8 @@ async function acceptRequestInChain(ctx: MessengerContext, peer: OnionAddress): 
 
 export async function onRequestReceipt(ctx: MessengerContext, peer: OnionAddress, status: ContactRequestReceiptFrame['status']): Promise<void> {
   const request = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'outgoing');
-  if (request !== undefined && status === 'received') await ctx.state.putContactRequest({ ...request, delivered: true });
+  const waits = status === 'expired-invitation' || status === 'waiting-for-admin';
+  if (request !== undefined && (status === 'received' || waits)) await ctx.state.putContactRequest({ ...request, delivered: true });
   ctx.log(`contact request to ${peer}: ${status}`);
+  if (waits && request?.group !== undefined) await ctx.groups.requestWaits(peer, request.group.id, status === 'expired-invitation' ? 'expired' : 'ask');
 }

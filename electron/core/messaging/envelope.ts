@@ -80,6 +80,8 @@ const envelopeBody = z.discriminatedUnion('kind', [
     .strict(),
   /** We accept an invitation (or use a link) over an existing session: our binding makes our member card. */
   z.object({ kind: z.literal('group-join'), seq, group: groupId, secret: joinSecret, binding: boundedBytes(64) }).strict(),
+  /** The admin's answer to a group-join that does not let us in by itself: it waits for an admin (an old invitation, or a group that asks). */
+  z.object({ kind: z.literal('group-join-waiting'), seq, group: groupId, reason: z.enum(['expired', 'ask']) }).strict(),
   // ——— files (messaging/files/): the offer travels like text; the bytes on their own stream or from a relay ———
   z.object({ kind: z.literal('file'), seq, file: fileOffer }).strict(),
   /** The sender withdrew the file, or the receiver declined or stopped it. */

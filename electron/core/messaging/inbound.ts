@@ -56,6 +56,7 @@ export async function onSignal(ctx: MessengerContext, peer: OnionAddress, kind: 
     case 'group-message':
     case 'group-invite':
     case 'group-join':
+    case 'group-join-waiting':
     case 'file':
     case 'file-cancel':
     case 'file-received':

@@ -37,14 +37,21 @@ export interface MessengerOptions {
   readonly fileFreeSpace?: (dir: string) => Promise<number>;
 }
 
+/** What a group request's receipt tells its sender. */
+export type GroupRequestAnswer = 'received' | 'rate-limited' | 'expired-invitation' | 'waiting-for-admin';
+
 /** What messaging hands to the group part (messaging/groups/). */
 export interface GroupHooks {
   /** A sequenced group envelope from a peer: applied or refused in one state write that also runs `stored`. */
   receive(peer: OnionAddress, envelope: Envelope, body: GroupEnvelopeBody, stored: (tx: StateMutators) => void): Promise<void>;
-  /** A contact request made for a group (it names one), from someone who is not our contact. */
-  request(peer: OnionAddress, frame: ContactRequestFrame & { group: NonNullable<ContactRequestFrame['group']> }): Promise<void>;
+  /** A contact request made for a group (it names one), from someone who is not our contact: what its receipt says. */
+  request(peer: OnionAddress, frame: ContactRequestFrame & { group: NonNullable<ContactRequestFrame['group']> }): Promise<GroupRequestAnswer>;
+  /** The admin we asked to let us in (by a contact request) answered that an admin must approve it. */
+  requestWaits(admin: OnionAddress, groupId: string, why: 'expired' | 'ask'): Promise<void>;
   /** A fellow member who is not a contact changed (link, presence): their groups are shown anew. */
   memberChanged(address: string): void;
+  /** A contact's session is ready (they accepted us, or we them): a join that waited for it goes now. */
+  contactAccepted(address: OnionAddress): void;
   /** The group's members but us (empty if we are not in it). */
   membersOf(groupId: string): string[];
   /** One of our group messages as the API shows it (files look up their messages through this). */

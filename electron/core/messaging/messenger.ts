@@ -86,6 +86,7 @@ export class Messenger extends EventEmitter<MessagingEventArgs> {
     for (const contact of this.#ctx.state.contacts()) await reconcile(this.#ctx, contact);
     this.#ctx.outbox.start();
     this.files.start();
+    this.groups.start();
     const { links } = this.#ctx;
     links.on('link-up', ({ peer }) => {
       void this.#ctx.chains.run(peer, () => onLinkUp(this.#ctx, peer));

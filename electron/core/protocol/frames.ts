@@ -42,7 +42,8 @@ export type StreamPurpose = (typeof STREAM_PURPOSES)[number];
 export const CLOSE_REASONS = ['shutdown', 'duplicate', 'protocol-error', 'keepalive-timeout', 'blocked'] as const;
 export type CloseReason = (typeof CLOSE_REASONS)[number];
 
-export const CONTACT_REQUEST_STATUSES = ['received', 'rate-limited', 'blocked', 'already-contact'] as const;
+/** `expired-invitation` / `waiting-for-admin`: a request to join a group that waits for an admin (see docs/groups.md). */
+export const CONTACT_REQUEST_STATUSES = ['received', 'rate-limited', 'blocked', 'already-contact', 'expired-invitation', 'waiting-for-admin'] as const;
 export type ContactRequestStatus = (typeof CONTACT_REQUEST_STATUSES)[number];
 
 export const helloSchema = z.strictObject({

@@ -121,6 +121,10 @@ export const groupRecordSchema = z.object({
   joinedAt: instant,
   /** While joining: the admin we asked. */
   joinVia: z.string().nullable(),
+  /** While joining through an admin who has not accepted our contact request yet: the secret to ask them with then. */
+  pendingJoinSecret: z.string().max(100).optional(),
+  /** While joining: what the admin answered, in words (e.g. the invitation no longer works and an admin must approve). */
+  notice: z.string().max(300).optional(),
   /** Owner and admins: the secret of the group's invitation link and of invitations to contacts. */
   joinSecret: z.string().max(100).nullable(),
   unread: z.number().int().min(0),
@@ -150,6 +154,8 @@ export const groupJoinRequestRecordSchema = z.object({
   group: groupId,
   nickname: z.string().max(64),
   at: instant,
+  /** Asked over an existing session (a group-join): the requester's binding, to make their member card if admitted. */
+  binding: bytes.optional(),
 });
 
 /**

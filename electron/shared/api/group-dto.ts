@@ -36,6 +36,8 @@ export interface GroupDto {
   readonly listing?: { readonly relay: string; readonly name: string; readonly description: string; readonly policy: JoinPolicy };
   /** What happens to our messages for members who are offline. */
   readonly delivery: DeliveryChoice;
+  /** While `joining`: what the admin answered, in words (e.g. the invitation no longer works; an admin must approve). */
+  readonly notice?: string;
 }
 
 /** An invitation from a contact to one of their groups, waiting in the requests inbox. */

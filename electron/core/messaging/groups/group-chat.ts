@@ -5,24 +5,31 @@ import type { OnionAddress } from '../../../shared/onion-address/index.js';
 import { GroupSenderKeys, newGroupId, signRosterOperation, type GrantedRole, type Roster, type RosterAction, type SignedRosterOperation } from '../../groups/index.js';
 import type { ContactRequestFrame } from '../../protocol/index.js';
 import { StateGroupKeys, type Group, type HistoryCursor, type StateMutators } from '../../store/index.js';
-import { acceptGroupPeer, holdGroupRequest, rejectRequest, requestGroupPeer } from '../contact-requests.js';
+import { acceptGroupPeer, holdGroupRequest, rejectRequest, requestGroupPeer, sendRequest } from '../contact-requests.js';
 import { requireContact } from '../contact-lookup.js';
 import { groupConversation, historyName } from '../conversation-id.js';
-import { decodeIntroduction } from '../introduction-codec.js';
-import { newEnvelopeId, type Envelope, type FileOffer, type GroupEnvelopeBody } from '../envelope.js';
-import type { GroupHooks, MessengerContext } from '../messenger-context.js';
+import { decodeIntroduction, encodeIntroduction } from '../introduction-codec.js';
+import { RequestLimiter } from '../request-limiter.js';
+import { encodeEnvelope, makeEnvelope, newEnvelopeId, type Envelope, type FileOffer, type GroupEnvelopeBody } from '../envelope.js';
+import { MAX_ENVELOPE_BYTES } from '../outbox/outbox.js';
+import type { GroupHooks, GroupRequestAnswer, MessengerContext } from '../messenger-context.js';
 import { queueSequenced } from '../sequenced-send.js';
 import { othersIn, sendOperations, toMember } from './group-delivery.js';
 import { groupCopies, groupDto, groupMessageDto, invitationDto, joinRequestDto } from './group-dto.js';
 import { decodeGroupLink, encodeGroupLink, newJoinSecret } from './group-links.js';
 import { GroupLogs } from './group-logs.js';
 import { type GroupParts, encodeGroupPlaintext, myCard, newGroupQueue, sameBytes } from './group-parts.js';
-import { admit, receiveGroupEnvelope, rosterChanged, secretMatches, type Applied } from './group-receive.js';
+import { judgeJoin, type JoinWait } from './group-join-answers.js';
+import { GROUP_REQUEST_LIMITS, expiredGroupRequests, heldGroupRequests, liveJoinRequests } from './group-requests.js';
+import { admit, joinRequestWaits, joinWaits, receiveGroupEnvelope, rosterChanged, type Applied } from './group-receive.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 export class GroupChat implements GroupHooks {
   #parts: GroupParts | undefined;
+  readonly #limiter = new RequestLimiter(GROUP_REQUEST_LIMITS);
+  /** Our messages whose members' copies are still being queued: no delivery update goes out for them until all are. */
+  readonly #queuing = new Set<string>();
 
   /** Called once by the Messenger when its context exists. */
   bind(ctx: MessengerContext): void {
@@ -56,41 +63,109 @@ export class GroupChat implements GroupHooks {
     return receiveGroupEnvelope(this.parts, peer, envelope, body, stored);
   }
 
-  /** A request naming a group from someone who is not our contact (called in the peer's chain). */
-  async request(peer: OnionAddress, frame: ContactRequestFrame & { group: NonNullable<ContactRequestFrame['group']> }): Promise<void> {
+  /**
+   * A request naming a group from someone who is not our contact (called in the peer's chain). Answers what the
+   * receipt tells them: received, or that the request waits for an admin (an invitation from before a removal, or a
+   * group that asks).
+   */
+  async request(peer: OnionAddress, frame: ContactRequestFrame & { group: NonNullable<ContactRequestFrame['group']> }): Promise<GroupRequestAnswer> {
     const { ctx } = this;
     const { id, secret } = frame.group;
+    await this.#expireRequests();
+    const held = heldGroupRequests(ctx.state.contactRequests());
+    const introduction = encodeIntroduction({ signalIdentityKey: frame.signalIdentityKey, binding: frame.binding, prekeyBundle: frame.prekeyBundle });
+    // Its sender repeats a request on every new link: the same one again is neither news nor another try.
+    const same = held.find((r) => r.address === peer);
+    if (same?.group?.id === id && same.group.secret === secret && sameBytes(same.payload, introduction)) return 'received';
+    // A fellow member the roster holds with this very key is no stranger: a big group's members all ask a newcomer at once.
+    const known = secret === null && this.parts.logs.roster(id)?.members.get(peer)?.signalIdentityKey;
+    const fellow = known instanceof Uint8Array && sameBytes(known, frame.signalIdentityKey);
+    const limited = fellow ? 'accept' : this.#limiter.admit(peer, held.length, ctx.now());
+    if (limited !== 'accept') {
+      ctx.log(`group request from ${peer} refused: ${limited}`);
+      return 'rate-limited';
+    }
     const group = ctx.state.group(id);
     const roster = this.parts.logs.roster(id);
     if (group === undefined || roster === undefined || group.standing !== 'member') {
       ctx.log(`refused a group request from ${peer}: we are not in group ${id}`);
-      return;
+      return 'received';
     }
     await holdGroupRequest(ctx, peer, frame);
     if (secret === null) {
       // A fellow member: accepted once the roster holds them with this key; until then held (ensurePeer takes it).
       const member = roster.members.get(peer);
       if (member !== undefined && sameBytes(member.signalIdentityKey, frame.signalIdentityKey)) await acceptGroupPeer(ctx, peer);
-      return;
+      return 'received';
     }
     const role = roster.members.get(ctx.localAddress)?.role;
     if (role !== 'owner' && role !== 'admin') {
       ctx.log(`refused a request from ${peer} to join group ${id}: we are not its owner or an admin`);
-      return;
+      return 'received';
     }
     const card = { address: peer, signalIdentityKey: frame.signalIdentityKey, binding: frame.binding };
-    const open = secret !== '' ? group.joinSecret !== null && secretMatches(secret, group.joinSecret) : group.listing?.policy === 'open';
-    if (open) {
+    const verdict = judgeJoin(group, secret);
+    if (verdict === 'admit') {
       if (await acceptGroupPeer(ctx, peer)) await this.#apply(id, () => admit(this.parts, id, card));
-      return;
+      return 'received';
     }
-    if (secret === '' && group.listing?.policy === 'ask') {
-      const request = { address: peer, group: id, nickname: frame.nickname, at: iso(ctx.now()) };
-      await ctx.state.transact((tx) => tx.groupJoinRequests.put(request));
-      ctx.events.emit('group.joinRequest', joinRequestDto(ctx, request));
-      return;
+    if (verdict === 'refuse') {
+      ctx.log(`refused a request from ${peer} to join group ${id}: it carries no invitation and the group takes no requests`);
+      return 'received';
     }
-    ctx.log(`refused a request from ${peer} to join group ${id}: the invitation's secret is wrong`);
+    const waits = joinRequestWaits(this.parts, { address: peer, group: id, nickname: frame.nickname, at: iso(ctx.now()) }, verdict);
+    await ctx.state.transact(waits.change);
+    waits.after();
+    return verdict === 'expired' ? 'expired-invitation' : 'waiting-for-admin';
+  }
+
+  /** The admin we asked by a contact request answered that it waits for an admin: shown on the group. */
+  async requestWaits(admin: OnionAddress, groupId: string, why: JoinWait): Promise<void> {
+    await this.#apply(groupId, () => joinWaits(this.parts, admin, groupId, why));
+  }
+
+  /** After a restart: joins that waited for an admin's acceptance which came before the crash go now; old requests go. */
+  start(): void {
+    for (const group of this.ctx.state.groups()) if (group.joinVia !== null) this.contactAccepted(group.joinVia as OnionAddress);
+    this.parts.background(() => this.#expireRequests(), 'dropping expired group requests');
+  }
+
+  /** Drops held group requests and join requests nobody answered in GROUP_REQUEST_TTL_MS. */
+  async #expireRequests(): Promise<void> {
+    const { ctx } = this;
+    const { held, join } = expiredGroupRequests(ctx.state.contactRequests(), ctx.state.groupJoinRequests(), ctx.now());
+    if (held.length === 0 && join.length === 0) return;
+    await ctx.state.transact((tx) => {
+      for (const address of held) tx.contactRequests.remove(address);
+      for (const address of join) tx.groupJoinRequests.remove(address);
+    });
+    for (const id of join) ctx.events.emit('group.joinRequest.removed', { id });
+    ctx.log(`dropped ${String(held.length)} held group request(s) and ${String(join.length)} join request(s) nobody answered in time`);
+  }
+
+  contactAccepted(address: OnionAddress): void {
+    const { ctx } = this;
+    if (ctx.state.contact(address)?.status !== 'accepted') return;
+    for (const group of ctx.state.groups()) {
+      if (group.standing !== 'joining' || group.joinVia !== address || group.pendingJoinSecret === undefined) continue;
+      const groupId = group.id;
+      this.parts.background(
+        () => ctx.chains.run(address, () => this.#sendJoin(groupId, address)),
+        `asking ${address} again to let us into group ${groupId}`,
+      );
+    }
+  }
+
+  /** Our join over the session, with the secret that waited for it; it stops waiting in the same write. Call in the admin's chain. */
+  async #sendJoin(groupId: string, admin: OnionAddress): Promise<void> {
+    const { ctx } = this;
+    const secret = ctx.state.group(groupId)?.pendingJoinSecret;
+    if (secret === undefined || ctx.state.contact(admin)?.status !== 'accepted') return;
+    const { binding } = ctx.signal.localBinding();
+    await queueSequenced(ctx, admin, (seq) => ({ kind: 'group-join', seq, group: groupId, secret, binding }), {
+      also: (tx) => tx.groups.update(groupId, (g) => void delete g.pendingJoinSecret),
+    });
+    ctx.log(`asked ${admin} to let us into group ${groupId}, now that they accepted us`);
   }
 
   membersOf(groupId: string): string[] {
@@ -101,7 +176,7 @@ export class GroupChat implements GroupHooks {
   async messageOf(groupId: string, id: string): Promise<MessageDto | undefined> {
     const history = await this.ctx.session.history(historyName(groupConversation(groupId)));
     const stored = (await history.page({ limit: 200 })).messages.find((m) => m.id === id);
-    return stored === undefined ? undefined : groupMessageDto(this.ctx, groupId, stored);
+    return stored === undefined ? undefined : groupMessageDto(this.ctx, groupId, stored, groupCopies(this.ctx), this.#queuing.has(id));
   }
 
   memberChanged(address: string): void {
@@ -112,6 +187,7 @@ export class GroupChat implements GroupHooks {
 
   /** A member's copy of our message moved on: the message's count and state, as the UI shows them. */
   copyProgressed(groupId: string, messageId: string): void {
+    if (this.#queuing.has(messageId)) return; // sendContent sends one update once every copy is queued
     void this.#messageUpdate(groupId, messageId).catch((error: unknown) => this.ctx.log(`group delivery update failed: ${String(error)}`));
   }
 
@@ -223,22 +299,30 @@ export class GroupChat implements GroupHooks {
   }
 
   joinRequests(): GroupJoinRequestDto[] {
-    return this.ctx.state.groupJoinRequests().map((r) => joinRequestDto(this.ctx, r));
+    return liveJoinRequests(this.ctx.state.groupJoinRequests(), this.ctx.now()).map((r) => joinRequestDto(this.ctx, r));
   }
 
   async answerJoinRequest(id: string, admitted: boolean): Promise<void> {
     const { ctx } = this;
-    const request = ctx.state.groupJoinRequests().find((r) => r.address === id);
+    const request = liveJoinRequests(ctx.state.groupJoinRequests(), ctx.now()).find((r) => r.address === id);
     if (request === undefined) throw new ApiError('request-not-found', 'This request was already answered.');
     const peer = request.address as OnionAddress;
     if (admitted) {
       this.#requireAdmin(request.group);
-      const held = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming');
-      await ctx.chains.run(peer, async () => {
-        if (held === undefined || !(await acceptGroupPeer(ctx, peer))) throw new ApiError('request-unusable', 'This request can no longer be used; ask them to try again.');
-      });
+      const unusable = (): ApiError => new ApiError('request-unusable', 'This request can no longer be used; ask them to try again.');
+      let binding: Uint8Array | undefined;
+      if (request.binding !== undefined) {
+        // Asked over a session we have (a group-join): their card is their binding and the key we know them by.
+        if (ctx.state.contact(peer)?.status !== 'accepted') throw unusable();
+        binding = Buffer.from(request.binding, 'base64');
+      } else {
+        const held = ctx.state.contactRequests().find((r) => r.address === peer && r.direction === 'incoming');
+        await ctx.chains.run(peer, async () => {
+          if (held === undefined || !(await acceptGroupPeer(ctx, peer))) throw unusable();
+        });
+        binding = held === undefined ? undefined : decodeIntroduction(held.payload).binding;
+      }
       const identity = await ctx.signal.peerIdentity(peer);
-      const binding = held === undefined ? undefined : decodeIntroduction(held.payload).binding;
       if (identity !== undefined && binding !== undefined) {
         await this.#apply(request.group, () => admit(this.parts, request.group, { address: peer, signalIdentityKey: identity.identityKey, binding }));
       }
@@ -255,7 +339,7 @@ export class GroupChat implements GroupHooks {
     const page = await history.page({ ...(before === undefined ? {} : { before: before as HistoryCursor }), limit });
     const copies = groupCopies(this.ctx);
     return {
-      messages: page.messages.filter((m) => m.kind === 'group-text' || m.kind === 'file').map((m) => groupMessageDto(this.ctx, groupId, m, copies)),
+      messages: page.messages.filter((m) => m.kind === 'group-text' || m.kind === 'file').map((m) => groupMessageDto(this.ctx, groupId, m, copies, this.#queuing.has(m.id))),
       ...(page.before === null ? {} : { nextCursor: page.before }),
     };
   }
@@ -306,9 +390,13 @@ export class GroupChat implements GroupHooks {
     const roster = this.parts.logs.roster(groupId)!;
     const message = content.id ?? newEnvelopeId();
     const sentAt = ctx.now();
-    const recipients = othersIn(this.parts, roster);
+    // A member we blocked gets no copy, so is not counted in "delivered to k of n".
+    const recipients = othersIn(this.parts, roster).filter((card) => ctx.state.contact(card.address)?.blocked !== true);
     const plaintext = encodeGroupPlaintext({ v: 1, group: groupId, message, text: content.text, ...(content.file === undefined ? {} : { file: content.file }) });
     const ciphertext = await this.parts.queue.run(groupId, () => this.parts.keys.encrypt(roster, plaintext));
+    // Refused before it is stored, as the outbox would refuse each copy: a message no link can carry is never half sent.
+    const size = encodeEnvelope(makeEnvelope({ kind: 'group-message', seq: 1, group: groupId, message, ciphertext })).length;
+    if (size > MAX_ENVELOPE_BYTES) throw new ApiError('too-long', `this message is ${String(size)} bytes sealed and a link carries at most ${String(MAX_ENVELOPE_BYTES)}; write less`);
     const stored = {
       id: message,
       direction: 'out' as const,
@@ -326,17 +414,24 @@ export class GroupChat implements GroupHooks {
       ctx.state.transact((tx) => tx.groups.update(groupId, (g) => void (g.lastMessage = { text: preview, at: sentAt, direction: 'out', sender: ctx.localAddress }))),
     ]);
     const choice = via ?? group.delivery ?? ctx.state.settings.defaultDelivery;
-    await Promise.all(
-      recipients.map((card) =>
-        toMember(this.parts, groupId, card, (peer) =>
-          queueSequenced(ctx, peer, (seq) => ({ kind: 'group-message', seq, group: groupId, message, ciphertext }), {
-            via: choice === 'relay' ? 'relay' : 'direct',
-            group: { id: groupId, message },
-          }),
+    // Every member's copy is queued (in parallel) before any count is shown, so none runs ahead of what members stored.
+    this.#queuing.add(message);
+    try {
+      await Promise.all(
+        recipients.map((card) =>
+          toMember(this.parts, groupId, card, (peer) =>
+            queueSequenced(ctx, peer, (seq) => ({ kind: 'group-message', seq, group: groupId, message, ciphertext }), {
+              via: choice === 'relay' ? 'relay' : 'direct',
+              group: { id: groupId, message },
+            }),
+          ),
         ),
-      ),
-    );
+      );
+    } finally {
+      this.#queuing.delete(message);
+    }
     this.parts.emitGroup(groupId);
+    this.copyProgressed(groupId, message);
     return groupMessageDto(ctx, groupId, stored);
   }
 
@@ -401,17 +496,30 @@ export class GroupChat implements GroupHooks {
     if (existing?.standing === 'member') return this.get(groupId);
     await ctx.state.transact((tx) => {
       if (existing === undefined) tx.groups.put({ ...this.#newGroup(groupId, name, 'joining'), joinVia: admin });
-      else tx.groups.update(groupId, (g) => Object.assign(g, { standing: 'joining', joinVia: admin }));
+      else {
+        tx.groups.update(groupId, (g) => {
+          g.standing = 'joining';
+          g.joinVia = admin;
+          delete g.notice;
+        });
+      }
     });
     this.parts.logs.forget(groupId);
     await ctx.chains.run(admin, async () => {
       const contact = ctx.state.contact(admin);
+      const asked = ctx.state.contactRequests().find((r) => r.address === admin && r.direction === 'outgoing');
       if (contact?.status === 'accepted') {
         const { binding } = ctx.signal.localBinding();
         await queueSequenced(ctx, admin, (seq) => ({ kind: 'group-join', seq, group: groupId, secret, binding }));
       } else if (contact === undefined) {
         await requestGroupPeer(ctx, admin, { id: groupId, secret });
+      } else if (asked?.group?.id === groupId) {
+        // We asked to join this group by a request before (with an older link, say): it goes again with this secret.
+        await ctx.state.putContactRequest({ ...asked, group: { id: groupId, secret }, delivered: false });
+        sendRequest(ctx, admin);
       } else {
+        // Our request to them is pending: the join goes once they accept it (contactAccepted), after a restart too.
+        await ctx.state.transact((tx) => tx.groups.update(groupId, (g) => void (g.pendingJoinSecret = secret)));
         ctx.log(`joining group ${groupId}: waiting for ${admin} to accept us first`);
       }
     });

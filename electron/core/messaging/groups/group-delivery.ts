@@ -4,6 +4,7 @@ import type { MemberCard, Roster, SignedRosterOperation } from '../../groups/ind
 import { acceptGroupPeer, requestGroupPeer } from '../contact-requests.js';
 import { decodeIntroduction } from '../introduction-codec.js';
 import { queueSequenced } from '../sequenced-send.js';
+import { chunkOperations } from './group-chunks.js';
 import { type GroupParts, operationBytes, sameBytes } from './group-parts.js';
 
 /**
@@ -35,10 +36,13 @@ export function toMember(parts: GroupParts, groupId: string, card: MemberCard | 
   });
 }
 
+/** Operations in order, as many group-ops envelopes as it takes for each to fit a frame (a whole log for a welcome). */
 export function sendOperations(parts: GroupParts, groupId: string, to: MemberCard | string, operations: readonly SignedRosterOperation[]): Promise<void> {
-  return toMember(parts, groupId, to, (peer) =>
-    queueSequenced(parts.ctx, peer, (seq) => ({ kind: 'group-ops', seq, group: groupId, operations: operationBytes(operations) })),
-  );
+  return toMember(parts, groupId, to, async (peer) => {
+    for (const chunk of chunkOperations(operationBytes(operations))) {
+      await queueSequenced(parts.ctx, peer, (seq) => ({ kind: 'group-ops', seq, group: groupId, operations: chunk }));
+    }
+  });
 }
 
 export function sendKey(parts: GroupParts, groupId: string, to: MemberCard | string, distribution: Uint8Array): Promise<void> {

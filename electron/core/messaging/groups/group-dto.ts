@@ -52,6 +52,7 @@ export function groupDto(ctx: MessengerContext, group: Group, roster: Roster | u
         }),
     ...(group.listing === null ? {} : { listing: { ...group.listing } }),
     delivery: group.delivery ?? ctx.state.settings.defaultDelivery,
+    ...(group.notice === undefined || group.standing !== 'joining' ? {} : { notice: group.notice }),
   };
 }
 
@@ -93,9 +94,11 @@ export function groupCopies(ctx: MessengerContext): Map<string, OutboxEntry[]> {
 
 /**
  * A stored group message as the API shows it. Ours is delivered once every member stored it; until then "sent" if a
- * link or relay took a copy, else queued, with how many have it.
+ * link or relay took a copy, else queued (or failed, if every copy left failed), with how many have it: the members
+ * whose copy was acknowledged, that is stored by them. A copy that failed still counts as not delivered. While its
+ * copies are being queued (`queuing`), nobody is counted yet.
  */
-export function groupMessageDto(ctx: MessengerContext, groupId: string, message: HistoryMessage, copies = groupCopies(ctx)): MessageDto {
+export function groupMessageDto(ctx: MessengerContext, groupId: string, message: HistoryMessage, copies = groupCopies(ctx), queuing = false): MessageDto {
   const sender = message.sender ?? ctx.localAddress;
   const file = message.kind === 'file' ? ctx.files.dtoFor(message.id) : undefined;
   const base = {
@@ -108,10 +111,13 @@ export function groupMessageDto(ctx: MessengerContext, groupId: string, message:
     ...(file === undefined ? {} : { file }),
   };
   if (message.direction === 'in') return { ...base, state: 'delivered' };
-  const waiting = (copies.get(message.id) ?? []).filter((entry) => entry.failed === null);
+  const undelivered = copies.get(message.id) ?? [];
   const total = message.recipients ?? 0;
-  const delivery = { delivered: Math.max(0, total - waiting.length), total };
-  if (waiting.length === 0) return { ...base, state: 'delivered', delivery };
+  const delivery = { delivered: queuing ? 0 : Math.max(0, total - undelivered.length), total };
+  if (queuing) return { ...base, state: 'queued', delivery };
+  if (undelivered.length === 0) return { ...base, state: 'delivered', delivery };
+  const waiting = undelivered.filter((entry) => entry.failed === null);
+  if (waiting.length === 0) return { ...base, state: 'failed', delivery };
   const carried = waiting.some((entry) => ['sent', 'held'].includes(ctx.outbox.progress(entry).state));
   return { ...base, state: carried ? 'sent' : 'queued', delivery };
 }

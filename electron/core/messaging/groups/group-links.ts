@@ -1,5 +1,5 @@
 // Group invitation links (`allium-group:…`): the group, the admin to ask, a name to show, and the join secret.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { decode, encode } from '@msgpack/msgpack';
 import { z } from 'zod';
 import { ApiError } from '../../../shared/api/index.js';
@@ -31,6 +31,13 @@ export interface GroupLink {
 /** A fresh join secret: 128 random bits, base64url. */
 export function newJoinSecret(): string {
   return randomBytes(16).toString('base64url');
+}
+
+/** Compares a given join secret with the group's in constant time. */
+export function secretMatches(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 export function encodeGroupLink(link: GroupLink): string {

@@ -5,7 +5,7 @@ import type { ApiEvents } from '../../../shared/api/index.js';
 import { forwardMessagingEvents, type ApiEventArgs } from '../../api-events.js';
 import { generateOnionKey, type OnionAddress, type OnionKey } from '../../identity/index.js';
 import { NoLinkError, type LinkManager } from '../../link/index.js';
-import type { ApplicationFrame } from '../../protocol/index.js';
+import { encodeFrame, type ApplicationFrame } from '../../protocol/index.js';
 import { SignalSessions } from '../../signal/index.js';
 import { StateSignalRecords, createProfileStore, type ProfileSession, type ProfileStore } from '../../store/index.js';
 import { FAST_KDF, GOOD_PASSWORD, tempRoot } from '../../store/test-fixtures.js';
@@ -17,6 +17,8 @@ export class MeshLinks extends EventEmitter {
   online = true;
   readonly #up = new Set<string>();
   readonly #wanted = new Set<string>();
+  /** Peers no link reaches for now (see cut), though both are online. */
+  readonly #cut = new Set<string>();
 
   constructor(
     readonly local: OnionAddress,
@@ -47,10 +49,23 @@ export class MeshLinks extends EventEmitter {
   send(peer: OnionAddress, frame: ApplicationFrame): boolean {
     const other = this.mesh.get(peer);
     if (!this.#up.has(peer) || other === undefined) throw new NoLinkError(peer);
+    encodeFrame(frame); // refuses what a real link refuses: a body past the frame's limit, say
     setImmediate(() => {
       if (other.isUp(this.local)) other.emit('frame', { peer: this.local, frame });
     });
     return true;
+  }
+
+  /** No link between us and `peer` until mend(): what each sends the other waits, as behind a broken route. */
+  cut(peer: OnionAddress): void {
+    this.#cut.add(peer);
+    this.disconnect(peer);
+  }
+
+  mend(peer: OnionAddress): void {
+    this.#cut.delete(peer);
+    const other = this.mesh.get(peer);
+    if (other !== undefined && (this.#wanted.has(peer) || other.#wanted.has(this.local))) this.#connect(peer);
   }
 
   /** Comes online: links to everyone online who wants it or whom it wants. */
@@ -68,7 +83,7 @@ export class MeshLinks extends EventEmitter {
 
   #connect(peer: string): void {
     const other = this.mesh.get(peer);
-    if (other === undefined || !this.online || !other.online || this.#up.has(peer)) return;
+    if (other === undefined || !this.online || !other.online || this.#up.has(peer) || this.#cut.has(peer) || other.#cut.has(this.local)) return;
     this.#up.add(peer);
     other.#up.add(this.local);
     this.emit('link-up', { peer });
@@ -97,15 +112,32 @@ export interface Member {
   readonly logged: string[];
 }
 
-export async function member(name: string, mesh: Map<string, MeshLinks>): Promise<Member> {
+export async function member(name: string, mesh: Map<string, MeshLinks>, options: { now?: () => number } = {}): Promise<Member> {
   const root = await tempRoot();
   const store = createProfileStore({ rootDir: root, kdf: FAST_KDF });
   const session = await store.createProfile({ nickname: name, password: GOOD_PASSWORD });
   const key = generateOnionKey();
+  return open({ name, key, root, store, session, links: new MeshLinks(key.address, mesh), logged: [] }, options);
+}
+
+/** The member's core stops and its profile locks, as when the app quits; then it opens and starts again, online. */
+export async function restartMember(m: Member, options: { now?: () => number } = {}): Promise<Member> {
+  m.links.goOffline();
+  m.messenger.stop();
+  m.links.removeAllListeners();
+  await m.session.lock();
+  const session = await m.store.unlock(m.session.profile.id, GOOD_PASSWORD);
+  const restarted = await open({ ...m, session }, options);
+  m.links.goOnline();
+  return restarted;
+}
+
+async function open(
+  { name, key, root, store, session, links, logged }: Pick<Member, 'name' | 'key' | 'root' | 'store' | 'session' | 'links' | 'logged'>,
+  options: { now?: () => number },
+): Promise<Member> {
   const signal = await SignalSessions.open({ records: new StateSignalRecords(session.state), onionKey: key });
-  const links = new MeshLinks(key.address, mesh);
-  const logged: string[] = [];
-  const messenger = new Messenger({ localAddress: key.address, onionKey: key, session, signal, links: links as unknown as LinkManager, log: (l) => logged.push(l) });
+  const messenger = new Messenger({ localAddress: key.address, onionKey: key, session, signal, links: links as unknown as LinkManager, log: (l) => logged.push(l), ...options });
   const events: Member['events'] = {};
   const api = new EventEmitter<ApiEventArgs>();
   for (const event of ['message.received', 'message.updated', 'group.updated', 'group.invitation', 'group.joinRequest'] as const) {
@@ -136,6 +168,11 @@ export async function befriendMembers(a: Member, b: Member): Promise<void> {
 export async function groupTexts(m: Member, groupId: string): Promise<{ from: string; text: string }[]> {
   const page = await m.messenger.groups.history(groupId, undefined, 200);
   return page.messages.map((msg) => ({ from: msg.sender?.address ?? '', text: msg.text })).reverse();
+}
+
+/** Lets frames cross and state writes finish until `done` holds: checked every few milliseconds, a bounded number of times. */
+export async function until(done: () => boolean, checks = 10_000): Promise<void> {
+  for (let i = 0; i < checks && !done(); i += 1) await new Promise((resolve) => setTimeout(resolve, 2));
 }
 
 export { settle };

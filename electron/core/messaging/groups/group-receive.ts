@@ -1,5 +1,4 @@
 // Group envelopes from members: roster operations, sender keys, messages, invitations and joins, applied or refused with reasons logged.
-import { timingSafeEqual } from 'node:crypto';
 import type { OnionAddress } from '../../../shared/onion-address/index.js';
 import {
   BrokenChainError,
@@ -17,12 +16,16 @@ import {
   type Roster,
   type SignedRosterOperation,
 } from '../../groups/index.js';
-import type { HistoryMessage, StateMutators } from '../../store/index.js';
+import type { GroupJoinRequest, HistoryMessage, StateMutators } from '../../store/index.js';
 import { decodeEnvelope, encodeEnvelope, type Envelope, type GroupEnvelopeBody } from '../envelope.js';
+import { queueSequenced } from '../sequenced-send.js';
 import { groupConversation, historyName } from '../conversation-id.js';
-import { distributeKey, ensurePeer, othersIn, sendKey, sendOperations, welcome } from './group-delivery.js';
-import { groupMessageDto, invitationDto } from './group-dto.js';
+import { distributeKey, ensurePeer, othersIn, sendKey, sendOperations, toMember, welcome } from './group-delivery.js';
+import { groupMessageDto, invitationDto, joinRequestDto } from './group-dto.js';
+import { JOIN_WAIT_NOTICES, judgeJoin, type JoinWait } from './group-join-answers.js';
+import { newJoinSecret } from './group-links.js';
 import { type GroupParts, decodeGroupPlaintext, operationBytes, sameBytes } from './group-parts.js';
+import { notAllowedToWait, park, type WaitingItem } from './group-waiting.js';
 
 /** What applying one envelope came to: changes for the state write, a message for history, work once both are durable. */
 export interface Applied {
@@ -32,8 +35,6 @@ export interface Applied {
   readonly after?: () => void;
 }
 
-/** Waiting envelopes kept per group; the oldest go first past it. */
-const MAX_WAITING = 1_000;
 /** History looked through for a message stored before a crash lost the state write that followed. */
 const DEDUP_PAGE = 100;
 
@@ -43,7 +44,7 @@ const say = (error: unknown): string => (error instanceof Error ? `${error.name}
 export async function receiveGroupEnvelope(parts: GroupParts, peer: OnionAddress, envelope: Envelope, body: GroupEnvelopeBody, stored: (tx: StateMutators) => void): Promise<void> {
   await parts.queue.run(body.group, async () => {
     const applied = await applyGroupEnvelope(parts, peer, envelope, body);
-    await commit(parts, body.group, applied, stored, () => ({ from: peer, envelope: encodeEnvelope(envelope), at: new Date(parts.ctx.now()).toISOString() }));
+    await commit(parts, body.group, applied, stored, () => ({ from: peer, envelope: encodeEnvelope(envelope), at: new Date(parts.ctx.now()).toISOString() }), body.kind);
   });
 }
 
@@ -52,7 +53,8 @@ async function commit(
   groupId: string,
   applied: Applied,
   stored: (tx: StateMutators) => void,
-  waiting: () => { from: string; envelope: Uint8Array; at: string },
+  waiting: () => WaitingItem,
+  kind: string,
 ): Promise<void> {
   const { ctx } = parts;
   const history = applied.history === undefined ? undefined : await ctx.session.history(historyName(groupConversation(groupId)));
@@ -60,21 +62,25 @@ async function commit(
     history?.append(applied.history!),
     ctx.state.transact((tx) => {
       applied.change?.(tx);
-      if (applied.wait === true) {
-        tx.groups.update(groupId, (g) => {
-          g.waiting.push(waiting());
-          g.waiting.splice(0, Math.max(0, g.waiting.length - MAX_WAITING));
-        });
-      }
+      if (applied.wait === true) tx.groups.update(groupId, (g) => park(parts, g, waiting(), kind));
       stored(tx);
     }),
   ]);
   applied.after?.();
 }
 
-/** Tries again what waited in the group (a missing parent, sender key or member), oldest first, until nothing more applies. */
+/**
+ * Tries again what waited in the group (a missing parent, sender key or member), oldest first, until nothing more
+ * applies. What waits from someone who is no longer a member (removed, or left) is dropped first.
+ */
 export async function retryWaiting(parts: GroupParts, groupId: string): Promise<void> {
   await parts.queue.run(groupId, async () => {
+    const current = parts.ctx.state.group(groupId);
+    const gone = current?.waiting.filter((w) => notAllowedToWait(parts, current, w.from, decodeStoredEnvelope(w.envelope)?.body.kind ?? '') !== undefined) ?? [];
+    if (gone.length > 0) {
+      await parts.ctx.state.transact((tx) => tx.groups.update(groupId, (g) => gone.forEach((item) => dropWaiting(g.waiting, item))));
+      parts.ctx.log(`dropped ${String(gone.length)} waiting envelope(s) of group ${groupId} from people who are not members`);
+    }
     for (let progress = true; progress; ) {
       progress = false;
       const group = parts.ctx.state.group(groupId);
@@ -83,7 +89,7 @@ export async function retryWaiting(parts: GroupParts, groupId: string): Promise<
         const envelope = decodeStoredEnvelope(item.envelope);
         const applied = envelope === undefined ? {} : await applyGroupEnvelope(parts, item.from as OnionAddress, envelope, envelope.body as GroupEnvelopeBody);
         if (applied.wait === true) continue;
-        await commit(parts, groupId, applied, (tx) => tx.groups.update(groupId, (g) => dropWaiting(g.waiting, item)), () => item);
+        await commit(parts, groupId, applied, (tx) => tx.groups.update(groupId, (g) => dropWaiting(g.waiting, item)), () => item, 'waiting envelope');
         progress = true;
         break;
       }
@@ -126,6 +132,8 @@ export async function applyGroupEnvelope(parts: GroupParts, peer: OnionAddress, 
       return message(parts, peer, envelope, body);
     case 'group-join':
       return joined(parts, peer, body.group, body.secret, body.binding);
+    case 'group-join-waiting':
+      return joinWaits(parts, peer, body.group, body.reason);
   }
 }
 
@@ -158,9 +166,8 @@ function operations(parts: GroupParts, peer: OnionAddress, groupId: string, rece
     ...applied,
     change: (tx) => {
       applied.change?.(tx);
-      tx.groups.update(groupId, (g) => {
-        g.waiting.push({ from: peer, envelope: encodeEnvelope({ v: 1, id: '0'.repeat(32), sentAt: ctx.now(), body: { kind: 'group-ops', seq: 1, group: groupId, operations: missing } }), at: new Date(ctx.now()).toISOString() });
-      });
+      const rest = encodeEnvelope({ v: 1, id: '0'.repeat(32), sentAt: ctx.now(), body: { kind: 'group-ops', seq: 1, group: groupId, operations: missing } });
+      tx.groups.update(groupId, (g) => park(parts, g, { from: peer, envelope: rest, at: new Date(ctx.now()).toISOString() }, 'group-ops'));
     },
   };
 }
@@ -176,14 +183,20 @@ export function rosterChanged(parts: GroupParts, groupId: string, before: Roster
   const me = ctx.localAddress;
   const wasMember = before?.members.has(me) === true;
   const isMember = after.members.has(me);
+  // Every removal makes our invitations (links, listing, invitations to contacts) stop letting anyone in by themselves.
+  const left = (address: string): boolean => log.operations().some((op) => op.operation.author === address && op.operation.action.kind === 'leave');
+  const removed = before !== undefined && [...before.members.keys()].some((address) => !after.members.has(address) && !left(address));
   return {
     change: (tx) =>
       tx.groups.update(groupId, (g) => {
         g.operations = operationBytes(log.operations());
         g.name = after.name;
+        if (removed && g.joinSecret !== null) g.joinSecret = newJoinSecret();
         if (isMember) {
           g.standing = 'member';
           g.joinVia = null;
+          delete g.pendingJoinSecret;
+          delete g.notice;
         } else if (g.standing === 'member') {
           g.standing = 'removed';
         }
@@ -306,22 +319,60 @@ function invited(parts: GroupParts, peer: OnionAddress, body: Extract<GroupEnvel
   };
 }
 
-/** A contact accepted our invitation (or used our link) over their session: added, if the secret is the group's. */
+/**
+ * A contact accepted our invitation (or used our link) over their session: added if the secret is the group's current
+ * one; with an older one (from before a removal) or none, the request waits for an admin and they are told so.
+ */
 async function joined(parts: GroupParts, peer: OnionAddress, groupId: string, secret: string, binding: Uint8Array): Promise<Applied> {
   const { ctx } = parts;
   const group = ctx.state.group(groupId);
   const identity = await ctx.signal.peerIdentity(peer);
-  if (group?.joinSecret == null || identity === undefined || !secretMatches(secret, group.joinSecret)) {
-    ctx.log(`refused a request from ${peer} to join group ${groupId}: not a valid invitation`);
+  const role = parts.logs.roster(groupId)?.members.get(ctx.localAddress)?.role;
+  if (group === undefined || identity === undefined || (role !== 'owner' && role !== 'admin')) {
+    ctx.log(`refused a request from ${peer} to join group ${groupId}: we are not its owner or an admin`);
     return {};
   }
-  return admit(parts, groupId, { address: peer, signalIdentityKey: identity.identityKey, binding });
+  const verdict = judgeJoin(group, secret);
+  if (verdict === 'admit') return admit(parts, groupId, { address: peer, signalIdentityKey: identity.identityKey, binding });
+  if (verdict === 'refuse') {
+    ctx.log(`refused a request from ${peer} to join group ${groupId}: it carries no invitation and the group takes no requests`);
+    return {};
+  }
+  const request = { address: peer, group: groupId, nickname: ctx.state.contact(peer)?.theirNickname ?? '', at: new Date(ctx.now()).toISOString(), binding: Buffer.from(binding).toString('base64') };
+  const waits = joinRequestWaits(parts, request, verdict);
+  return {
+    change: waits.change,
+    after: () => {
+      waits.after();
+      parts.background(
+        () => toMember(parts, groupId, peer, (to) => queueSequenced(ctx, to, (seq) => ({ kind: 'group-join-waiting', seq, group: groupId, reason: verdict }))),
+        `telling ${peer} their request to join group ${groupId} waits for an admin`,
+      );
+    },
+  };
 }
 
-export function secretMatches(given: string, expected: string): boolean {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+/** A request to join that an admin must answer: kept in the join-requests inbox (groups.joinRequests) and shown. */
+export function joinRequestWaits(parts: GroupParts, request: GroupJoinRequest, why: JoinWait): { change: (tx: StateMutators) => void; after: () => void } {
+  const { ctx } = parts;
+  ctx.log(`a request from ${request.address} to join group ${request.group} waits for an admin: ${why === 'expired' ? 'its invitation is from before a removal' : 'the group asks'}`);
+  return {
+    change: (tx) => tx.groupJoinRequests.put(request),
+    after: () => ctx.events.emit('group.joinRequest', joinRequestDto(ctx, request)),
+  };
+}
+
+/** The admin we asked answered that our request waits for an admin: shown on the group, in words. */
+export function joinWaits(parts: GroupParts, admin: OnionAddress, groupId: string, why: JoinWait): Applied {
+  const group = parts.ctx.state.group(groupId);
+  if (group?.standing !== 'joining' || group.joinVia !== admin) {
+    parts.ctx.log(`ignored an answer from ${admin} about joining group ${groupId}: we did not ask them`);
+    return {};
+  }
+  return {
+    change: (tx) => tx.groups.update(groupId, (g) => void (g.notice = JOIN_WAIT_NOTICES[why])),
+    after: () => parts.emitGroup(groupId),
+  };
 }
 
 /**

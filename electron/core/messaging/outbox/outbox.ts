@@ -1,5 +1,6 @@
 // The outbox: stored messages sealed in sequence order and handed to a courier (direct link or relay), retried on one schedule.
 import type { EventEmitter } from 'node:events';
+import { ApiError } from '../../../shared/api/index.js';
 import type { OnionAddress } from '../../../shared/onion-address/index.js';
 import type { LinkManager } from '../../link/index.js';
 import { IdentityChangedError, UntrustedIdentityError, type SignalSessions } from '../../signal/index.js';
@@ -29,6 +30,12 @@ interface Carried {
   readonly by: CourierName;
   readonly until?: number;
 }
+
+/**
+ * Most bytes of a stored envelope: sealed (Signal adds up to ~1.8 KiB to a first, prekey, message) it must fit a
+ * frame's 65,000-byte body, or the link refuses it on every attempt and it holds back everything queued after it.
+ */
+export const MAX_ENVELOPE_BYTES = 60_000;
 
 /** A timer can wait at most about 24 days; a longer wait is taken in steps. */
 const LONGEST_TIMER_MS = 60 * 60_000;
@@ -89,9 +96,13 @@ export class Outbox {
   /**
    * Stores a new entry through `store` (which writes it with the caller's other changes) and tries it. When it can go
    * at once (a courier takes it and nothing before it waits), it is sealed first, so its ratchet step and the attempt
-   * ride in that same state write: stored before sent, one write, no key used unsaved.
+   * ride in that same state write: stored before sent, one write, no key used unsaved. An envelope no link could carry
+   * is refused (`too-long`) before anything is stored.
    */
   async admit(peer: OnionAddress, entry: OutboxEntry, store: (entry: OutboxEntry) => Promise<void>): Promise<void> {
+    if (entry.envelope.length > MAX_ENVELOPE_BYTES) {
+      throw new ApiError('too-long', `it is ${String(entry.envelope.length)} bytes and a link carries at most ${String(MAX_ENVELOPE_BYTES)}, so it was not sent`);
+    }
     const chosen = await this.#courierFor(peer, entry);
     const courier = this.#pending(peer).every((e) => this.#carried.get(e.id)?.by === chosen?.name) ? chosen : undefined;
     const sealed = courier === undefined ? undefined : await this.#sealQuietly(peer, entry);
