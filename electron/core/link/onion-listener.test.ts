@@ -267,3 +267,30 @@ describe('onion listener held by one circuit of silent streams', () => {
     expect(DEFAULT_PRE_AUTH_TIMEOUT_MS).toBeLessThanOrEqual(DEFAULT_HANDSHAKE_TIMEOUT_MS / 3);
   });
 });
+
+describe('onion listener whose own check fails', () => {
+  it('refuses the caller and keeps listening, instead of throwing out of a socket event', async () => {
+    const dir = new TempDir();
+    const path = dir.file('bob.sock');
+    let broken = true;
+    const listener = await startListener(bob, path, {
+      isBlocked: () => {
+        if (broken) throw new Error('the profile locked meanwhile');
+        return false;
+      },
+    });
+    const rejected: RejectedConnection[] = [];
+    listener.on('rejected', (entry) => rejected.push(entry));
+    try {
+      await expect(linkTo(path, alice, bob)).rejects.toThrow();
+      await vi.waitFor(() => expect(rejected).toHaveLength(1));
+      expect(rejected[0]).toMatchObject({ reason: 'handshake-failed', error: { name: 'HandshakeConnectionError', message: 'The handshake could not be checked.' } });
+      broken = false;
+      const { link } = await linkTo(path, alice, bob);
+      link.close();
+    } finally {
+      listener.close();
+      dir.remove();
+    }
+  });
+});

@@ -203,11 +203,11 @@ export class OnionListener extends EventEmitter<OnionListenerEvents> {
         this.#pending.delete(socket);
         if (this.#dropped.has(socket)) {
           this.emit('rejected', { reason: 'stale-handshake' });
-        } else if (error instanceof ProtocolError || error instanceof HandshakeConnectionError) {
-          const caller = error instanceof CallerBlockedError ? error.caller : undefined;
-          this.emit('rejected', { reason: 'handshake-failed', error, ...(caller === undefined ? {} : { caller }) });
         } else {
-          throw error;
+          // The driver fails with these two; anything else is still a refused connection, never an unhandled rejection.
+          const failure = error instanceof ProtocolError || error instanceof HandshakeConnectionError ? error : new HandshakeConnectionError('The handshake failed.', { cause: error });
+          const caller = failure instanceof CallerBlockedError ? failure.caller : undefined;
+          this.emit('rejected', { reason: 'handshake-failed', error: failure, ...(caller === undefined ? {} : { caller }) });
         }
       },
     );

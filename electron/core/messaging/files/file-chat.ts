@@ -105,7 +105,7 @@ export class FileChat implements FileHooks {
     for (const receiver of this.#receivers.values()) receiver.interrupt();
     for (const timer of this.#retries.values()) clearTimeout(timer);
     this.#retries.clear();
-    void this.#uploads?.close();
+    this.#uploads?.close().catch((error: unknown) => this.ctx.log(`could not remove unfinished uploads: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   /** A file stream a contact opened to fetch one of our files. */
@@ -511,7 +511,10 @@ export class FileChat implements FileHooks {
       for (const peer of peers) this.#sender.cancel(peer as OnionAddress, file.id);
     }
     else {
-      void this.#receivers.get(file.id)?.cancel();
+      this.#receivers
+        .get(file.id)
+        ?.cancel()
+        .catch((error: unknown) => this.ctx.log(`could not delete the partial file ${file.id}: ${error instanceof Error ? error.message : String(error)}`));
       clearTimeout(this.#retries.get(file.id));
       this.#retries.delete(file.id);
     }

@@ -375,7 +375,9 @@ export class Outbox {
     }
     if (earliest === Infinity) return;
     const delay = Math.min(Math.max(earliest - this.#options.now(), 0), LONGEST_TIMER_MS);
-    this.#timer = setTimeout(() => void this.#fire(), delay);
+    this.#timer = setTimeout(() => {
+      this.#fire().catch((error: unknown) => this.#options.log(`the outbox's timer failed: ${error instanceof Error ? error.message : String(error)}`));
+    }, delay);
     this.#timer.unref();
   }
 
