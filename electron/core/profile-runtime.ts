@@ -7,7 +7,7 @@ import type { ApiEvents, IdentityDto, Reachability, TorStatusDto } from '../shar
 import type { OnionAddress } from '../shared/onion-address/index.js';
 import { forwardMessagingEvents } from './api-events.js';
 import { generateOnionKey, onionKeyFromSeed, type OnionKey } from './identity/index.js';
-import { LinkManager, OnionDialError, OnionListener, defaultListenEndpoint, dialPeer, dialStream } from './link/index.js';
+import { LinkManager, MAX_STREAMS_PER_CIRCUIT, OnionDialError, OnionListener, defaultListenEndpoint, dialPeer, dialStream } from './link/index.js';
 import { Messenger } from './messaging/messenger.js';
 import { GroupDirectory } from './relays/group-directory.js';
 import { RelayService } from './relays/index.js';
@@ -159,7 +159,7 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
     this.relays.start();
     const { bridges, torOptions } = this.#session.state.settings;
     await this.#startTor(settingsLines(bridges, torOptions, this.#resourcesDir));
-    await this.tor.publish({ key: this.#onionKey, virtualPort: VIRTUAL_PORT, target });
+    await this.tor.publish({ key: this.#onionKey, virtualPort: VIRTUAL_PORT, target, maxStreamsPerCircuit: MAX_STREAMS_PER_CIRCUIT });
     void this.relays.reachable();
   }
 

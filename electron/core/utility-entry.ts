@@ -1,7 +1,7 @@
 // Entry of the core's Electron utility process: starts the core and serves the API on every MessagePort main hands over.
 import { z } from 'zod';
 import { backendFromCore, channelFromEmitterPort, serveApi, type EmitterPortLike } from '../shared/rpc/index.js';
-import { createCore } from './index.js';
+import { createCore, keepRunningOnUnhandledRejection } from './index.js';
 
 /**
  * Electron's `process.parentPort`, declared by shape: the core never imports electron, and under plain Node the
@@ -23,6 +23,8 @@ function requiredEnv(name: string): string {
 async function main(): Promise<void> {
   const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
   if (parentPort === undefined) throw new Error('utility-entry runs only inside an Electron utility process (process.parentPort is missing)');
+  // Electron would restart a core that died of a rejection nobody handled, and the profile would come back locked.
+  keepRunningOnUnhandledRejection((line) => console.error(`[core] ${line}`));
   // Listen before the core is up, so no port main sends meanwhile is lost: each waits for the core.
   const starting = createCore({ dataDir: requiredEnv('ALLIUM_DATA_DIR'), resourcesDir: process.env.ALLIUM_TOR_RESOURCES_DIR, env: process.env });
   const ready = starting.then((core) => ({ core, backend: backendFromCore(core) }));

@@ -1,5 +1,5 @@
 // Web mode as one service: the core for a data folder plus the web server in front of it, started and stopped together.
-import { createCore } from '../core/index.js';
+import { createCore, keepRunningOnUnhandledRejection } from '../core/index.js';
 import { backendFromCore } from '../shared/rpc/index.js';
 import { resolveDataDir } from './app-data-dir.js';
 import { RENDERER_DIST_DIR, TOR_RESOURCES_DIR } from './repo-paths.js';
@@ -46,6 +46,8 @@ export async function startWebMode(options: WebModeOptions = {}): Promise<WebMod
 
 /** Runs web mode until SIGINT or SIGTERM, printing the URL to open. */
 export async function runWebModeUntilSignal(options: WebModeOptions = {}): Promise<void> {
+  // Node would end the process on a rejection nobody handled; web mode logs it and keeps serving.
+  const uninstall = keepRunningOnUnhandledRejection((line) => console.error(`[core] ${line}`));
   const web = await startWebMode(options);
   console.log(`Allium (web mode) is serving profiles from ${web.dataDir}`);
   console.log(`Open this URL in your browser (after the # is this launch's access token; keep it private):\n\n  ${web.url}\n`);
@@ -62,4 +64,5 @@ export async function runWebModeUntilSignal(options: WebModeOptions = {}): Promi
     process.once('SIGINT', shutdown);
     process.once('SIGTERM', shutdown);
   });
+  uninstall();
 }

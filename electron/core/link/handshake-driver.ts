@@ -93,17 +93,16 @@ export function driveHandshake<State extends { readonly phase: string }>(socket:
       return true;
     };
     const onData = (chunk: Buffer): void => {
-      let frames: Frame[];
+      // Thrown from a socket event, anything unexpected (the core's own check failing, say) would end the process.
       try {
-        frames = options.decoder.push(chunk);
+        const frames = options.decoder.push(chunk);
+        for (const [index, frame] of frames.entries()) {
+          if (settled) return;
+          if (apply(machine.receive(state, frame, options.now()), frames.slice(index + 1))) return;
+        }
       } catch (error) {
-        if (!(error instanceof ProtocolError)) throw error;
-        fail(error, [{ type: 'close', reason: 'protocol-error' }]);
-        return;
-      }
-      for (const [index, frame] of frames.entries()) {
-        if (settled) return;
-        if (apply(machine.receive(state, frame, options.now()), frames.slice(index + 1))) return;
+        const failure = error instanceof ProtocolError ? error : new HandshakeConnectionError('The handshake could not be checked.', { cause: error });
+        if (!settled) fail(failure, [{ type: 'close', reason: 'protocol-error' }]);
       }
     };
     const onEnd = (): void => fail(new HandshakeConnectionError('The stream closed during the handshake.'), []);

@@ -1,5 +1,6 @@
-// The listener over real unix sockets: authentication, impostors, blocked callers, deadline, garbage, floods.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+// The listener over real unix sockets: authentication, impostors, blocked callers, deadline, garbage, floods, a circuit of silent streams.
+import type { Socket } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { generateOnionKey } from '../identity/index.js';
 import {
   authProofMessage,
@@ -15,7 +16,14 @@ import {
   type Frame,
 } from '../protocol/index.js';
 import { delay, linkTo, next, openSocket, readUntilClosed, startListener, TempDir } from './link-test-kit.js';
-import type { OnionListener, RejectedConnection } from './onion-listener.js';
+import {
+  DEFAULT_HANDSHAKE_TIMEOUT_MS,
+  DEFAULT_MAX_PENDING_HANDSHAKES,
+  DEFAULT_PRE_AUTH_TIMEOUT_MS,
+  DEFAULT_STALE_HANDSHAKE_MS,
+  type OnionListener,
+  type RejectedConnection,
+} from './onion-listener.js';
 import type { LinkCloseCause, PeerLink } from './peer-link.js';
 
 const alice = generateOnionKey();
@@ -198,5 +206,91 @@ describe('onion listener', () => {
     const refusedAtOnce = rejected.filter((entry) => entry.reason === 'rate-limited' || entry.reason === 'too-many-pending');
     expect(refusedAtOnce.length).toBeGreaterThanOrEqual(700);
     await roundTrip(aliceLink, bobLink, 'after the flood');
+  });
+});
+
+describe('onion listener held by one circuit of silent streams', () => {
+  let dir: TempDir;
+  let listener: OnionListener;
+  let path: string;
+  let now: number;
+  let links: PeerLink[];
+  let rejected: RejectedConnection[];
+  let silent: Socket[];
+  let closed: Set<Socket>;
+
+  beforeEach(async () => {
+    dir = new TempDir();
+    path = dir.file('bob.sock');
+    now = 0;
+    const [ownLinks, ownRejected]: [PeerLink[], RejectedConnection[]] = [[], []];
+    [links, rejected, silent, closed] = [ownLinks, ownRejected, [], new Set()];
+    listener = await startListener(bob, path, { now: () => now });
+    listener.on('link', (link) => ownLinks.push(link));
+    listener.on('rejected', (entry) => ownRejected.push(entry));
+    // Streams that open and never answer our Hello, as many as there are handshake slots.
+    for (let i = 0; i < DEFAULT_MAX_PENDING_HANDSHAKES; i++) {
+      const socket = await openSocket(path);
+      socket.on('error', () => undefined);
+      socket.on('close', () => closed.add(socket));
+      socket.resume();
+      silent.push(socket);
+    }
+    await vi.waitFor(() => expect(listener.pendingHandshakes).toBe(DEFAULT_MAX_PENDING_HANDSHAKES));
+  });
+
+  afterEach(() => {
+    for (const socket of silent.splice(0)) socket.destroy();
+    for (const link of links) link.close();
+    listener.close();
+    dir.remove();
+  });
+
+  it('drops the oldest silent stream for a caller who answers, once the silent ones are stale', async () => {
+    now += DEFAULT_STALE_HANDSHAKE_MS;
+    const { link } = await linkTo(path, alice, bob);
+    expect(link.peer).toBe(bob.address);
+    await vi.waitFor(() => expect(links.map((l) => l.peer)).toEqual([alice.address]));
+    await vi.waitFor(() => expect([...closed]).toEqual([silent[0]]));
+    expect(rejected).toEqual([{ reason: 'stale-handshake' }]);
+    expect(listener.pendingHandshakes).toBe(DEFAULT_MAX_PENDING_HANDSHAKES - 1);
+    link.close();
+  });
+
+  it('turns a new caller away while every pending handshake is younger than the stale mark', async () => {
+    now += DEFAULT_STALE_HANDSHAKE_MS - 1;
+    await expect(linkTo(path, alice, bob)).rejects.toThrow();
+    await vi.waitFor(() => expect(rejected).toEqual([{ reason: 'too-many-pending' }]));
+  });
+
+  it('waits for an Auth far less than a dialer waits for its whole handshake', () => {
+    expect(DEFAULT_PRE_AUTH_TIMEOUT_MS).toBeLessThanOrEqual(DEFAULT_HANDSHAKE_TIMEOUT_MS / 3);
+  });
+});
+
+describe('onion listener whose own check fails', () => {
+  it('refuses the caller and keeps listening, instead of throwing out of a socket event', async () => {
+    const dir = new TempDir();
+    const path = dir.file('bob.sock');
+    let broken = true;
+    const listener = await startListener(bob, path, {
+      isBlocked: () => {
+        if (broken) throw new Error('the profile locked meanwhile');
+        return false;
+      },
+    });
+    const rejected: RejectedConnection[] = [];
+    listener.on('rejected', (entry) => rejected.push(entry));
+    try {
+      await expect(linkTo(path, alice, bob)).rejects.toThrow();
+      await vi.waitFor(() => expect(rejected).toHaveLength(1));
+      expect(rejected[0]).toMatchObject({ reason: 'handshake-failed', error: { name: 'HandshakeConnectionError', message: 'The handshake could not be checked.' } });
+      broken = false;
+      const { link } = await linkTo(path, alice, bob);
+      link.close();
+    } finally {
+      listener.close();
+      dir.remove();
+    }
   });
 });

@@ -32,9 +32,20 @@ export interface OnionListenerOptions {
    * stream is refused with AuthFail 'blocked'.
    */
   readonly acceptsFileStream?: (caller: OnionAddress) => boolean;
+  /**
+   * How long a caller has to prove who it is (our Hello until its Auth): one round trip for an honest caller. Until
+   * then nothing tells a contact from a stranger, so this deadline is short; after the Auth the listener is done.
+   */
   readonly handshakeTimeoutMs?: number;
-  /** Connections still in their handshake; further ones are closed at once. */
+  /** Connections still in their handshake; past it, the oldest stale one makes room, or a new one is closed at once. */
   readonly maxPendingHandshakes?: number;
+  /**
+   * A handshake pending this long may be dropped to make room when every slot is taken: an honest caller answers our
+   * Hello within a round trip, so idle streams (one circuit holding many) give way to new callers.
+   */
+  readonly staleHandshakeMs?: number;
+  /** The clock for deadlines and staleness, in ms (tests). */
+  readonly now?: () => number;
   /** New connections allowed per second over all callers, with a burst; the rest are closed at once. */
   readonly handshakeRate?: { readonly perSecond: number; readonly burst: number };
   readonly link?: PeerLinkOptions;
@@ -43,7 +54,8 @@ export interface OnionListenerOptions {
 
 /** A connection the listener turned away, for the log. `caller` is set only when the caller proved its address. */
 export type RejectedConnection =
-  | { readonly reason: 'rate-limited' | 'too-many-pending' }
+  /** `stale-handshake`: one still silent after staleHandshakeMs, dropped to make room for a new caller. */
+  | { readonly reason: 'rate-limited' | 'too-many-pending' | 'stale-handshake' }
   | { readonly reason: 'handshake-failed'; readonly error: ProtocolError | HandshakeConnectionError; readonly caller?: OnionAddress };
 
 export interface OnionListenerEvents {
@@ -56,8 +68,17 @@ export interface OnionListenerEvents {
   rejected: [RejectedConnection];
 }
 
+/** How long a dialer waits for the whole handshake (tor's circuit building included). */
 export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 30_000;
+/** How long the listener waits for a caller's Auth after its Hello went out. */
+export const DEFAULT_PRE_AUTH_TIMEOUT_MS = 10_000;
 export const DEFAULT_MAX_PENDING_HANDSHAKES = 32;
+export const DEFAULT_STALE_HANDSHAKE_MS = 3_000;
+/**
+ * Streams one rendezvous circuit may hold open at once (ADD_ONION MaxStreams, the circuit closed beyond it): a
+ * contact's link, a duplicate while links are resolved, and its file streams fit; a circuit of idle streams does not.
+ */
+export const MAX_STREAMS_PER_CIRCUIT = 8;
 export const DEFAULT_HANDSHAKE_RATE = { perSecond: 20, burst: 40 } as const;
 /** An Auth frame fits the smallest buckets; a stranger cannot make us buffer more than this per connection. */
 const HANDSHAKE_MAX_PAYLOAD_BYTES = 1_024;
@@ -69,7 +90,11 @@ export function defaultListenEndpoint(socketPath: string): ListenEndpoint {
 
 export class OnionListener extends EventEmitter<OnionListenerEvents> {
   readonly #options: OnionListenerOptions;
-  readonly #pending = new Set<Socket>();
+  /** Sockets in their handshake, oldest first, with the time each arrived. */
+  readonly #pending = new Map<Socket, number>();
+  readonly #now: () => number;
+  /** Handshakes dropped as stale: their failure is reported as that, not as a closed stream. */
+  readonly #dropped = new WeakSet<Socket>();
   readonly #rate: TokenBucket;
   #server: Server | undefined;
   #closed = false;
@@ -77,6 +102,7 @@ export class OnionListener extends EventEmitter<OnionListenerEvents> {
   constructor(options: OnionListenerOptions) {
     super();
     this.#options = options;
+    this.#now = options.now ?? (() => performance.now());
     const rate = options.handshakeRate ?? DEFAULT_HANDSHAKE_RATE;
     this.#rate = new TokenBucket({ perSecond: rate.perSecond, burst: rate.burst });
   }
@@ -114,15 +140,27 @@ export class OnionListener extends EventEmitter<OnionListenerEvents> {
    */
   close(): void {
     this.#closed = true;
-    for (const socket of this.#pending) socket.destroy();
+    for (const socket of this.#pending.keys()) socket.destroy();
     this.#pending.clear();
     if (this.#server?.listening === true) this.#server.close();
+  }
+
+  /** Drops the oldest handshake if it has been silent past staleHandshakeMs; false if none is that old. */
+  #dropStale(): boolean {
+    const oldest = this.#pending.entries().next();
+    if (oldest.done === true) return false;
+    const [socket, since] = oldest.value;
+    if (this.#now() - since < (this.#options.staleHandshakeMs ?? DEFAULT_STALE_HANDSHAKE_MS)) return false;
+    this.#pending.delete(socket);
+    this.#dropped.add(socket);
+    socket.destroy();
+    return true;
   }
 
   #accept(socket: Socket): void {
     // Checked before any work, so a flood costs us an accept and a close per connection, nothing more.
     const maxPending = this.#options.maxPendingHandshakes ?? DEFAULT_MAX_PENDING_HANDSHAKES;
-    if (this.#closed || this.#pending.size >= maxPending) {
+    if (this.#closed || (this.#pending.size >= maxPending && !this.#dropStale())) {
       socket.destroy();
       this.emit('rejected', { reason: 'too-many-pending' });
       return;
@@ -132,22 +170,22 @@ export class OnionListener extends EventEmitter<OnionListenerEvents> {
       this.emit('rejected', { reason: 'rate-limited' });
       return;
     }
-    this.#pending.add(socket);
+    this.#pending.set(socket, this.#now());
     socket.once('close', () => this.#pending.delete(socket));
     const options = this.#options;
-    const timeoutMs = options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+    const timeoutMs = options.handshakeTimeoutMs ?? DEFAULT_PRE_AUTH_TIMEOUT_MS;
     const start = startCalleeHandshake({
       localAddress: options.localAddress,
       isBlocked: (caller, purpose) => options.isBlocked(caller) || (purpose === 'file' && options.acceptsFileStream?.(caller) !== true),
       randomBytes: options.randomBytes ?? cryptoRandomBytes,
-      now: performance.now(),
+      now: this.#now(),
       timeoutMs,
     });
     driveHandshake(socket, { start, receive: calleeReceive, tick: calleeTick }, {
       timeoutMs,
       decoder: new FrameDecoder({ maxPayloadBytes: HANDSHAKE_MAX_PAYLOAD_BYTES }),
       refuseEarlyFrames: true,
-      now: () => performance.now(),
+      now: this.#now,
     }).then(
       (stream) => {
         this.#pending.delete(socket);
@@ -163,11 +201,13 @@ export class OnionListener extends EventEmitter<OnionListenerEvents> {
       },
       (error: unknown) => {
         this.#pending.delete(socket);
-        if (error instanceof ProtocolError || error instanceof HandshakeConnectionError) {
-          const caller = error instanceof CallerBlockedError ? error.caller : undefined;
-          this.emit('rejected', { reason: 'handshake-failed', error, ...(caller === undefined ? {} : { caller }) });
+        if (this.#dropped.has(socket)) {
+          this.emit('rejected', { reason: 'stale-handshake' });
         } else {
-          throw error;
+          // The driver fails with these two; anything else is still a refused connection, never an unhandled rejection.
+          const failure = error instanceof ProtocolError || error instanceof HandshakeConnectionError ? error : new HandshakeConnectionError('The handshake failed.', { cause: error });
+          const caller = failure instanceof CallerBlockedError ? failure.caller : undefined;
+          this.emit('rejected', { reason: 'handshake-failed', error: failure, ...(caller === undefined ? {} : { caller }) });
         }
       },
     );

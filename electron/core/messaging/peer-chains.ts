@@ -20,6 +20,7 @@ export class PeerChains {
       return work();
     };
     const next = previous.then(counted, counted);
+    // This handler on `next` also means a caller may drop the returned promise (`void chains.run(…)`) safely.
     const settled = next.catch((error: unknown) => this.#log(`work for ${peer} failed: ${error instanceof Error ? error.message : String(error)}`));
     this.#chains.set(peer, settled);
     void settled.then(() => {

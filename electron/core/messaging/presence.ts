@@ -3,6 +3,7 @@ import type { PresenceDto } from '../../shared/api/index.js';
 import type { OnionAddress } from '../../shared/onion-address/index.js';
 import { emitContact } from './contact-dto.js';
 import { requireContact } from './contact-lookup.js';
+import type { EnvelopeBody } from './envelope.js';
 import type { MessengerContext } from './messenger-context.js';
 import { sendEphemeral } from './peer-send.js';
 
@@ -11,12 +12,20 @@ const TYPING_TTL_MS = 6_000;
 
 export function setTyping(ctx: MessengerContext, address: string, typing: boolean): void {
   const contact = requireContact(ctx.state, address);
-  void sendEphemeral(ctx, contact.address as OnionAddress, { kind: 'typing', typing });
+  sendInBackground(ctx, contact.address as OnionAddress, { kind: 'typing', typing });
+}
+
+/**
+ * Sends an ephemeral message nobody waits for. Its ratchet step is saved first, and that save can fail (a full disk,
+ * which a contact's auto-accepted files can bring about): the failure is logged, the message is simply not sent.
+ */
+function sendInBackground(ctx: MessengerContext, peer: OnionAddress, body: EnvelopeBody): void {
+  sendEphemeral(ctx, peer, body).catch((error: unknown) => ctx.log(`could not send ${body.kind} to ${peer}: ${error instanceof Error ? error.message : String(error)}`));
 }
 
 export async function setPresence(ctx: MessengerContext, presence: PresenceDto): Promise<PresenceDto> {
   await ctx.state.updateSettings({ presence: { status: presence.status, text: presence.text } });
-  for (const contact of ctx.state.contacts()) void sendEphemeral(ctx, contact.address as OnionAddress, { kind: 'presence', presence });
+  for (const contact of ctx.state.contacts()) sendInBackground(ctx, contact.address as OnionAddress, { kind: 'presence', presence });
   return presence;
 }
 

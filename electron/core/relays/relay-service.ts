@@ -46,7 +46,10 @@ export class RelayService {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#clients = new RelayClients(options.targetFor);
-    this.courier = new RelayCourier(options.state, this.#clients, options.log);
+    this.courier = new RelayCourier(options.state, this.#clients, options.log, {
+      now: this.#now,
+      recovered: (relay) => void this.#background('trying a relay again', () => this.#wakeUsersOf(relay)),
+    });
   }
 
   /** The client for one relay; undefined while tor is not ready. */
@@ -84,9 +87,17 @@ export class RelayService {
   stop(): void {
     this.#stopped = true;
     clearInterval(this.#timer);
+    this.courier.stop();
     for (const fetcher of this.#fetchers.values()) fetcher.stop();
     this.#fetchers.clear();
     this.#clients.close();
+  }
+
+  /** Lets the outbox try the contacts whose mailbox for us is on this relay. */
+  async #wakeUsersOf(relay: OnionAddress): Promise<void> {
+    if (this.#stopped) return;
+    const users = this.#options.state.contacts().filter((c) => c.theirMailbox?.relay === relay);
+    await Promise.allSettled(users.map((c) => this.#options.messenger.outbox.wake(c.address as OnionAddress)));
   }
 
   list(): RelayDto[] {

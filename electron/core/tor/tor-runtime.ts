@@ -65,6 +65,7 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
   #process: TorProcess | undefined;
   #status: TorStatus = { state: 'stopped', bootstrap: NOT_STARTED };
   #powSupported = true;
+  #streamLimitSupported = true;
   #restartAttempt = 0;
   #restartTimer: NodeJS.Timeout | undefined;
   /** The latest launch (first start or a restart), so stop() can wait for it and leave no tor behind. */
@@ -259,8 +260,9 @@ export class TorRuntime extends EventEmitter<TorRuntimeEvents> {
 
   async #publishOn(running: TorProcess, entry: { spec: OnionServiceSpec; reachability: OnionReachability }): Promise<void> {
     this.#setReachability(entry.spec.key.address, entry, 'publishing');
-    const outcome = await publishOnionService(running.control, entry.spec, this.#powSupported);
+    const outcome = await publishOnionService(running.control, entry.spec, this.#powSupported, this.#streamLimitSupported);
     this.#powSupported = outcome.powEnabled;
+    if (entry.spec.maxStreamsPerCircuit !== undefined) this.#streamLimitSupported = outcome.streamLimitEnabled;
   }
 
   #onControlEvent(event: ControlEvent): void {

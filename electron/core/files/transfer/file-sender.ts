@@ -32,7 +32,15 @@ export interface FileSenderEvents {
 export interface FileSenderOptions {
   /** How long a stream may stay silent (no frame in, no bytes taken) before it counts as dead. */
   readonly idleTimeoutMs?: number;
+  /** How long a new stream may take to ask for a file (its Want) before it is closed. */
+  readonly wantTimeoutMs?: number;
+  /** Streams one peer may hold open before asking for a file; one more is closed at once. */
+  readonly maxWaitingStreamsPerPeer?: number;
 }
+
+/** An honest receiver sends its Want right after the handshake: one circuit round trip. */
+export const DEFAULT_WANT_TIMEOUT_MS = 15_000;
+export const DEFAULT_MAX_WAITING_STREAMS_PER_PEER = 4;
 
 /** How the receiver answered once records were flowing. */
 type Verdict = { readonly kind: 'verified' } | { readonly kind: 'cancel'; readonly reason: CancelReason } | { readonly kind: 'error'; readonly error: Error };
@@ -54,10 +62,16 @@ export class FileSender extends EventEmitter<FileSenderEvents> {
   readonly #offers = new Map<string, FileSource>();
   readonly #sessions = new Map<string, Session>();
   readonly #idleTimeoutMs: number;
+  readonly #wantTimeoutMs: number;
+  readonly #maxWaiting: number;
+  /** Streams per peer that have not asked for a file yet. */
+  readonly #waiting = new Map<string, number>();
 
   constructor(options: FileSenderOptions = {}) {
     super();
     this.#idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.#wantTimeoutMs = options.wantTimeoutMs ?? DEFAULT_WANT_TIMEOUT_MS;
+    this.#maxWaiting = options.maxWaitingStreamsPerPeer ?? DEFAULT_MAX_WAITING_STREAMS_PER_PEER;
   }
 
   /** Lets `peer` fetch `source` (after the offer went out, and again after a restart for offers not yet delivered). */
@@ -90,6 +104,14 @@ export class FileSender extends EventEmitter<FileSenderEvents> {
    * records it lacks back to back, then Done, and waits for its verdict. Never rejects; outcomes are events.
    */
   async serve(stream: AuthenticatedStream): Promise<void> {
+    // A contact could otherwise open streams that never ask for anything, each held for the idle timeout.
+    const waiting = this.#waiting.get(stream.peer) ?? 0;
+    if (waiting >= this.#maxWaiting) {
+      stream.socket.destroy();
+      this.emit('failed', { peer: stream.peer, fileId: undefined, error: new TransferProtocolError(`more than ${String(this.#maxWaiting)} file streams open without asking for a file`) });
+      return;
+    }
+    this.#waiting.set(stream.peer, waiting + 1);
     const channel = new TransferChannel(stream, this.#idleTimeoutMs);
     const session: Session = { channel, localCancel: false, verdict: undefined };
     const ended = new Promise<ChannelEnd>((resolve) => channel.once('end', resolve));
@@ -106,7 +128,12 @@ export class FileSender extends EventEmitter<FileSenderEvents> {
         }
       });
     });
+    const deadline = setTimeout(() => channel.close(), this.#wantTimeoutMs).unref();
     const first = await Promise.race([want, ended]);
+    clearTimeout(deadline);
+    const left = (this.#waiting.get(stream.peer) ?? 1) - 1;
+    if (left > 0) this.#waiting.set(stream.peer, left);
+    else this.#waiting.delete(stream.peer);
     if ('kind' in first) {
       this.emit('failed', { peer: channel.peer, fileId: undefined, error: endError(first) });
       return;

@@ -103,7 +103,7 @@ export class FileChat implements FileHooks {
     this.#sender.close();
     // Receiving stops with the profile; what arrived stays for the next start.
     this.#fetches?.stop();
-    void this.#uploads?.close();
+    this.#uploads?.close().catch((error: unknown) => this.ctx.log(`could not remove unfinished uploads: ${error instanceof Error ? error.message : String(error)}`));
   }
 
   /** A file stream a contact opened to fetch one of our files. */

@@ -67,7 +67,7 @@ export class FileFetches {
 
   /** Stops fetching the file and deletes what arrived. */
   cancel(id: string): void {
-    this.#attempts.get(id)?.cancel().catch((error: unknown) => this.#host.ctx.log(`deleting what arrived of file ${id} failed: ${error instanceof Error ? error.message : String(error)}`));
+    this.#attempts.get(id)?.cancel().catch((error: unknown) => this.#host.ctx.log(`could not delete the partial file ${id}: ${error instanceof Error ? error.message : String(error)}`));
     clearTimeout(this.#retries.get(id));
     this.#retries.delete(id);
     this.#failures.delete(id);

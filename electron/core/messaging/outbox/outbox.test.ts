@@ -75,6 +75,8 @@ describe('the outbox with a second courier', () => {
     alice.messenger.outbox.addCourier(relay);
     linkDown(alice.links, bob.links);
     const message = await alice.messenger.sendText(bob.address, 'kept at the relay', 'relay');
+    // The send answers once the message is stored; the relay's answer is recorded after.
+    await vi.waitFor(() => expect(lastState(alice, message.id)).toMatchObject({ state: 'held' }));
     await restart(alice);
     const page = await alice.messenger.history(bob.address, undefined, 10);
     expect(page.messages.map((m) => [m.id, m.state, m.heldUntil])).toEqual([[message.id, 'held', until]]);
@@ -102,10 +104,10 @@ describe('the outbox with a second courier', () => {
     linkDown(alice.links, bob.links);
     const message = await alice.messenger.sendText(bob.address, 'try again', 'relay');
     expect(message.state).toBe('queued');
+    await vi.waitFor(() => expect(alice.logged.some((l) => l.includes('the relay is full'))).toBe(true));
     const [entry] = alice.session.state.outbox();
     expect(entry).toMatchObject({ id: message.id, attempts: 1 });
     expect(Date.parse(entry?.nextAttemptAt ?? '')).toBeGreaterThan(Date.now());
-    expect(alice.logged.some((l) => l.includes('the relay is full'))).toBe(true);
 
     relay.answer = () => ({ kind: 'held', until });
     // No wake: the outbox's own timer brings the retry (after a few seconds of backoff).

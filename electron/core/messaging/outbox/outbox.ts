@@ -58,6 +58,13 @@ export class Outbox {
   readonly #carried = new Map<string, Carried>();
   /** Peers whose last attempt stopped short (no courier, no session): only a wake tries them again, not the timer. */
   readonly #waiting = new Set<string>();
+  /**
+   * Peers with a carry under way outside their chain (a relay deposit over tor can take tens of seconds): that courier is
+   * not handed more for them until it answers, and the answer brings the next attempt.
+   */
+  readonly #carrying = new Map<string, CourierName>();
+  /** Entries a courier other than the direct link refused: it is not asked again before their `nextAttemptAt`. */
+  readonly #refused = new Map<string, CourierName>();
   #timer: NodeJS.Timeout | undefined;
 
   constructor(options: OutboxOptions) {
@@ -104,7 +111,8 @@ export class Outbox {
       throw new ApiError('too-long', `it is ${String(entry.envelope.length)} bytes and a link carries at most ${String(MAX_ENVELOPE_BYTES)}, so it was not sent`);
     }
     const chosen = await this.#courierFor(peer, entry);
-    const courier = this.#pending(peer).every((e) => this.#carried.get(e.id)?.by === chosen?.name) ? chosen : undefined;
+    const free = chosen !== undefined && this.#carrying.get(peer) !== chosen.name;
+    const courier = free && this.#pending(peer).every((e) => this.#carried.get(e.id)?.by === chosen.name) ? chosen : undefined;
     const sealed = courier === undefined ? undefined : await this.#sealQuietly(peer, entry);
     if (courier === undefined || sealed === undefined) {
       await store(entry);
@@ -113,7 +121,7 @@ export class Outbox {
     }
     const attempts = entry.attempts + 1;
     await store({ ...entry, attempts, nextAttemptAt: iso(this.#options.now() + resendDelay(attempts, this.#random)) });
-    await this.#deliver(courier, [{ ...entry, attempts }], [sealed]);
+    await this.#deliver(peer, courier, [{ ...entry, attempts }], [sealed]);
     this.#schedule();
   }
 
@@ -145,6 +153,8 @@ export class Outbox {
     const direct = this.#couriers.get('direct');
     const courier = direct?.canCarry(peer) === true ? direct : this.#couriers.get('relay');
     if (courier !== direct) links.want(peer);
+    // Its answer to the carry under way brings the next attempt; until then the peer stays out of the timer's round.
+    if (courier !== undefined && this.#carrying.get(peer) === courier.name) return;
     const at = now();
     const batch: OutboxEntry[] = [];
     let heldBack = courier === undefined;
@@ -156,6 +166,8 @@ export class Outbox {
       }
       const carried = this.#carried.get(entry.id);
       const due = entry.nextAttemptAt === null || Date.parse(entry.nextAttemptAt) <= at;
+      // Refused by this relay a moment ago: it and everything after it wait for its retry time (the timer brings it).
+      if (courier !== direct && this.#refused.get(entry.id) === courier.name && !due) break;
       if (carried?.by !== courier.name || due) batch.push(entry);
     }
     if (!heldBack) this.#ready(peer);
@@ -182,7 +194,7 @@ export class Outbox {
       this.#carried.delete(failedEntry.id);
       this.#progressed(peer, failedEntry, { state: 'failed', reason: 'identity-changed' });
     }
-    await this.#deliver(courier, attempted, sealed);
+    await this.#deliver(peer, courier, attempted, sealed);
   }
 
   /** The peer's link went down: what it carried is queued again (or held, if a relay still has it). */
@@ -210,7 +222,10 @@ export class Outbox {
   async acknowledge(peer: OnionAddress, upTo: number): Promise<void> {
     const acknowledged = this.#options.state.outbox().filter((e) => e.to === peer && e.seq <= upTo);
     if (acknowledged.length > 0) {
-      for (const entry of acknowledged) this.#carried.delete(entry.id);
+      for (const entry of acknowledged) {
+        this.#carried.delete(entry.id);
+        this.#refused.delete(entry.id);
+      }
       await this.#options.state.transact((tx) => {
         for (const entry of acknowledged) tx.outbox.remove(entry.id);
       });
@@ -224,35 +239,72 @@ export class Outbox {
   async retry(peer: OnionAddress, entry: OutboxEntry): Promise<void> {
     await this.#options.state.transact((tx) => tx.outbox.update(entry.id, { failed: null, nextAttemptAt: null }));
     this.#carried.delete(entry.id);
+    this.#refused.delete(entry.id);
     this.#progressed(peer, entry, { state: 'queued' });
     await this.attempt(peer);
   }
 
   /** Drops what is known of a removed contact's messages (their entries are removed with the contact). */
   forget(peer: OnionAddress, ids: readonly string[]): void {
-    for (const id of ids) this.#carried.delete(id);
+    for (const id of ids) {
+      this.#carried.delete(id);
+      this.#refused.delete(id);
+    }
     this.#waiting.delete(peer);
   }
 
-  /** Hands sealed envelopes to the courier and records what it answered for each. */
-  async #deliver(courier: Courier, entries: readonly OutboxEntry[], sealed: readonly SealedEnvelope[]): Promise<void> {
+  /**
+   * Hands sealed envelopes to the courier. The direct link only queues frames and answers at once, so its answer is
+   * recorded here, in the peer's chain. Any other courier answers after a network round (or a timeout) and runs outside
+   * the chain: the send that stored the message does not wait for it, nor does anything else for the peer. Its answer
+   * is recorded in the chain when it comes, and then what is due (messages stored meanwhile) is attempted.
+   */
+  async #deliver(peer: OnionAddress, courier: Courier, entries: readonly OutboxEntry[], sealed: readonly SealedEnvelope[]): Promise<void> {
     if (sealed.length === 0) return;
-    const outcomes = await courier.carry(sealed);
+    if (courier.name === 'direct') return this.#record(courier, entries, await courier.carry(sealed));
+    this.#carrying.set(peer, courier.name);
+    const answered = courier.carry(sealed).catch((error: unknown): CourierOutcome[] => {
+      const reason = error instanceof Error ? error.message : String(error);
+      return sealed.map(() => ({ kind: 'unavailable', reason }));
+    });
+    void answered
+      .then((outcomes) =>
+        this.#options.chains.run(peer, async () => {
+          if (this.#carrying.get(peer) === courier.name) this.#carrying.delete(peer);
+          if (this.#options.stopped()) return;
+          await this.#record(courier, entries, outcomes);
+          await this.attempt(peer);
+        }),
+      )
+      .catch((error: unknown) => this.#options.log(`recording the ${courier.name} courier's answer for ${peer} failed: ${error instanceof Error ? error.message : String(error)}`));
+  }
+
+  /** Records what the courier answered for each entry: its state shown, and when it is tried again. */
+  async #record(courier: Courier, carried: readonly OutboxEntry[], outcomes: readonly CourierOutcome[]): Promise<void> {
     const later: { entry: OutboxEntry; outcome: Exclude<CourierOutcome, { kind: 'sent' }> }[] = [];
-    entries.forEach((entry, index) => {
+    const stillStored = new Set(this.#options.state.outbox().map((e) => e.id));
+    carried.forEach((entry, index) => {
+      // Acknowledged (or removed with the contact) while the courier was at it: nothing left to record.
+      if (!stillStored.has(entry.id)) return;
       const outcome: CourierOutcome = outcomes[index] ?? { kind: 'unavailable', reason: `the ${courier.name} courier gave no answer` };
       const before = this.progress(entry).state;
+      // The direct link took it while a relay was still at it: the link's state stands, the relay's hold is only noted.
+      const overtaken = this.#carried.get(entry.id)?.by === 'direct' && courier.name !== 'direct';
+      if (outcome.kind !== 'unavailable') this.#refused.delete(entry.id);
       switch (outcome.kind) {
         case 'sent':
           this.#carried.set(entry.id, { by: courier.name });
           if (before !== 'sent') this.#progressed(entry.to as OnionAddress, entry, { state: 'sent' });
           return;
         case 'held':
+          later.push({ entry, outcome });
+          if (overtaken) return;
           this.#carried.set(entry.id, { by: courier.name, until: outcome.until });
           this.#progressed(entry.to as OnionAddress, entry, { state: 'held', until: outcome.until });
-          later.push({ entry, outcome });
           return;
         case 'unavailable':
+          if (overtaken) return;
+          if (courier.name !== 'direct') this.#refused.set(entry.id, courier.name);
           this.#carried.delete(entry.id);
           // A relay's refusal is worth telling the sender; a link that just closed is not news.
           if (courier.name === 'relay') this.#progressed(entry.to as OnionAddress, entry, { state: 'queued', reason: `The relay did not take it: ${outcome.reason}` });
@@ -267,7 +319,8 @@ export class Outbox {
     // A hold is tried again when it runs out (the receipt ends it first); a refusal after a backoff.
     await this.#options.state.transact((tx) => {
       for (const { entry, outcome } of later) {
-        if (outcome.kind === 'held') tx.outbox.update(entry.id, { heldUntil: iso(outcome.until), nextAttemptAt: iso(outcome.until) });
+        if (outcome.kind === 'held' && this.#carried.get(entry.id)?.by === 'direct') tx.outbox.update(entry.id, { heldUntil: iso(outcome.until) });
+        else if (outcome.kind === 'held') tx.outbox.update(entry.id, { heldUntil: iso(outcome.until), nextAttemptAt: iso(outcome.until) });
         else tx.outbox.update(entry.id, { nextAttemptAt: iso(now + retryDelay(entry.attempts, this.#random)) });
       }
     });
@@ -333,7 +386,9 @@ export class Outbox {
     }
     if (earliest === Infinity) return;
     const delay = Math.min(Math.max(earliest - this.#options.now(), 0), LONGEST_TIMER_MS);
-    this.#timer = setTimeout(() => void this.#fire(), delay);
+    this.#timer = setTimeout(() => {
+      this.#fire().catch((error: unknown) => this.#options.log(`the outbox's timer failed: ${error instanceof Error ? error.message : String(error)}`));
+    }, delay);
     this.#timer.unref();
   }
 
