@@ -166,7 +166,7 @@ describe('a group of four over the private Tor network', () => {
   it('lists "tor-club" on the relay when Alice joins it by name, and lets Bob find it and join the same group', async () => {
     const club = await alice.api['groups.joinByName']({ name: 'tor-club' });
     expect(club).toMatchObject({ standing: 'member', myRole: 'owner', listing: { relay: relay.onionAddress, name: 'tor-club', policy: 'open' } });
-    const listed = await waitFor(async () => (await bob.api['groups.directory']({})).find((g) => g.name === 'tor-club'), {
+    const listed = await waitFor(async () => (await bob.api['groups.directory']({})).groups.find((g) => g.name === 'tor-club'), {
       what: 'Bob to see tor-club listed',
       timeoutMs: 3 * MINUTE,
       intervalMs: 2_000,
