@@ -28,6 +28,8 @@ export class MeshLinks extends EventEmitter {
   readonly #generation = new Map<string, number>();
   /** Links replaced so far, by crossing dials or by hand. */
   replaced = 0;
+  /** Which peers this one can link with at all (benches link a sender with each member only, not all pairs). */
+  reachable: (peer: string) => boolean = () => true;
   /** Frames to these peers wait here (in order) until released, as over a slow circuit. */
   readonly #held = new Map<string, (() => void)[]>();
 
@@ -116,6 +118,7 @@ export class MeshLinks extends EventEmitter {
   #connect(peer: string): void {
     const other = this.mesh.get(peer);
     if (other === undefined || !this.online || !other.online || this.#up.has(peer)) return;
+    if (!this.reachable(peer) || !other.reachable(this.local)) return;
     this.#up.add(peer);
     other.#up.add(this.local);
     this.emit('link-up', { peer });
