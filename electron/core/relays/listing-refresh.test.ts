@@ -8,7 +8,9 @@ import { befriendMembers, disposeMember, member, settle, type Member, type MeshL
 import { RelayClient } from '../relay-client/index.js';
 import { startRelayHttp, type RelayHttp } from '../../relay/index.js';
 import { GroupDirectory } from './group-directory.js';
-import { REFRESH_DEBOUNCE_MS, REFRESH_MAX_WAIT_MS, type RefreshTimers } from './listing-refresh.js';
+import type { GroupDto } from '../../shared/api/index.js';
+import { RelayRateLimitError } from '../relay-client/index.js';
+import { ListingRefresh, REFRESH_DEBOUNCE_MS, REFRESH_MAX_WAIT_MS, type RefreshTimers } from './listing-refresh.js';
 
 /** Timers that fire only when the test moves the clock. */
 class TestTimers implements RefreshTimers {
@@ -154,5 +156,56 @@ describe('listing refresh', () => {
     timers.advance(5_000);
     await refreshed(2);
     expect(await served()).toBe(2);
+  });
+});
+
+describe('ListingRefresh against a relay that refuses', () => {
+  const group = (members: number): GroupDto =>
+    ({
+      id: 'g1',
+      name: 'Hikers',
+      standing: 'member',
+      myRole: 'owner',
+      members: Array.from({ length: members }, () => ({})),
+      listing: { relay: RELAY, name: 'hikers', description: '', policy: 'open' },
+    }) as unknown as GroupDto;
+
+  it('waits for the relay’s Retry-After however the roster churns, and for at most 15 minutes if it asks for more', async () => {
+    const timers = new TestTimers();
+    const calls: number[] = [];
+    let refusal: number | undefined = 60_000;
+    const refresh = new ListingRefresh({
+      refresh: () => {
+        calls.push(timers.now);
+        if (refusal === undefined) return Promise.resolve(3);
+        const error = new RelayRateLimitError('slow down', 'rate-limited', refusal);
+        refusal = refusal === 60_000 ? 10 ** 12 : undefined;
+        return Promise.reject(error);
+      },
+      now: () => timers.now,
+      timers,
+      log: () => undefined,
+    });
+    refresh.published('g1', 1);
+    refresh.changed(group(2));
+    timers.advance(REFRESH_DEBOUNCE_MS);
+    await settle();
+    expect(calls).toEqual([REFRESH_DEBOUNCE_MS]);
+    // Joins and leaves every 5 s during the minute the relay asked for publish nothing.
+    for (let t = 5_000; t < 60_000; t += 5_000) {
+      timers.advance(5_000);
+      refresh.changed(group(2 + ((t / 5_000) % 2)));
+    }
+    await settle();
+    expect(calls).toHaveLength(1);
+    timers.advance(5_000);
+    await settle();
+    expect(calls).toEqual([REFRESH_DEBOUNCE_MS, REFRESH_DEBOUNCE_MS + 60_000]);
+    // Then it asks for 31 years: we try again after 15 minutes.
+    timers.advance(15 * 60_000);
+    await settle();
+    expect(calls).toEqual([REFRESH_DEBOUNCE_MS, REFRESH_DEBOUNCE_MS + 60_000, REFRESH_DEBOUNCE_MS + 60_000 + 15 * 60_000]);
+    expect(timers.waiting).toBe(0);
+    refresh.stop();
   });
 });

@@ -8,6 +8,9 @@ export const REFRESH_DEBOUNCE_MS = 10_000;
 export const REFRESH_MAX_WAIT_MS = 30_000;
 /** A publish that failed for another reason than the relay's rate limit is tried again after this. */
 export const REFRESH_RETRY_MS = 60_000;
+/** A relay's Retry-After is honoured within these bounds: a hostile one cannot stop refreshes for good, nor make them spin. */
+const MIN_RETRY_MS = 1_000;
+const MAX_RETRY_MS = 15 * 60_000;
 
 /** Timers, injectable so tests drive time themselves. */
 export interface RefreshTimers {
@@ -48,6 +51,8 @@ export class ListingRefresh {
   readonly #published = new Map<string, number>();
   readonly #pending = new Map<string, Pending>();
   readonly #running = new Set<string>();
+  /** After a refusal: no publish for the group before this time (the relay's Retry-After), however the roster churns. */
+  readonly #notBefore = new Map<string, number>();
   #stopped = false;
 
   constructor(options: ListingRefreshOptions) {
@@ -82,7 +87,8 @@ export class ListingRefresh {
     const now = this.#options.now();
     const pending = this.#pending.get(groupId);
     const firstAt = pending?.firstAt ?? now;
-    const wait = debounced ? Math.max(0, Math.min(ms, firstAt + REFRESH_MAX_WAIT_MS - now)) : ms;
+    const debouncedWait = debounced ? Math.max(0, Math.min(ms, firstAt + REFRESH_MAX_WAIT_MS - now)) : ms;
+    const wait = Math.max(debouncedWait, (this.#notBefore.get(groupId) ?? 0) - now);
     if (pending !== undefined) this.#timers.clear(pending.handle);
     const handle = this.#timers.set(() => void this.#run(groupId), wait);
     this.#pending.set(groupId, { firstAt, handle });
@@ -99,11 +105,14 @@ export class ListingRefresh {
     this.#running.add(groupId);
     try {
       const count = await this.#options.refresh(groupId);
+      this.#notBefore.delete(groupId);
       if (count === undefined) this.#published.delete(groupId);
       else this.#published.set(groupId, count);
     } catch (error) {
       if (this.#stopped) return;
-      const retryMs = error instanceof RelayRateLimitError ? error.retryAfterMs : REFRESH_RETRY_MS;
+      const asked = error instanceof RelayRateLimitError ? error.retryAfterMs : REFRESH_RETRY_MS;
+      const retryMs = Math.min(MAX_RETRY_MS, Math.max(MIN_RETRY_MS, Number.isFinite(asked) ? asked : REFRESH_RETRY_MS));
+      this.#notBefore.set(groupId, this.#options.now() + retryMs);
       this.#options.log(`could not refresh the listing of group ${groupId}; trying again in ${String(Math.round(retryMs / 1000))} s: ${error instanceof Error ? error.message : String(error)}`);
       this.#schedule(groupId, retryMs);
     } finally {
