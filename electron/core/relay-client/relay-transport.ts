@@ -1,5 +1,5 @@
 // How the client reaches a relay: HTTP/1.1 through tor's SOCKS (socks-proxy-agent), or straight to a loopback URL.
-import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
 import { SocksProxyAgent, type SocksProxyAgentOptions } from 'socks-proxy-agent';
 import type { SocksEndpoint } from '../tor/index.js';
 import { RelayProtocolError, RelayUnreachableError } from './errors.js';
@@ -70,10 +70,17 @@ export function socksAgent(socks: SocksEndpoint): Agent {
   return new SocksProxyAgent('socks5h://127.0.0.1:9', { keepAlive: true, socketOptions });
 }
 
+/** A request failed on a kept-alive socket before any answer: the relay (or tor) had closed it while it sat idle. */
+class StaleSocketError extends Error {
+  constructor(readonly failure: RelayUnreachableError) {
+    super(failure.message);
+  }
+}
+
 /** Sends requests to one relay, keeping connections alive between them. */
 export class RelayTransport {
   readonly #origin: URL;
-  readonly #agent: Agent | undefined;
+  readonly #agent: Agent;
   readonly #schedule: ScheduleDeadline;
 
   constructor(target: RelayTarget, schedule: ScheduleDeadline = realDeadline) {
@@ -83,7 +90,7 @@ export class RelayTransport {
       this.#agent = socksAgent(target.socks);
     } else {
       this.#origin = new URL(target.baseUrl);
-      this.#agent = undefined;
+      this.#agent = new HttpAgent({ keepAlive: true });
     }
   }
 
@@ -121,9 +128,27 @@ export class RelayTransport {
 
   /**
    * Sends a request and resolves once the answer's head arrives; the caller reads (or destroys) its body. The
-   * request's deadline runs until the body ends or is destroyed.
+   * request's deadline runs until the body ends or is destroyed. A GET that
+   * fails on a kept-alive socket the other end had closed ("socket hang up") is sent once more on a fresh one: it
+   * changes nothing, so asking twice is safe. Other methods are not repeated (the relay may have acted on them).
    */
-  open(request: RelayHttpRequest): Promise<RelayHttpStream> {
+  async open(request: RelayHttpRequest): Promise<RelayHttpStream> {
+    try {
+      return await this.#attempt(request);
+    } catch (error) {
+      if (!(error instanceof StaleSocketError)) throw error;
+      if (request.method !== 'GET') throw error.failure;
+      // Other idle sockets may have died the same way (tor closed the circuit): the retry must not pick one of them.
+      this.#dropIdleSockets();
+      try {
+        return await this.#attempt(request);
+      } catch (again) {
+        throw again instanceof StaleSocketError ? again.failure : again;
+      }
+    }
+  }
+
+  #attempt(request: RelayHttpRequest): Promise<RelayHttpStream> {
     return new Promise((resolve, reject) => {
       let target: { destroy: (error: Error) => void } | undefined;
       let cancel = this.#schedule(request.deadlineMs ?? 2 * request.timeoutMs, () => target?.destroy(new DeadlinePassed('deadline passed')));
@@ -150,12 +175,17 @@ export class RelayTransport {
       );
       target = outgoing;
       outgoing.on('timeout', () => outgoing.destroy(new Error('timed out')));
-      outgoing.on('error', (error) => {
+      outgoing.on('error', (error: NodeJS.ErrnoException) => {
         cancel();
-        reject(this.#unreachable(error instanceof DeadlinePassed ? 'it did not answer in time' : describeNetworkError(error), error));
+        const failure = this.#unreachable(error instanceof DeadlinePassed ? 'it did not answer in time' : describeNetworkError(error), error);
+        reject(outgoing.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE') ? new StaleSocketError(failure) : failure);
       });
       outgoing.end(request.body);
     });
+  }
+
+  #dropIdleSockets(): void {
+    for (const sockets of Object.values(this.#agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
   }
 
   #unreachable(why: string, cause?: unknown): RelayUnreachableError {
@@ -163,7 +193,7 @@ export class RelayTransport {
   }
 
   close(): void {
-    this.#agent?.destroy();
+    this.#agent.destroy();
   }
 }
 
