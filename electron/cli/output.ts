@@ -13,9 +13,9 @@ export interface Output {
   notice(text: string): void;
   /** Everything the core pushes (JSON prints each one; the terminal those with words). */
   event(event: AnyApiEvent, text: EventText | undefined): void;
-  /** The answer to one command line. */
-  result(command: string, reply: Reply): void;
-  failure(command: string, code: ApiErrorCode | CliErrorCode, message: string): void;
+  /** The answer to one command line (`line`: its number, counted from 1 after sign-in; absent for a later SAVE and for sign-in). */
+  result(command: string, reply: Reply, line?: number): void;
+  failure(command: string, code: ApiErrorCode | CliErrorCode, message: string, line?: number): void;
   progress(key: string, text: string): void;
   /** A question whose answer is the next input line (JSON: `field` names it). */
   ask(field: string, question: string): void;
@@ -49,8 +49,8 @@ export function jsonOutput(out: Writable): Output {
   return {
     notice: (text) => write({ type: 'notice', text }),
     event: (event, text) => write({ type: 'event', name: event.name, payload: event.payload, ...(text === undefined ? {} : { text: text.text }) }),
-    result: (command, reply) => write({ type: 'result', command, ok: true, data: reply.data ?? null, text: reply.lines }),
-    failure: (command, code, message) => write({ type: 'result', command, ok: false, code, message }),
+    result: (command, reply, line) => write({ type: 'result', command, ...(line === undefined ? {} : { line }), ok: true, data: reply.data ?? null, text: reply.lines }),
+    failure: (command, code, message, line) => write({ type: 'result', command, ...(line === undefined ? {} : { line }), ok: false, code, message }),
     progress: (key, text) => write({ type: 'progress', key, text }),
     ask: (field, question) => write({ type: 'ask', field, text: question }),
     idle: () => undefined,

@@ -20,10 +20,10 @@ export interface ClientOptions {
 }
 
 /** Prints one failure line for anything a command threw; nothing ends the client but QUIT or the end of input. */
-function report(output: Output, command: string, error: unknown): void {
-  if (error instanceof ApiError) output.failure(command, error.code, error.message);
-  else if (error instanceof CliError) output.failure(command, 'refused', error.message);
-  else output.failure(command, 'internal', `Something went wrong in the terminal client: ${error instanceof Error ? error.message : String(error)}`);
+function report(output: Output, command: string, error: unknown, line?: number): void {
+  if (error instanceof ApiError) output.failure(command, error.code, error.message, line);
+  else if (error instanceof CliError) output.failure(command, 'refused', error.message, line);
+  else output.failure(command, 'internal', `Something went wrong in the terminal client: ${error instanceof Error ? error.message : String(error)}`, line);
 }
 
 export async function runClient({ connection, input, output, dataDir, onSignedIn }: ClientOptions): Promise<void> {
@@ -57,25 +57,26 @@ export async function runClient({ connection, input, output, dataDir, onSignedIn
   output.notice(`Your address: ${me.shareText} — HELP lists the commands.`);
   onSignedIn?.();
 
-  for (;;) {
+  for (let number = 1; ; ) {
     const line = await input.next();
     if (line === undefined) return;
     const parsed = parseCommand(line);
-    if (!parsed.ok) {
-      output.failure(line.trim().split(/\s/u)[0]?.toUpperCase() ?? '', 'usage', parsed.error);
-      continue;
-    }
-    const command = parsed.command;
-    if (command === undefined) {
+    if (parsed.ok && parsed.command === undefined) {
       output.idle();
       continue;
     }
+    const at = number++;
+    if (!parsed.ok) {
+      output.failure(line.trim().split(/\s/u)[0]?.toUpperCase() ?? '', 'usage', parsed.error, at);
+      continue;
+    }
+    const command = parsed.command!;
     if (command.verb === 'quit') return;
     const verb = command.verb === 'relay-add' ? 'RELAY ADD' : command.verb.toUpperCase();
     try {
-      output.result(verb, await runAction(ctx, command));
+      output.result(verb, await runAction(ctx, command), at);
     } catch (error) {
-      report(output, verb, error);
+      report(output, verb, error, at);
     }
   }
 }
