@@ -3,6 +3,7 @@ import type { ApiErrorCode } from '../shared/api/index.js';
 import type { AnyApiEvent } from '../shared/rpc/index.js';
 import type { Reply } from './actions.js';
 import type { EventText } from './event-text.js';
+import { safeText } from './safe-text.js';
 import type { TerminalScreen, Writable } from './screen.js';
 
 /** Refusals of the client itself, next to the API's codes: a line it could not read, a name or file it could not find. */
@@ -34,7 +35,8 @@ export function terminalOutput(screen: TerminalScreen): Output {
     result: (_command, reply) => {
       if (reply.lines.length > 0) screen.print(reply.lines.join('\n'));
     },
-    failure: (_command, _code, message) => screen.print(message),
+    // A refusal may quote what a relay or peer said: printed as safely as their own text.
+    failure: (_command, _code, message) => screen.print(safeText(message)),
     progress: (key, text) => screen.progress(key, text),
     // The terminal's line reader shows the question as its prompt.
     ask: () => undefined,

@@ -1,5 +1,6 @@
 // Lines printed while someone types: the prompt and typed text are cleared from where they start, the line written, then both redrawn.
 import { describe, expect, it } from 'vitest';
+import { terminalOutput } from './output.js';
 import { safeBody, safeText } from './safe-text.js';
 import { TerminalScreen, type PromptLike } from './screen.js';
 
@@ -75,5 +76,13 @@ describe('safeText', () => {
 
   it('keeps a message’s line breaks, indented, and nothing else', () => {
     expect(safeBody('one\ntwo\u001b[A')).toBe('one\n  two\uFFFD[A');
+  });
+});
+
+describe('terminalOutput', () => {
+  it('prints a refusal that quotes a relay without the relay’s escape sequences', () => {
+    const out: string[] = [];
+    terminalOutput(new TerminalScreen({ write: (s: string) => out.push(s) })).failure('RELAY ADD', 'relay-refused', 'The relay says: \u001b[31mfull\u001b[0m');
+    expect(out).toEqual(['The relay says: \uFFFD[31mfull\uFFFD[0m\n']);
   });
 });
