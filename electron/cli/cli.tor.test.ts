@@ -53,6 +53,8 @@ describe('four terminal clients and a relay over the private Tor network', () =>
     await answer(p.client, 'new-password', PASSWORD);
     await answer(p.client, 'repeat-password', PASSWORD);
     await p.client.until((l) => l.type === 'notice' && String(l['text']).startsWith('Your address:'), 'signed in', 2 * MINUTE);
+    // tor's bootstrap was shown while signing in.
+    expect(p.client.lines.some((l) => l['name'] === 'tor.status' && /^Tor: \d+% /u.test(String(l['text'])))).toBe(true);
     p.address = (await p.client.ok<IdentityDto>('WHOAMI')).address;
     await waitFor(async () => (await p.client.ok<IdentityDto>('WHOAMI')).reachability === 'reachable', { what: `${p.name} reachable`, timeoutMs: 3 * MINUTE, intervalMs: 1_000 });
   };
