@@ -59,6 +59,7 @@ function start(existing = false) {
     'contacts.list': () => Promise.resolve([contact(BOB, 'bob'), contact(BOB2, 'Twin'), contact('d'.repeat(56), 'twin')]),
     'groups.list': () => Promise.resolve([xyz]),
     'identity.get': () => Promise.resolve(identity),
+    'tor.status': () => Promise.resolve({ state: 'running', progress: 100, summary: 'Done' }),
     'messages.send': (input) => record('messages.send', input, message({ text: input.text })),
     'groups.directory': () =>
       Promise.resolve([
@@ -97,6 +98,7 @@ describe('the client in --json mode', () => {
       ['invalid-input', 'The two passwords differ; type the new one again.'],
     ]);
     expect(c.calls.filter((x) => x.cmd === 'profiles.create')).toEqual([{ cmd: 'profiles.create', input: { label: 'alice', nickname: 'alice', password: 'long-enough-pw' } }]);
+    expect(c.lines).toContainEqual({ type: 'progress', key: 'tor', text: 'Tor: 100% Done' });
     c.stdin.end();
     await c.done;
   });

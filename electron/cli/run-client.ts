@@ -53,6 +53,9 @@ export async function runClient({ connection, input, output, dataDir, onSignedIn
   if (!signedIn) return;
   state.rememberContacts(await connection.api['contacts.list']({}));
   state.rememberGroups(await connection.api['groups.list']({}));
+  // tor may have got far while the profile opened, before its events reached us: where it is now, then its events.
+  const tor = describeEvent({ name: 'tor.status', payload: await connection.api['tor.status']({}) }, state);
+  if (tor !== undefined) output.progress('tor', tor.text);
   const me = await connection.api['identity.get']({});
   output.notice(`Your address: ${me.shareText} — HELP lists the commands.`);
   onSignedIn?.();

@@ -23,6 +23,7 @@ const kit = testBackend({
   'contacts.list': () => Promise.resolve([bob]),
   'groups.list': () => Promise.resolve([]),
   'identity.get': () => Promise.resolve(identity),
+  'tor.status': () => Promise.resolve({ state: 'running', progress: 100, summary: 'Done' }),
   'messages.send': ({ text }) => Promise.resolve(message('out', text)),
 });
 const [serverEnd, clientEnd] = inProcessChannelPair();
