@@ -122,6 +122,8 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
       options.log?.(`refused an incoming connection${who}: ${why}`);
     });
     forwardMessagingEvents(this.messenger, this);
+    // The owner's listings follow joins and leaves (see GroupDirectory.groupChanged).
+    this.messenger.on('group.changed', ({ group }) => this.directory.groupChanged(group));
     this.tor.on('status', () => this.emit('tor.status', this.torStatus()));
     this.tor.on('onion', ({ address, reachability }) => {
       if (address !== localAddress) return;
@@ -221,6 +223,7 @@ export class ProfileRuntime extends EventEmitter<RuntimeEvents> {
     this.#stopped = true;
     this.messenger.stop();
     this.relays.stop();
+    this.directory.stop();
     this.#links.close();
     this.#listener.close();
     await this.#reconfiguring;

@@ -250,7 +250,7 @@ export function fakeGroupHandlers(context: FakeGroupsContext): GroupHandlers {
         return message;
       }),
     'groups.setDelivery': ({ group, delivery }) => answer(() => put({ ...member(group), delivery })),
-    'groups.directory': () => Promise.resolve(directory),
+    'groups.directory': () => Promise.resolve({ groups: directory, failed: [] }),
     'groups.joinByName': ({ name, relay }) =>
       answer(() => {
         const where = relay ?? DIRECTORY_RELAY;

@@ -330,6 +330,9 @@ export async function onContactRequest(ctx: MessengerContext, peer: OnionAddress
       await acceptRequestInChain(ctx, peer);
     } else {
       reply('received');
+      // The smaller side accepts from our request, but may not hold it: a fellow member refuses a group request that
+      // comes before they are in the group, and keeps nothing. Ours again (one frame) lets it accept now, not at the next link.
+      sendRequest(ctx, peer);
     }
     return;
   }

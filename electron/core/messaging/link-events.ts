@@ -9,11 +9,15 @@ import { sendEphemeral } from './peer-send.js';
 
 /**
  * A new link starts with nothing sent on it: a contact who has not accepted gets our request again; others get our
- * presence, nickname, our mailbox for them and a receipt for what we hold from them. Then the whole unacknowledged outbox follows.
+ * presence, nickname, our mailbox for them and a receipt for what we hold from them. Then the whole unacknowledged outbox
+ * follows, including what an earlier link carried without a receipt.
  */
 export async function onLinkUp(ctx: MessengerContext, peer: OnionAddress): Promise<void> {
   const contact = ctx.state.contact(peer);
   if (contact === undefined || contact.blocked) return;
+  // Nothing went out on this link yet. When it replaced a duplicate (both ends dialed at once), no link-down came, and
+  // what the old one carried may be lost: without this it would wait for the resend timer (20 s, then doubling).
+  ctx.outbox.linkDown(peer);
   if (contact.status === 'requested') {
     sendRequest(ctx, peer);
   } else {

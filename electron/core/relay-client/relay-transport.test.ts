@@ -1,4 +1,5 @@
-// How a failure to reach a relay through tor's SOCKS reads: tor's onion-service replies become words, not "undefined".
+// How a failure to reach a relay reads (tor's onion-service replies become words, not "undefined"), and a dead kept-alive socket.
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RelayUnreachableError } from './errors.js';
@@ -51,6 +52,75 @@ describe('RelayTransport through SOCKS', () => {
       );
       expect(failure).toBeInstanceOf(RelayUnreachableError);
       expect((failure as Error).message).toBe(`The relay ${SOME_ONION}.onion could not be reached: it is offline or tor cannot find it.`);
+    } finally {
+      transport.close();
+    }
+  });
+});
+
+/**
+ * A loopback relay that answers the first request on each connection and keeps it alive, then drops the connection
+ * without a word at the next request on it: as when the relay, or tor, closed a socket that sat idle in the pool.
+ */
+function forgetfulRelay(): Promise<{ server: HttpServer; baseUrl: string; seen: string[] }> {
+  const seen: string[] = [];
+  const answered = new WeakSet<object>();
+  const server = createHttpServer((request, response) => {
+    seen.push(request.method ?? '');
+    if (answered.has(request.socket)) {
+      request.socket.destroy();
+      return;
+    }
+    answered.add(request.socket);
+    response.setHeader('content-type', 'application/json');
+    response.end('{"ok":true}');
+  });
+  return new Promise((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      resolve({ server, baseUrl: `http://127.0.0.1:${String(typeof address === 'object' && address !== null ? address.port : 0)}`, seen });
+    });
+  });
+}
+
+describe('RelayTransport over a kept-alive socket the other end closed', () => {
+  let relay: HttpServer | undefined;
+  afterEach(() => {
+    relay?.closeAllConnections();
+    relay?.close();
+    relay = undefined;
+  });
+
+  const request = (method: string) => ({ method, pathAndQuery: '/v1/directory', headers: {}, body: new Uint8Array(), timeoutMs: 10_000 });
+
+  it('asks a GET again on a fresh socket, and answers', async () => {
+    const started = await forgetfulRelay();
+    relay = started.server;
+    const transport = new RelayTransport({ kind: 'direct', baseUrl: started.baseUrl });
+    try {
+      expect((await transport.send(request('GET'))).status).toBe(200);
+      const again = await transport.send(request('GET'));
+      expect(again.status).toBe(200);
+      expect(again.body.toString()).toBe('{"ok":true}');
+      expect(started.seen).toEqual(['GET', 'GET', 'GET']);
+    } finally {
+      transport.close();
+    }
+  });
+
+  it('does not repeat a PUT, which the relay may have acted on: the failure says the relay could not be reached', async () => {
+    const started = await forgetfulRelay();
+    relay = started.server;
+    const transport = new RelayTransport({ kind: 'direct', baseUrl: started.baseUrl });
+    try {
+      expect((await transport.send(request('GET'))).status).toBe(200);
+      const failure = await transport.send(request('PUT')).then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      expect(failure).toBeInstanceOf(RelayUnreachableError);
+      expect((failure as Error).message).toBe('The relay 127.0.0.1 could not be reached: socket hang up.');
+      expect(started.seen).toEqual(['GET', 'PUT']);
     } finally {
       transport.close();
     }

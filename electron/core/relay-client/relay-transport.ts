@@ -1,5 +1,5 @@
 // How the client reaches a relay: HTTP/1.1 through tor's SOCKS (socks-proxy-agent), or straight to a loopback URL.
-import { request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
+import { Agent as HttpAgent, request as httpRequest, type Agent, type IncomingMessage } from 'node:http';
 import { SocksProxyAgent, type SocksProxyAgentOptions } from 'socks-proxy-agent';
 import type { SocksEndpoint } from '../tor/index.js';
 import { RelayUnreachableError } from './errors.js';
@@ -46,10 +46,17 @@ export function socksAgent(socks: SocksEndpoint): Agent {
   return new SocksProxyAgent('socks5h://127.0.0.1:9', { keepAlive: true, socketOptions });
 }
 
+/** A request failed on a kept-alive socket before any answer: the relay (or tor) had closed it while it sat idle. */
+class StaleSocketError extends Error {
+  constructor(readonly failure: RelayUnreachableError) {
+    super(failure.message);
+  }
+}
+
 /** Sends requests to one relay, keeping connections alive between them. */
 export class RelayTransport {
   readonly #origin: URL;
-  readonly #agent: Agent | undefined;
+  readonly #agent: Agent;
 
   constructor(target: RelayTarget) {
     if (target.kind === 'onion') {
@@ -57,7 +64,7 @@ export class RelayTransport {
       this.#agent = socksAgent(target.socks);
     } else {
       this.#origin = new URL(target.baseUrl);
-      this.#agent = undefined;
+      this.#agent = new HttpAgent({ keepAlive: true });
     }
   }
 
@@ -81,8 +88,28 @@ export class RelayTransport {
     });
   }
 
-  /** Sends a request and resolves once the answer's head arrives; the caller reads (or destroys) its body. */
-  open(request: RelayHttpRequest): Promise<RelayHttpStream> {
+  /**
+   * Sends a request and resolves once the answer's head arrives; the caller reads (or destroys) its body. A GET that
+   * fails on a kept-alive socket the other end had closed ("socket hang up") is sent once more on a fresh one: it
+   * changes nothing, so asking twice is safe. Other methods are not repeated (the relay may have acted on them).
+   */
+  async open(request: RelayHttpRequest): Promise<RelayHttpStream> {
+    try {
+      return await this.#attempt(request);
+    } catch (error) {
+      if (!(error instanceof StaleSocketError)) throw error;
+      if (request.method !== 'GET') throw error.failure;
+      // Other idle sockets may have died the same way (tor closed the circuit): the retry must not pick one of them.
+      this.#dropIdleSockets();
+      try {
+        return await this.#attempt(request);
+      } catch (again) {
+        throw again instanceof StaleSocketError ? again.failure : again;
+      }
+    }
+  }
+
+  #attempt(request: RelayHttpRequest): Promise<RelayHttpStream> {
     return new Promise((resolve, reject) => {
       const outgoing = httpRequest(
         {
@@ -98,9 +125,16 @@ export class RelayTransport {
         (response) => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: response }),
       );
       outgoing.on('timeout', () => outgoing.destroy(new Error('timed out')));
-      outgoing.on('error', (error) => reject(this.#unreachable(describeNetworkError(error), error)));
+      outgoing.on('error', (error: NodeJS.ErrnoException) => {
+        const failure = this.#unreachable(describeNetworkError(error), error);
+        reject(outgoing.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE') ? new StaleSocketError(failure) : failure);
+      });
       outgoing.end(request.body);
     });
+  }
+
+  #dropIdleSockets(): void {
+    for (const sockets of Object.values(this.#agent.freeSockets)) for (const socket of sockets ?? []) socket.destroy();
   }
 
   #unreachable(why: string, cause?: unknown): RelayUnreachableError {
@@ -108,7 +142,7 @@ export class RelayTransport {
   }
 
   close(): void {
-    this.#agent?.destroy();
+    this.#agent.destroy();
   }
 }
 

@@ -1,10 +1,12 @@
 // LIST and JOIN-by-name: public groups on my relays, listing our own groups there, and joining or creating one by name.
-import { ApiError, type DirectoryGroupDto, type GroupDto, type JoinPolicy } from '../../shared/api/index.js';
+import { ApiError, type DirectoryDto, type DirectoryFailureDto, type DirectoryGroupDto, type GroupDto, type JoinPolicy } from '../../shared/api/index.js';
 import { parseOnionAddress, type OnionAddress } from '../../shared/onion-address/index.js';
+import { toApiError } from '../api-errors.js';
 import type { OnionKey } from '../identity/index.js';
 import type { GroupChat } from '../messaging/groups/group-chat.js';
 import { RelayNameTakenError, type DirectoryListing, type RelayClient } from '../relay-client/index.js';
 import type { ProfileState } from '../store/index.js';
+import { ListingRefresh, type RefreshTimers } from './listing-refresh.js';
 
 export interface GroupDirectoryOptions {
   readonly state: ProfileState;
@@ -12,6 +14,9 @@ export interface GroupDirectoryOptions {
   readonly client: (relay: OnionAddress) => RelayClient | undefined;
   readonly onionKey: OnionKey;
   readonly log: (line: string) => void;
+  readonly now?: () => number;
+  /** For tests: the timers the listing refresh waits on. */
+  readonly timers?: RefreshTimers;
 }
 
 export interface ListingChoice {
@@ -22,24 +27,49 @@ export interface ListingChoice {
 }
 
 export class GroupDirectory {
-  constructor(private readonly options: GroupDirectoryOptions) {}
+  readonly #refresh: ListingRefresh;
 
-  /** Every public group on my relays (those that answer), with our own listings even where a relay is not reachable. */
-  async list(): Promise<DirectoryGroupDto[]> {
-    const { state, log } = this.options;
-    const found = await Promise.all(
-      state.relays().map(async ({ address }) => {
+  constructor(private readonly options: GroupDirectoryOptions) {
+    this.#refresh = new ListingRefresh({
+      refresh: (groupId) => this.#refreshListing(groupId),
+      now: options.now ?? Date.now,
+      ...(options.timers === undefined ? {} : { timers: options.timers }),
+      log: options.log,
+    });
+  }
+
+  /** A group changed: our listing of it is refreshed if its member count moved, or taken down if it is no longer ours. */
+  groupChanged(group: GroupDto): void {
+    this.#refresh.changed(group);
+  }
+
+  stop(): void {
+    this.#refresh.stop();
+  }
+
+  /**
+   * Every public group on my relays, with our own listings even where a relay is not reachable. A relay that fails is
+   * named with why (`failed`), beside what the others answered; when every relay fails, that is an error in words.
+   */
+  async list(): Promise<DirectoryDto> {
+    const relays = this.options.state.relays().map((r) => r.address);
+    const asked = await Promise.all(
+      relays.map(async (address): Promise<DirectoryGroupDto[] | DirectoryFailureDto> => {
         try {
           return (await this.#client(address).listGroups()).map((listing) => this.#dto(address, listing));
         } catch (error) {
-          log(`could not list the groups on relay ${address}: ${error instanceof Error ? error.message : String(error)}`);
-          return [];
+          const { code, message } = toApiError(error);
+          this.options.log(`could not list the groups on relay ${address}: ${message}`);
+          return { relay: address, code, message };
         }
       }),
     );
-    const listed = found.flat();
+    const failed = asked.filter((answer): answer is DirectoryFailureDto => !Array.isArray(answer));
+    if (relays.length > 0 && failed.length === relays.length) throw noRelayAnswered(failed);
+    const listed = asked.filter((answer) => Array.isArray(answer)).flat();
     const own = this.options.groups().ownListings().filter((mine) => !listed.some((l) => l.relay === mine.relay && l.name === mine.name));
-    return [...listed, ...own].sort((a, b) => a.name.localeCompare(b.name) || a.relay.localeCompare(b.relay));
+    const groups = [...listed, ...own].sort((a, b) => a.name.localeCompare(b.name) || a.relay.localeCompare(b.relay));
+    return { groups, failed };
   }
 
   /** Joins the group listed under `name` on the relay (my first by default), or creates it and lists it there. */
@@ -81,6 +111,7 @@ export class GroupDirectory {
       if (error instanceof RelayNameTakenError) throw new ApiError('name-taken', `"${choice.name}" is listed by someone else on that relay.`);
       throw error;
     }
+    this.#refresh.published(groupId, members);
     if (previous !== null && (previous.relay !== relay || previous.name !== choice.name)) await this.#takeDown(previous.relay, previous.name);
     return groups.setListing(groupId, { relay, name: choice.name, description: choice.description, policy: choice.policy });
   }
@@ -89,6 +120,18 @@ export class GroupDirectory {
     const listing = this.options.state.group(groupId)?.listing ?? null;
     if (listing !== null) await this.#takeDown(listing.relay, listing.name);
     return this.options.groups().setListing(groupId, null);
+  }
+
+  /** Publishes our listing again with the count now (resolving to it), or takes it down when the group is no longer ours. */
+  async #refreshListing(groupId: string): Promise<number | undefined> {
+    const listing = this.options.state.group(groupId)?.listing ?? null;
+    if (listing === null) return undefined;
+    const group = this.options.groups().get(groupId);
+    if (group.standing !== 'member' || group.myRole !== 'owner') {
+      await this.unpublish(groupId);
+      return undefined;
+    }
+    return (await this.publish(groupId, listing)).members.length;
   }
 
   async #takeDown(relay: string, name: string): Promise<void> {
@@ -132,4 +175,11 @@ export class GroupDirectory {
     if (client === undefined) throw new ApiError('tor-unavailable', 'Tor is not running yet, so relays cannot be reached.');
     return client;
   }
+}
+
+/** Every relay failed: one error naming each and why (the code of the only one, or `relay-unreachable`). */
+function noRelayAnswered(failed: readonly DirectoryFailureDto[]): ApiError {
+  if (failed.length === 1) return new ApiError(failed[0]!.code, `The public groups could not be listed: ${failed[0]!.message}`);
+  const reasons = failed.map((f) => `${f.relay.slice(0, 16)}….onion: ${f.message}`).join(' ');
+  return new ApiError('relay-unreachable', `The public groups could not be listed: none of your ${String(failed.length)} relays answered. ${reasons}`);
 }

@@ -17,7 +17,7 @@ import type {
   TorStatusDto,
 } from './dto.js';
 import type { FileUploadDto } from './file-dto.js';
-import type { DirectoryGroupDto, GroupDto, GroupInvitationDto, GroupJoinRequestDto } from './group-dto.js';
+import type { DirectoryDto, GroupDto, GroupInvitationDto, GroupJoinRequestDto } from './group-dto.js';
 
 /** Limits shared by the UI (to warn early) and the core (to refuse). */
 export const LIMITS = {
@@ -253,7 +253,7 @@ export interface CommandOutputs {
   'groups.markRead': null;
   'groups.send': MessageDto;
   'groups.setDelivery': GroupDto;
-  'groups.directory': DirectoryGroupDto[];
+  'groups.directory': DirectoryDto;
   'groups.joinByName': GroupDto;
   'groups.publish': GroupDto;
   'groups.unpublish': GroupDto;

@@ -1,5 +1,6 @@
 // Data shapes of groups the core sends to the UI: groups, their members, invitations, join requests, public directories.
 import type { DeliveryChoice, PresenceDto } from './dto.js';
+import type { ApiErrorCode } from './errors.js';
 
 export type GroupRoleDto = 'owner' | 'admin' | 'member';
 /** `joining`: we asked to join (by link or directory) and wait for an admin; `left` / `removed`: no longer a member, history kept. */
@@ -60,6 +61,19 @@ export interface GroupJoinRequestDto {
   readonly receivedAt: string;
 }
 
+/** LIST: the public groups on my relays that answered, and the relays that did not (what they list is missing). */
+export interface DirectoryDto {
+  readonly groups: readonly DirectoryGroupDto[];
+  readonly failed: readonly DirectoryFailureDto[];
+}
+
+/** A relay of mine that could not be asked for its groups, and why, in words. */
+export interface DirectoryFailureDto {
+  readonly relay: string;
+  readonly code: ApiErrorCode;
+  readonly message: string;
+}
+
 /** One public group on one of my relays (LIST). */
 export interface DirectoryGroupDto {
   /** The relay listing it, 56 characters. */
@@ -67,7 +81,7 @@ export interface DirectoryGroupDto {
   /** Lower-case letters, digits and hyphens; unique per relay. */
   readonly name: string;
   readonly description: string;
-  /** As signed by the owner when they last updated the listing. */
+  /** As signed by the owner when they last updated the listing (their core publishes again within a minute of a change). */
   readonly memberCount: number;
   readonly policy: JoinPolicy;
   readonly groupId: string;

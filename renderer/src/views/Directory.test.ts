@@ -1,13 +1,15 @@
 // The public directory against the fake core: listings with member counts, joining one, creating a public group, errors in words.
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it, vi } from 'vitest';
-import { GROUP_IDS } from '../../screenshots/fake-groups.js';
+import type { DirectoryDto } from '../../../electron/shared/api/index.js';
+import { DIRECTORY_RELAY, GROUP_IDS } from '../../screenshots/fake-groups.js';
 import { GroupsState } from '../lib/state/groups.svelte.js';
 import { connectToFakeCore } from '../test-support/fake-connection.js';
 import Directory from './Directory.svelte';
 
-async function directory() {
-  const { connection } = connectToFakeCore();
+async function directory(answer?: DirectoryDto) {
+  const { core, connection } = connectToFakeCore();
+  if (answer !== undefined) vi.spyOn(core.handlers, 'groups.directory').mockResolvedValue(answer);
   const groups = new GroupsState(connection);
   await groups.load();
   const onopened = vi.fn();
@@ -50,5 +52,15 @@ describe('Directory', () => {
     await fireEvent.input(screen.getByLabelText('Public name'), { target: { value: 'no spaces!' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Create public group' }));
     expect(await screen.findByRole('alert')).toHaveTextContent(/Please check what you entered: .*lower-case letters, digits and hyphens/);
+  });
+
+  it('shows what the relays that answered list, and names the relay that failed and why', async () => {
+    const other = 'b'.repeat(56);
+    const { list } = await directory({
+      groups: [{ relay: DIRECTORY_RELAY, name: 'privacy-news', description: '', memberCount: 3, policy: 'open', groupId: GROUP_IDS.privacy, joined: false }],
+      failed: [{ relay: other, code: 'relay-unreachable', message: `The relay ${other}.onion could not be reached: socket hang up.` }],
+    });
+    expect(within(list).getByRole('listitem', { name: 'privacy-news' })).toHaveTextContent('3 members');
+    expect(screen.getByRole('alert')).toHaveTextContent(`Not shown: the groups on ${other.slice(0, 16)}….onion. The relay ${other}.onion could not be reached: socket hang up.`);
   });
 });

@@ -74,6 +74,6 @@ describe('GroupDetails', () => {
     await expect.poll(listing).toMatchObject({ name: 'reading-group', description: 'Two books a month now.', policy: 'open', relay: DIRECTORY_RELAY });
     await fireEvent.click(screen.getByRole('button', { name: 'Stop listing' }));
     await expect.poll(listing).toBeUndefined();
-    expect((await connection.api['groups.directory']({})).map((entry) => entry.name)).not.toContain('reading-group');
+    expect((await connection.api['groups.directory']({})).groups.map((entry) => entry.name)).not.toContain('reading-group');
   });
 });

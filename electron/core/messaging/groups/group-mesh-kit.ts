@@ -15,8 +15,23 @@ import { settle } from '../messenger-test-kit.js';
 /** Links between everyone online who wants each other; frames cross on the next turn of the event loop. */
 export class MeshLinks extends EventEmitter {
   online = true;
+  /**
+   * Each new link is replaced once, as when both ends dial at once and the second dial wins: the first Signal frames
+   * sent on it (and whatever else is in flight then) are lost with it.
+   */
+  crossDials = false;
+  /** Peers whose link has not been replaced yet by a crossing dial. */
+  readonly #uncrossed = new Set<string>();
   readonly #up = new Set<string>();
   readonly #wanted = new Set<string>();
+  /** Per peer, which link is current: a frame sent on an older one is lost. */
+  readonly #generation = new Map<string, number>();
+  /** Links replaced so far, by crossing dials or by hand. */
+  replaced = 0;
+  /** Which peers this one can link with at all (benches link a sender with each member only, not all pairs). */
+  reachable: (peer: string) => boolean = () => true;
+  /** Frames to these peers wait here (in order) until released, as over a slow circuit. */
+  readonly #held = new Map<string, (() => void)[]>();
 
   constructor(
     readonly local: OnionAddress,
@@ -47,10 +62,44 @@ export class MeshLinks extends EventEmitter {
   send(peer: OnionAddress, frame: ApplicationFrame): boolean {
     const other = this.mesh.get(peer);
     if (!this.#up.has(peer) || other === undefined) throw new NoLinkError(peer);
-    setImmediate(() => {
-      if (other.isUp(this.local)) other.emit('frame', { peer: this.local, frame });
-    });
+    if (frame.type === 'signal' && this.#uncrossed.delete(peer)) {
+      other.#uncrossed.delete(this.local);
+      setImmediate(() => this.replaceLink(peer));
+    }
+    const generation = this.#generation.get(peer);
+    const deliver = (): void => {
+      if (other.isUp(this.local) && this.#generation.get(peer) === generation) other.emit('frame', { peer: this.local, frame });
+    };
+    const held = this.#held.get(peer);
+    if (held === undefined) setImmediate(deliver);
+    else held.push(deliver);
     return true;
+  }
+
+  /** Frames to `peer` wait from now on, until {@link release}. */
+  hold(peer: string): void {
+    if (!this.#held.has(peer)) this.#held.set(peer, []);
+  }
+
+  /** Frames held for `peer` go, in order, and later ones go at once. */
+  release(peer: string): void {
+    const held = this.#held.get(peer) ?? [];
+    this.#held.delete(peer);
+    for (const deliver of held) setImmediate(deliver);
+  }
+
+  /**
+   * A second link to `peer` takes the place of the first, as LinkManager's duplicate rule does: no link-down, a link-up
+   * on both ends, and frames still in flight on the old link are lost.
+   */
+  replaceLink(peer: string): void {
+    const other = this.mesh.get(peer);
+    if (other === undefined || !this.#up.has(peer)) return;
+    this.replaced += 1;
+    this.#generation.set(peer, (this.#generation.get(peer) ?? 0) + 1);
+    other.#generation.set(this.local, (other.#generation.get(this.local) ?? 0) + 1);
+    this.emit('link-up', { peer });
+    other.emit('link-up', { peer: this.local });
   }
 
   /** Comes online: links to everyone online who wants it or whom it wants. */
@@ -69,10 +118,15 @@ export class MeshLinks extends EventEmitter {
   #connect(peer: string): void {
     const other = this.mesh.get(peer);
     if (other === undefined || !this.online || !other.online || this.#up.has(peer)) return;
+    if (!this.reachable(peer) || !other.reachable(this.local)) return;
     this.#up.add(peer);
     other.#up.add(this.local);
     this.emit('link-up', { peer });
     other.emit('link-up', { peer: this.local });
+    if (this.crossDials || other.crossDials) {
+      this.#uncrossed.add(peer);
+      other.#uncrossed.add(this.local);
+    }
   }
 
   #down(other: MeshLinks): void {
