@@ -72,7 +72,7 @@ async function create(ctx: ActionContext, name: string): Promise<Reply> {
   const relays = await ctx.api['relays.list']({});
   const relay = relays[0];
   if (relay !== undefined && DIRECTORY_NAME.test(publicName)) {
-    const listed = (await ctx.api['groups.directory']({})).find((g) => g.name === publicName);
+    const listed = (await ctx.api['groups.directory']({})).groups.find((g) => g.name === publicName);
     if (listed !== undefined && !listed.joined) throw new CliError(`A public group "${publicName}" exists already; JOIN ${publicName} joins it.`);
     const group = await ctx.api['groups.create']({ name });
     ctx.state.groups.set(group.id, group);
@@ -98,7 +98,7 @@ async function join(ctx: ActionContext, name: string): Promise<Reply> {
 }
 
 async function list(ctx: ActionContext): Promise<Reply> {
-  const [directory, mine] = await Promise.all([ctx.api['groups.directory']({}), groups(ctx)]);
+  const [{ groups: directory, failed }, mine] = await Promise.all([ctx.api['groups.directory']({}), groups(ctx)]);
   // A group we are in is counted from the roster we hold (it follows every change); others as their owner listed them.
   const rows = directory.map((listed) => {
     const held = mine.find((g) => g.id === listed.groupId && g.standing === 'member');
@@ -107,11 +107,13 @@ async function list(ctx: ActionContext): Promise<Reply> {
   for (const g of mine.filter((g) => isCurrent(g) && !rows.some((r) => r.group === g.id))) {
     rows.push({ name: g.name, participants: g.members.length, listed: false, joined: true, group: g.id, relay: g.listing?.relay ?? '' });
   }
-  if (rows.length === 0) return reply('No groups: JOIN <name> creates a public one.', rows);
+  // A relay that did not answer is named, so a missing group is not mistaken for none.
+  const unanswered = failed.map((f) => `Relay ${shortAddress(f.relay)} did not answer: ${safeText(f.message)}`);
+  if (rows.length === 0) return reply(['No groups: JOIN <name> creates a public one.', ...unanswered], rows);
   const lines = rows.map(
     (r) => `${safeText(r.name)}: ${String(r.participants)} participant${r.participants === 1 ? '' : 's'}${r.listed ? '' : ' (private)'}${r.joined ? ' — you are in it' : ''}`,
   );
-  return reply(lines, rows);
+  return reply([...lines, ...unanswered], rows);
 }
 
 async function save(ctx: ActionContext, ref: string | undefined): Promise<Reply> {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { waitFor } from '../../scripts/test/wait-for.js';
 import { startRelay, type Relay } from '../relay/index.js';
-import type { ContactDto, DirectoryGroupDto, GroupDto, IdentityDto, MessageDto } from '../shared/api/index.js';
+import type { ContactDto, GroupDto, IdentityDto, MessageDto } from '../shared/api/index.js';
 import { JsonClient, type JsonLine } from './test/json-client.js';
 import { blockWebm, noisePng, toneWav } from './test/media-files.js';
 
@@ -152,7 +152,7 @@ describe('four terminal clients and a relay over the private Tor network', () =>
     const abc = await carol.client.command('JOIN abc', 3 * MINUTE);
     expect(abc).toMatchObject({ ok: true, data: { name: 'abc', myRole: 'owner' } });
     expect(abc.text?.[0]).toContain('so you created it');
-    const seen = await waitFor(async () => (await bob.client.ok<DirectoryGroupDto[]>('LIST')).find((r) => r.name === 'abc'), { what: 'abc listed', timeoutMs: 3 * MINUTE, intervalMs: 2_000 });
+    const seen = await waitFor(async () => (await bob.client.ok<{ name: string; participants: number; joined: boolean }[]>('LIST')).find((r) => r.name === 'abc'), { what: 'abc listed', timeoutMs: 3 * MINUTE, intervalMs: 2_000 });
     expect(seen).toMatchObject({ participants: 1, joined: false });
   }, 15 * MINUTE);
 

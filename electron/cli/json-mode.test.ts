@@ -62,10 +62,13 @@ function start(existing = false) {
     'tor.status': () => Promise.resolve({ state: 'running', progress: 100, summary: 'Done' }),
     'messages.send': (input) => record('messages.send', input, message({ text: input.text })),
     'groups.directory': () =>
-      Promise.resolve([
-        { relay: 'r'.repeat(56), name: 'xyz', description: '', memberCount: 2, policy: 'open', groupId: GROUP, joined: true },
-        { relay: 'r'.repeat(56), name: 'abc', description: '', memberCount: 1, policy: 'open', groupId: 'e'.repeat(32), joined: false },
-      ] as const),
+      Promise.resolve({
+        groups: [
+          { relay: 'r'.repeat(56), name: 'xyz', description: '', memberCount: 2, policy: 'open', groupId: GROUP, joined: true },
+          { relay: 'r'.repeat(56), name: 'abc', description: '', memberCount: 1, policy: 'open', groupId: 'e'.repeat(32), joined: false },
+        ],
+        failed: [{ relay: 's'.repeat(56), code: 'relay-unreachable', message: 'The relay could not be reached through Tor.' }],
+      }),
     'files.upload': (input) => record('files.upload', { ...input, data: Buffer.from(input.data, 'base64').length }, { upload: '0'.repeat(32), received: input.offset }),
     'files.send': (input) => record('files.send', input, message({ id: 'f1' })),
     'files.save': (input) => record('files.save', input, { path: '/downloads/photo.png' }),
@@ -129,7 +132,7 @@ describe('the client in --json mode', () => {
     expect(await c.result(3)).toMatchObject({ ok: false, code: 'refused', message: 'No contact is called "nobody"; CONTACTS lists them.' });
     expect(await c.result(4)).toMatchObject({ command: 'FROB', ok: false, code: 'usage' });
     // A group we are in counts from our roster; one we are not in as listed.
-    expect(await c.result(5)).toMatchObject({ ok: true, text: ['xyz: 4 participants — you are in it', 'abc: 1 participant'] });
+    expect(await c.result(5)).toMatchObject({ ok: true, text: ['xyz: 4 participants — you are in it', 'abc: 1 participant', 'Relay ssssssss….onion did not answer: The relay could not be reached through Tor.'] });
     expect(await c.result(6)).toMatchObject({ ok: false, code: 'refused', message: 'There is no file "/no/such/file".' });
     expect(await c.result(7)).toMatchObject({ ok: false, code: 'usage', message: 'The message is missing: SENDGROUP <group> <message>' });
     c.stdin.end();
