@@ -131,8 +131,10 @@ export function applyEffect(state: FoldState, node: LogNode, concurrent: (a: num
   }
   const role = state.roleFor(author, node.index, concurrent);
   if (role === undefined) return new AuthorNotMemberError(hash, author);
+  // A revocation ends the admission or grant its author saw, never a later one: a member re-admitted since stays.
+  const ended = node.revokes === undefined || state.instanceOf(node.revokes.address, node.revokes.takes) === node.revokes.instance;
   if (action.kind === 'leave') {
-    if (!state.members.has(author)) return new InvalidRosterChangeError(hash, 'not-member', author);
+    if (!state.members.has(author) || !ended) return new InvalidRosterChangeError(hash, 'not-member', author);
     state.depart(author, node.index);
     return undefined;
   }
@@ -145,7 +147,7 @@ export function applyEffect(state: FoldState, node: LogNode, concurrent: (a: num
     case 'remove':
     case 'role': {
       const target = state.members.get(action.member);
-      if (target === undefined) return new InvalidRosterChangeError(hash, 'not-member', action.member);
+      if (target === undefined || !ended) return new InvalidRosterChangeError(hash, 'not-member', action.member);
       if (target.role === 'owner') return new AuthorNotAllowedError(hash, author, 'the owner keeps their place and role');
       if (action.kind === 'remove') state.depart(action.member, node.index);
       else state.setRole(action.member, action.role, node.index, hash);

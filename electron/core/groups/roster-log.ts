@@ -92,7 +92,7 @@ export class RosterLog {
     if (operation.action.kind === 'create' && this.#nodes.length > 0) throw new BrokenChainError(hash, 'second-create');
     if (operation.action.kind !== 'create' && operation.parents.length === 0) throw new BrokenChainError(hash, 'no-parent');
     if (!hasValidSignature(signed)) throw new BadOperationSignatureError(hash, operation.author);
-    this.#acceptRefusedParents(operation.parents);
+    this.#acceptRefusedParents(operation.parents, operation.author);
     if (operation.parents.some((parent) => !this.#byHash.has(parent))) throw new BrokenChainError(hash, 'missing-parent');
     const parents = operation.parents.map((parent) => this.#byHash.get(parent)!);
     const view = this.#viewAfter(parents);
@@ -221,7 +221,7 @@ export class RosterLog {
     const fold = this.#folded();
     const sees = (index: number): boolean => node.parents.some((parent) => parent === index || this.#ancestry.precedes(index, parent));
     if ((fold.standing.standingOf.get(author) ?? []).every((s) => sees(s.index))) return false;
-    if (action.kind === 'leave') return !fold.state.members.has(author);
+    if (action.kind === 'leave') return !fold.state.members.has(author) || fold.state.admission.get(author) !== node.revokes!.instance;
     if (node.revokes !== undefined && this.#repeats(node, fold, sees)) return true;
     return this.#voidOnTrial(node);
   }
@@ -256,8 +256,12 @@ export class RosterLog {
     while (this.#refused.size > REFUSED_KEPT) this.#refused.delete(this.#refused.keys().next().value!);
   }
 
-  /** A repeat refused earlier that a later operation names as a parent is taken after all: the chain needs it. */
-  #acceptRefusedParents(parents: readonly string[]): void {
+  /**
+   * A repeat refused earlier that a member in the roster names as a parent is taken after all: the chain needs it
+   * (they took it before the revocation arrived). A revoked author's own chain gets nothing from this.
+   */
+  #acceptRefusedParents(parents: readonly string[], author: string): void {
+    if (this.#refused.size === 0 || this.#nodes.length === 0 || !this.#folded().state.members.has(author)) return;
     for (const parent of parents) {
       const refused = this.#refused.get(parent);
       if (refused === undefined || this.#byHash.has(parent)) continue;
