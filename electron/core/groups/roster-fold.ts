@@ -40,6 +40,11 @@ export class FoldState {
   readonly #lost = new Map<string, Lost>();
   /** `address admission` of everyone who went: what the key epoch is made of. */
   readonly #departures = new Set<string>();
+  /**
+   * For a group created before creations carried a nonce: the epoch chained over the departures in fold order, as
+   * earlier versions computed it, so stored groups keep their sender keys.
+   */
+  #chained: string | undefined;
   #roster: Roster | undefined;
 
   constructor(groupId: string) {
@@ -75,8 +80,9 @@ export class FoldState {
     this.#changed();
   }
 
-  depart(address: string, by: number): void {
+  depart(address: string, by: number, hash: string): void {
     const member = this.members.get(address)!;
+    if (this.#chained !== undefined) this.#chained = createHash('sha256').update(this.#chained).update(hash).digest('hex');
     this.#departures.add(`${address} ${this.admission.get(address) ?? ''}`);
     this.members.delete(address);
     this.#lose(address, member.role, by);
@@ -106,7 +112,13 @@ export class FoldState {
     this.#roster = undefined;
   }
 
+  /** Marks a creation without a nonce: the key epoch is chained as before (see {@link FoldState.#chained}). */
+  chainEpochs(): void {
+    this.#chained = createHash('sha256').update('').update(this.creation).digest('hex');
+  }
+
   #keyEpoch(): string {
+    if (this.#chained !== undefined) return this.#chained;
     // With nobody gone yet this is what the chained epoch of earlier versions gave, so such groups keep their keys.
     if (this.#departures.size === 0) return createHash('sha256').update('').update(this.creation).digest('hex');
     const hash = createHash('sha256').update('allium-key-epoch-v2').update(this.creation);
@@ -127,6 +139,7 @@ export function applyEffect(state: FoldState, node: LogNode, concurrent: (a: num
     state.creation = hash;
     state.rename(action.name);
     state.admit({ ...action.owner, role: 'owner' }, hash);
+    if (action.nonce === undefined) state.chainEpochs();
     return undefined;
   }
   const role = state.roleFor(author, node.index, concurrent);
@@ -135,7 +148,7 @@ export function applyEffect(state: FoldState, node: LogNode, concurrent: (a: num
   const ended = node.revokes === undefined || state.instanceOf(node.revokes.address, node.revokes.takes) === node.revokes.instance;
   if (action.kind === 'leave') {
     if (!state.members.has(author) || !ended) return new InvalidRosterChangeError(hash, 'not-member', author);
-    state.depart(author, node.index);
+    state.depart(author, node.index, hash);
     return undefined;
   }
   if (role === 'member') return new AuthorNotAllowedError(hash, author, `only the owner and admins may ${action.kind}`);
@@ -149,7 +162,7 @@ export function applyEffect(state: FoldState, node: LogNode, concurrent: (a: num
       const target = state.members.get(action.member);
       if (target === undefined || !ended) return new InvalidRosterChangeError(hash, 'not-member', action.member);
       if (target.role === 'owner') return new AuthorNotAllowedError(hash, author, 'the owner keeps their place and role');
-      if (action.kind === 'remove') state.depart(action.member, node.index);
+      if (action.kind === 'remove') state.depart(action.member, node.index, hash);
       else state.setRole(action.member, action.role, node.index, hash);
       return undefined;
     }

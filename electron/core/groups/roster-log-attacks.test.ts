@@ -1,4 +1,5 @@
 // A hostile member, a removed or demoted admin and a stranger against the roster log: what they sign must not undo a removal.
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { BrokenChainError, InvalidRosterChangeError, RevokedAuthorError } from './errors.js';
 import { groupIdFor, signGroupCreation } from './group-ids.js';
@@ -205,12 +206,16 @@ describe('group id and creation', () => {
     expect(joining.roster.members.get(alice.address)?.role).toBe('owner');
   });
 
-  it('a stored log whose creation has no nonce still loads', () => {
+  it('a stored log whose creation has no nonce still loads, with the key epoch earlier versions chained', () => {
     const id = '00112233445566778899aabbccddeeff';
     const legacy = signRosterOperation(alice.onionKey, { group: id, parents: [], at: 1, action: { kind: 'create', name: 'Old', owner: alice.card } });
     const stored = new RosterLog(id);
     stored.accept(legacy.bytes, { trusted: true });
     expect(stored.roster.name).toBe('Old');
+    stored.accept(operationBy(alice, stored, { kind: 'add', member: bob.card, role: 'member' }), { trusted: true });
+    const removal = stored.accept(operationBy(alice, stored, { kind: 'remove', member: bob.address }), { trusted: true });
+    const sha = (...parts: string[]): string => parts.reduce((hash, part) => hash.update(part), createHash('sha256')).digest('hex');
+    expect(stored.roster.keyEpoch).toBe(sha(sha('', legacy.hash), removal.hash));
     expect(() => new RosterLog(id).accept(legacy.bytes)).toThrow(expect.objectContaining({ reason: 'uncommitted-create' }));
   });
 });

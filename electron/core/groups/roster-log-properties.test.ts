@@ -52,7 +52,10 @@ function viewOf(ops: readonly SignedRosterOperation[], length: number): RosterLo
   return log;
 }
 
-/** A member receiving everything in `order`, holding back what waits for a parent, dropping what it refuses. */
+/**
+ * A member receiving everything in `order`, holding back what waits for a parent and trying it again after anything
+ * was accepted or refused (a refused repeat can be the parent it waits for), dropping what it refuses.
+ */
 function deliver(ops: readonly SignedRosterOperation[], order: readonly number[]): RosterLog {
   const log = new RosterLog(ops[0]!.operation.group);
   let pending = order.map((i) => ops[i]!);
@@ -66,7 +69,8 @@ function deliver(ops: readonly SignedRosterOperation[], order: readonly number[]
         progress = true;
       } catch (error) {
         if (error instanceof BrokenChainError && error.reason === 'missing-parent') waiting.push(op);
-        else if (!(error instanceof RevokedAuthorError)) throw error;
+        else if (error instanceof RevokedAuthorError) progress = true;
+        else throw error;
       }
     }
     pending = waiting;
