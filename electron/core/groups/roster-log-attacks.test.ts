@@ -172,6 +172,21 @@ describe('roster log growth', () => {
     expect(first!.roster.keyEpoch).not.toBe(foldRoster(log.groupId, ops).roster.keyEpoch);
   });
 
+  it('what was refused as void is taken when a later revocation voids the one that made it void', () => {
+    const { log, ops } = group();
+    const before = log.heads();
+    // Carol forks herself: she removes Dave, and on the same heads she leaves, which voids her concurrent removal.
+    const removeDave = backdated(carol, log, before, { kind: 'remove', member: dave.address });
+    const carolLeaves = backdated(carol, log, before, { kind: 'leave' }, 3);
+    const davesRename = backdated(dave, log, before, { kind: 'rename', name: 'Dave was here' }, 4);
+    log.accept(removeDave);
+    expect(() => log.accept(davesRename)).toThrow(RevokedAuthorError);
+    log.accept(carolLeaves);
+    expect(log.has(davesRename.hash)).toBe(true);
+    expect(log.roster).toEqual(foldRoster(log.groupId, [...ops, davesRename, carolLeaves, removeDave]).roster);
+    expect(log.roster.name).toBe('Dave was here');
+  });
+
   it('an operation an honest member named as a parent is taken after all, though refused as a repeat before', () => {
     const { log, ops } = group();
     const before = log.heads();

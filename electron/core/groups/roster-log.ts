@@ -108,6 +108,7 @@ export class RosterLog {
       throw new RevokedAuthorError(hash, operation.author);
     }
     this.#add(node, view);
+    if (node.revokes !== undefined) this.#retryRefused();
     return signed;
   }
 
@@ -254,6 +255,22 @@ export class RosterLog {
   #keepRefused(signed: SignedRosterOperation): void {
     this.#refused.set(signed.hash, signed);
     while (this.#refused.size > REFUSED_KEPT) this.#refused.delete(this.#refused.keys().next().value!);
+  }
+
+  /**
+   * A new revocation can change what stands (it may void the one that made an earlier operation void): what was
+   * refused is offered again, and kept if it would now change something.
+   */
+  #retryRefused(): void {
+    for (const [hash, refused] of [...this.#refused]) {
+      if (this.#byHash.has(hash)) continue;
+      this.#refused.delete(hash);
+      try {
+        this.accept(refused);
+      } catch (error) {
+        if (!(error instanceof RosterOperationError)) throw error;
+      }
+    }
   }
 
   /**
