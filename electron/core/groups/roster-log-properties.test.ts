@@ -145,5 +145,5 @@ describe('roster log under random honest and hostile admin work', () => {
       ),
       { numRuns: 25 },
     );
-  });
+  }, 180_000);
 });
