@@ -1,7 +1,7 @@
 // A hostile member, a removed or demoted admin and a stranger against the roster log: what they sign must not undo a removal.
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { BrokenChainError, InvalidRosterChangeError, RevokedAuthorError } from './errors.js';
+import { InvalidRosterChangeError, RevokedAuthorError } from './errors.js';
 import { groupIdFor, signGroupCreation } from './group-ids.js';
 import { makeMember, newGroup, operationBy, type TestMember } from './group-test-kit.js';
 import { chunkOperations, foldRoster, RosterLog } from './roster-log.js';
@@ -145,17 +145,27 @@ describe('roster log growth', () => {
     expect(foldRoster(log.groupId, [...ops, leaves[1]!, leaves[2]!]).roster.members.has(erin.address)).toBe(false);
   });
 
-  it('a removed member’s backdated chain does not enter the log', () => {
-    const { log } = group();
+  it('a removed member’s backdated chain does not enter the log, unless a member wrote after part of it', () => {
+    const { log, ops } = group();
     let parents = log.heads();
-    log.accept(operationBy(carol, log, { kind: 'remove', member: bob.address }));
+    const removal = log.accept(operationBy(carol, log, { kind: 'remove', member: bob.address }));
     const size = log.size;
+    const chain: SignedRosterOperation[] = [];
     for (let i = 0; i < 100; i++) {
       const rename = backdated(bob, log, parents, { kind: 'rename', name: `mine ${String(i)}` }, i);
-      expect(() => log.accept(rename)).toThrow(i === 0 ? RevokedAuthorError : BrokenChainError);
+      expect(() => log.accept(rename)).toThrow(RevokedAuthorError);
+      chain.push(rename);
       parents = [rename.hash];
     }
     expect(log.size).toBe(size);
+    // Dave took the chain's start before the removal reached him and wrote after it: the start is taken back.
+    const daves = new RosterLog(log.groupId);
+    for (const op of [...ops, ...chain.slice(0, 3)]) daves.accept(op);
+    const after = daves.accept(operationBy(dave, daves, { kind: 'rename', name: 'Dave after' }));
+    log.accept(after);
+    expect(log.size).toBe(size + 4);
+    expect(log.roster.name).toBe('Dave after');
+    expect(log.roster).toEqual(foldRoster(log.groupId, [...ops, ...chain.slice(0, 3), after, removal]).roster);
   });
 
   it('the key epoch depends on who went, not on which of two equivalent departures applied', () => {

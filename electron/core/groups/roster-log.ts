@@ -69,6 +69,8 @@ export class RosterLog {
   readonly #refused = new Map<string, SignedRosterOperation>();
   #bytes = 0;
   #fold: Fold | undefined;
+  /** Set while refused operations are taken back as a member's child's ancestors: their own parents are too. */
+  #restoring = false;
 
   constructor(groupId: string) {
     this.groupId = groupId;
@@ -93,7 +95,13 @@ export class RosterLog {
     if (operation.action.kind !== 'create' && operation.parents.length === 0) throw new BrokenChainError(hash, 'no-parent');
     if (!hasValidSignature(signed)) throw new BadOperationSignatureError(hash, operation.author);
     this.#acceptRefusedParents(operation.parents, operation.author);
-    if (operation.parents.some((parent) => !this.#byHash.has(parent))) throw new BrokenChainError(hash, 'missing-parent');
+    const missing = operation.parents.filter((parent) => !this.#byHash.has(parent));
+    if (missing.length > 0 && missing.every((parent) => this.#refused.has(parent))) {
+      // A revoked author's chain on what was refused: refused alike, and kept in case a member's child needs it.
+      this.#keepRefused(signed);
+      throw new RevokedAuthorError(hash, operation.author);
+    }
+    if (missing.length > 0) throw new BrokenChainError(hash, 'missing-parent');
     const parents = operation.parents.map((parent) => this.#byHash.get(parent)!);
     const view = this.#viewAfter(parents);
     authorise(view?.roster() ?? null, signed, options.trusted === true);
@@ -278,16 +286,23 @@ export class RosterLog {
    * (they took it before the revocation arrived). A revoked author's own chain gets nothing from this.
    */
   #acceptRefusedParents(parents: readonly string[], author: string): void {
-    if (this.#refused.size === 0 || this.#nodes.length === 0 || !this.#folded().state.members.has(author)) return;
-    for (const parent of parents) {
-      const refused = this.#refused.get(parent);
-      if (refused === undefined || this.#byHash.has(parent)) continue;
-      this.#refused.delete(parent);
-      try {
-        this.accept(refused, { trusted: true });
-      } catch (error) {
-        if (!(error instanceof RosterOperationError)) throw error;
+    if (this.#refused.size === 0 || this.#nodes.length === 0) return;
+    if (!this.#restoring && !this.#folded().state.members.has(author)) return;
+    const restoring = this.#restoring;
+    this.#restoring = true;
+    try {
+      for (const parent of parents) {
+        const refused = this.#refused.get(parent);
+        if (refused === undefined || this.#byHash.has(parent)) continue;
+        this.#refused.delete(parent);
+        try {
+          this.accept(refused, { trusted: true });
+        } catch (error) {
+          if (!(error instanceof RosterOperationError)) throw error;
+        }
       }
+    } finally {
+      this.#restoring = restoring;
     }
   }
 }
