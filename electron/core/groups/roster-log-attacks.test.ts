@@ -107,6 +107,19 @@ describe('roster log against a removed or demoted admin', () => {
     expect(held.roster).toEqual(log.roster);
   });
 
+  it('a helper a demoted admin promoted on the side removes nobody and voids nothing', () => {
+    const { log, ops } = group();
+    const before = log.heads();
+    const demoteBob = operationBy(alice, log, { kind: 'role', member: bob.address, role: 'member' });
+    const promoteErin = backdated(bob, log, before, { kind: 'role', member: erin.address, role: 'admin' });
+    const erinRemovesDave = backdated(erin, log, [promoteErin.hash], { kind: 'remove', member: dave.address }, 3);
+    const davesRename = backdated(dave, log, before, { kind: 'rename', name: 'Dave’s name' }, 4);
+    const held = foldRoster(log.groupId, [...ops, promoteErin, erinRemovesDave, davesRename, demoteBob]);
+    expect(roles(held.roster)).toMatchObject({ [bob.address]: 'member', [erin.address]: 'member', [dave.address]: 'admin' });
+    expect(held.roster.name).toBe('Dave’s name');
+    expect(held.skipped.map((skip) => skip.hash).sort()).toEqual([promoteErin.hash, erinRemovesDave.hash].sort());
+  });
+
   it('after the owner left, an admin’s removal still sticks: the removed admin’s counter takes only the remover', () => {
     const { log } = group();
     log.accept(operationBy(alice, log, { kind: 'leave' }));

@@ -2,6 +2,8 @@
 // roster that every member holding the same operations computes alike (docs/groups.md, "Convergence").
 import { Ancestry } from './ancestry.js';
 import {
+  AuthorNotAllowedError,
+  AuthorNotMemberError,
   BadOperationSignatureError,
   BrokenChainError,
   ReplayedOperationError,
@@ -161,18 +163,34 @@ export class RosterLog {
     return this.#fold;
   }
 
+  /**
+   * Orders, judges and applies. A removal or demotion whose author turns out to hold no such right in the fold (it
+   * came from a void promotion or add) is taken out of the judging too, and the set judged again, so it voids nothing.
+   */
   #foldNodes(nodes: readonly LogNode[]): Fold {
     const order = linearize(nodes);
-    const standing = judge(order, this.#ancestry);
-    const state = new FoldState(this.groupId);
-    const skipped: SkippedOperation[] = [];
+    const unentitled = new Map<number, RosterOperationError>();
     const concurrent = (a: number, b: number): boolean => this.#ancestry.concurrent(a, b);
-    for (const node of order) {
-      const { hash, operation } = node.signed;
-      const reason = standing.voided.has(node.index) ? 'concurrent-revocation' : applyEffect(state, node, concurrent);
-      if (reason !== undefined) skipped.push({ hash, author: operation.author, reason });
+    for (;;) {
+      const standing = judge(
+        order.filter((node) => !unentitled.has(node.index)),
+        this.#ancestry,
+      );
+      const state = new FoldState(this.groupId);
+      const skipped: SkippedOperation[] = [];
+      let judgedAgain = false;
+      for (const node of order) {
+        const { hash, operation } = node.signed;
+        const reason = unentitled.get(node.index) ?? (standing.voided.has(node.index) ? 'concurrent-revocation' : applyEffect(state, node, concurrent));
+        if (reason === undefined) continue;
+        skipped.push({ hash, author: operation.author, reason });
+        if (node.revokes !== undefined && !unentitled.has(node.index) && (reason instanceof AuthorNotMemberError || reason instanceof AuthorNotAllowedError)) {
+          unentitled.set(node.index, reason);
+          judgedAgain = true;
+        }
+      }
+      if (!judgedAgain) return { state, order, skipped, standing };
     }
-    return { state, order, skipped, standing };
   }
 
   /** The fold of `parents` and all their ancestors: the roster their child's author saw. Null before the creation. */
@@ -206,7 +224,7 @@ export class RosterLog {
       this.#fold.order.push(node);
       if (reason !== undefined) this.#fold.skipped.push({ hash: node.signed.hash, author: node.signed.operation.author, reason });
       // Concurrent with nothing, a revocation is attacked by nothing and attacks nothing: it stands.
-      if (node.revokes !== undefined) pushTo(this.#fold.standing.standingOf, node.revokes.address, node);
+      if (node.revokes !== undefined && reason === undefined) pushTo(this.#fold.standing.standingOf, node.revokes.address, node);
       this.#headStates.clear();
       this.#headStates.set(node.index, this.#fold.state);
       return;
