@@ -248,7 +248,10 @@ export class RosterLog {
     const fold = this.#folded();
     const sees = (index: number): boolean => node.parents.some((parent) => parent === index || this.#ancestry.precedes(index, parent));
     if ((fold.standing.standingOf.get(author) ?? []).every((s) => sees(s.index))) return false;
-    if (action.kind === 'leave') return !fold.state.members.has(author) || fold.state.admission.get(author) !== node.revokes!.instance;
+    if (action.kind === 'leave') {
+      const gone = !fold.state.members.has(author) || fold.state.admission.get(author) !== node.revokes!.instance;
+      return gone && this.#changesNothingOnTrial(node, fold);
+    }
     if (node.revokes !== undefined && this.#repeats(node, fold, sees)) return true;
     return this.#voidOnTrial(node);
   }
@@ -276,6 +279,22 @@ export class RosterLog {
     this.#ancestry.pop();
     if (index !== node.index) throw new Error('roster log numbering is out of step');
     return voided;
+  }
+
+  /** Adds the node, folds, and takes it back again: are the roster and what is void the same as without it? */
+  #changesNothingOnTrial(node: LogNode, fold: Fold): boolean {
+    this.#ancestry.add(node.parents);
+    const trial = this.#foldNodes([...this.#nodes, node]);
+    this.#ancestry.pop();
+    const voided = (standing: Standing): string => [...standing.voided].sort((a, b) => a - b).join(',');
+    const [now, then] = [fold.state.roster(), trial.state.roster()];
+    return (
+      now.name === then.name &&
+      now.keyEpoch === then.keyEpoch &&
+      [...now.members.values()].every((m) => then.members.get(m.address)?.role === m.role) &&
+      now.members.size === then.members.size &&
+      voided(fold.standing) === voided(trial.standing)
+    );
   }
 
   #keepRefused(signed: SignedRosterOperation): void {
