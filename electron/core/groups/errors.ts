@@ -97,7 +97,7 @@ export class InvalidMemberBindingError extends RosterOperationError {
 }
 
 /** Why a change makes no sense for the roster it is applied to. */
-export type InvalidRosterChangeReason = 'already-member' | 'not-member' | 'owner-not-author';
+export type InvalidRosterChangeReason = 'already-member' | 'not-member' | 'owner-not-author' | 'id-not-committed' | 'uncommitted-create';
 
 export class InvalidRosterChangeError extends RosterOperationError {
   override readonly name = 'InvalidRosterChangeError';
@@ -108,9 +108,36 @@ export class InvalidRosterChangeError extends RosterOperationError {
       'already-member': `${member} is a member already`,
       'not-member': `${member} is not a member`,
       'owner-not-author': `the group's creator must be its owner, not ${member}`,
+      'id-not-committed': `the group id is not the one ${member}'s creation commits to, so this is not the creation of this group`,
+      'uncommitted-create': `${member}'s creation carries no nonce the group id commits to; only a log stored before nonces existed may start so`,
     };
     super(operationHash, `A roster change does not apply: ${why[reason]}`);
     this.reason = reason;
+  }
+}
+
+/**
+ * An operation by someone whose removal or demotion already stands in this log, written without seeing it, that would
+ * have no effect here (void, or a repeat): refused so a removed member cannot grow the log. Acknowledge and drop it.
+ */
+export class RevokedAuthorError extends RosterOperationError {
+  override readonly name = 'RevokedAuthorError';
+  readonly author: string;
+
+  constructor(operationHash: string, author: string) {
+    super(operationHash, `${author} was removed or demoted; this operation, written as if they had not been, would change nothing`);
+    this.author = author;
+  }
+}
+
+/** The log holds as many operations or bytes as a group may keep: nothing more is taken. Acknowledge and drop it. */
+export class RosterLogFullError extends RosterOperationError {
+  override readonly name = 'RosterLogFullError';
+  readonly limit: 'operations' | 'bytes';
+
+  constructor(operationHash: string, limit: 'operations' | 'bytes', max: number) {
+    super(operationHash, `The group's roster log is full (at most ${String(max)} ${limit}); the operation was not kept`);
+    this.limit = limit;
   }
 }
 

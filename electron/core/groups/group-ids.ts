@@ -1,10 +1,24 @@
-// Identifiers of a group: its random id fixed at creation, and the sender-key distribution id of each key epoch.
+// Identifiers of a group: its id, which commits to its owner and creation, and the sender-key distribution id of each key epoch.
 import { createHash, randomBytes } from 'node:crypto';
+import type { OnionKey } from '../identity/index.js';
+import { signRosterOperation, type MemberCard, type SignedRosterOperation } from './roster-operation.js';
 import type { Roster } from './roster.js';
 
-/** A fresh 128-bit group id, hex. */
-export function newGroupId(): string {
-  return randomBytes(16).toString('hex');
+const GROUP_ID_CONTEXT = 'allium-group-id-v1';
+
+/**
+ * The id of the group `owner` creates with `nonce`: the first 16 bytes of SHA-256("allium-group-id-v1" ‖ owner ‖
+ * nonce), hex. A `create` is accepted only under the id it commits to, so nobody but the owner can present one for
+ * a known id.
+ */
+export function groupIdFor(owner: string, nonce: Uint8Array): string {
+  return createHash('sha256').update(GROUP_ID_CONTEXT).update(owner).update(nonce).digest().subarray(0, 16).toString('hex');
+}
+
+/** A new group: its creation, signed by `key` with a fresh nonce, under the id that nonce commits to. */
+export function signGroupCreation(key: OnionKey, name: string, owner: MemberCard, at: number): SignedRosterOperation {
+  const nonce = new Uint8Array(randomBytes(16));
+  return signRosterOperation(key, { group: groupIdFor(key.address, nonce), parents: [], at, action: { kind: 'create', name, owner, nonce } });
 }
 
 /**

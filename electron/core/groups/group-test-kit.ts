@@ -3,7 +3,8 @@ import { IdentityKeyPair } from '@signalapp/libsignal-client';
 import { generateOnionKey, type OnionAddress, type OnionKey } from '../identity/index.js';
 import { createBinding } from '../signal/binding.js';
 import { InMemoryKeyValueStore } from './key-value-store.js';
-import type { RosterLog } from './roster-log.js';
+import { signGroupCreation } from './group-ids.js';
+import { RosterLog } from './roster-log.js';
 import { signRosterOperation, type MemberCard, type RosterAction, type SignedRosterOperation } from './roster-operation.js';
 import { GroupSenderKeys } from './sender-keys.js';
 
@@ -25,4 +26,12 @@ export function makeMember(name: string): TestMember {
 /** `author` signs `action` after the log's current heads. */
 export function operationBy(author: TestMember, log: RosterLog, action: RosterAction): SignedRosterOperation {
   return signRosterOperation(author.onionKey, log.draft(action, 1_700_000_000_000));
+}
+
+/** A new group owned by `owner`, its creation accepted. */
+export function newGroup(owner: TestMember, name = 'Climbing'): RosterLog {
+  const creation = signGroupCreation(owner.onionKey, name, owner.card, 1_700_000_000_000);
+  const log = new RosterLog(creation.operation.group);
+  log.accept(creation);
+  return log;
 }

@@ -10,10 +10,10 @@ import {
   InvalidMemberBindingError,
   InvalidRosterChangeError,
   ReplayedOperationError,
+  RevokedAuthorError,
   UnknownGroupError,
 } from './errors.js';
-import { makeMember, operationBy, type TestMember } from './group-test-kit.js';
-import { newGroupId } from './group-ids.js';
+import { makeMember, newGroup, operationBy, type TestMember } from './group-test-kit.js';
 import { foldRoster, RosterLog } from './roster-log.js';
 import { decodeRosterOperation, signRosterOperation, type SignedRosterOperation } from './roster-operation.js';
 import type { Roster } from './roster.js';
@@ -22,9 +22,9 @@ const [alice, bob, carol, dave, erin] = ['Alice', 'Bob', 'Carol', 'Dave', 'Erin'
 
 /** Alice owns the group; Bob and Carol are admins, Dave a member. */
 function fourMemberLog(): { log: RosterLog; ops: SignedRosterOperation[] } {
-  const log = new RosterLog(newGroupId());
+  const log = newGroup(alice, 'Climbing');
   const ops = [
-    log.accept(operationBy(alice, log, { kind: 'create', name: 'Climbing', owner: alice.card })),
+    ...log.operations(),
     log.accept(operationBy(alice, log, { kind: 'add', member: bob.card, role: 'admin' })),
     log.accept(operationBy(alice, log, { kind: 'add', member: carol.card, role: 'admin' })),
     log.accept(operationBy(bob, log, { kind: 'add', member: dave.card, role: 'member' })),
@@ -108,8 +108,7 @@ describe('RosterLog', () => {
 
     it('an operation of another group: UnknownGroupError', () => {
       const { log } = fourMemberLog();
-      const other = new RosterLog(newGroupId());
-      other.accept(operationBy(bob, other, { kind: 'create', name: 'Other', owner: bob.card }));
+      const other = newGroup(bob, 'Other');
       expect(() => log.accept(operationBy(bob, other, { kind: 'rename', name: 'x' }))).toThrow(UnknownGroupError);
     });
 
@@ -159,7 +158,7 @@ describe('RosterLog', () => {
       expect(log.roster.name).toBe('Merged');
     });
 
-    it('conflicting changes resolve the same way for everyone: the later in log order finds the member gone', () => {
+    it('conflicting changes resolve the same way for everyone: a promotion concurrent with a removal is void', () => {
       const { log, ops } = fourMemberLog();
       const removal = operationBy(bob, log, { kind: 'remove', member: dave.address });
       const promotion = operationBy(carol, log, { kind: 'role', member: dave.address, role: 'admin' });
@@ -167,8 +166,8 @@ describe('RosterLog', () => {
       const b = foldRoster(log.groupId, [promotion, ...ops.reverse(), removal]);
       expect(b.roster).toEqual(a.roster);
       expect(a.roster.members.has(dave.address)).toBe(false);
-      // Whichever came first in log order, the removal stands: promoted then removed, or removed then promotion skipped.
-      expect(a.skipped.map((skip) => skip.hash)).toEqual(removal.hash < promotion.hash ? [promotion.hash] : []);
+      // Whichever comes first in log order, the removal wins and the promotion it did not see is void.
+      expect(a.skipped).toEqual([{ hash: promotion.hash, author: carol.address, reason: 'concurrent-revocation' }]);
     });
 
     it('a removed admin cannot undo their removal by writing operations as if they had not seen it', () => {
@@ -182,13 +181,16 @@ describe('RosterLog', () => {
         at: 2,
         action: { kind: 'add', member: erin.card, role: 'admin' },
       });
-      log.accept(backdated);
-      expect(log.roster.members.has(erin.address)).toBe(false);
+      // Void on arrival from someone removed: refused, so it does not grow the log.
+      expect(() => log.accept(backdated)).toThrow(RevokedAuthorError);
+      expect(log.size).toBe(ops.length + 1);
       expect(log.roster.members.has(bob.address)).toBe(false);
-      expect(log.skipped).toEqual([{ hash: backdated.hash, author: bob.address, reason: 'concurrent-revocation' }]);
+      // A member who took it before the removal arrived holds it, void: the same roster.
+      const held = foldRoster(log.groupId, [backdated, removal, ...ops]);
+      expect(held.roster).toEqual(log.roster);
+      expect(held.skipped).toEqual([{ hash: backdated.hash, author: bob.address, reason: 'concurrent-revocation' }]);
       // Erin's own operations then have no roster that holds her: refused whoever receives them.
       expect(() => log.accept(operationBy(erin, log, { kind: 'rename', name: 'x' }))).toThrow(AuthorNotMemberError);
-      expect(foldRoster(log.groupId, [backdated, removal, ...ops]).roster).toEqual(log.roster);
     });
 
     it('an admin made a plain member cannot act as admin by backdating, but may still leave', () => {
@@ -197,9 +199,8 @@ describe('RosterLog', () => {
       log.accept(operationBy(alice, log, { kind: 'role', member: carol.address, role: 'member' }));
       const backdated = (action: Parameters<typeof log.draft>[0]) =>
         log.accept(signRosterOperation(carol.onionKey, { group: log.groupId, parents: beforeDemotion, at: 3, action }));
-      const add = backdated({ kind: 'add', member: erin.card, role: 'admin' });
+      expect(() => backdated({ kind: 'add', member: erin.card, role: 'admin' })).toThrow(RevokedAuthorError);
       expect(log.roster.members.has(erin.address)).toBe(false);
-      expect(log.skipped).toEqual([{ hash: add.hash, author: carol.address, reason: 'concurrent-revocation' }]);
       backdated({ kind: 'leave' });
       expect(log.roster.members.has(carol.address)).toBe(false);
     });

@@ -24,7 +24,8 @@ const grantedRole = z.enum(['admin', 'member']);
 const memberCard = z.object({ address, signalIdentityKey: bytesOf(33), binding: bytesOf(64) }).strict();
 
 const action = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('create'), name: groupName, owner: memberCard }).strict(),
+  /** `nonce`: 16 random bytes the group id commits to (group-ids.ts); absent only in logs stored before it existed. */
+  z.object({ kind: z.literal('create'), name: groupName, owner: memberCard, nonce: bytesOf(16).optional() }).strict(),
   z.object({ kind: z.literal('add'), member: memberCard, role: grantedRole }).strict(),
   z.object({ kind: z.literal('remove'), member: address }).strict(),
   z.object({ kind: z.literal('leave') }).strict(),
@@ -35,7 +36,7 @@ const action = z.discriminatedUnion('kind', [
 const operationSchema = z
   .object({
     v: z.literal(ROSTER_OPERATION_VERSION),
-    /** 128-bit random group id, hex, fixed at creation. */
+    /** 128-bit group id, hex, fixed at creation: derived from the owner and the creation's nonce (group-ids.ts). */
     group: z.string().regex(/^[0-9a-f]{32}$/),
     /** Hashes of the log's heads when the author wrote this, ascending and distinct; empty only for `create`. */
     parents: z

@@ -1,10 +1,10 @@
 // Sender keys with real libsignal and real keys: four members, a removal with re-keying, replays and strangers refused.
 import { describe, expect, it } from 'vitest';
 import { GroupDecryptionError, GroupFormatError, MissingSenderKeyError, NotAGroupMemberError, ReplayedGroupMessageError, StaleDistributionError } from './errors.js';
-import { distributionIdFor, newGroupId } from './group-ids.js';
-import { makeMember, operationBy, type TestMember } from './group-test-kit.js';
+import { distributionIdFor } from './group-ids.js';
+import { makeMember, newGroup, operationBy, type TestMember } from './group-test-kit.js';
 import { InMemoryKeyValueStore } from './key-value-store.js';
-import { RosterLog } from './roster-log.js';
+import type { RosterLog } from './roster-log.js';
 import type { Roster } from './roster.js';
 import { GroupSenderKeys } from './sender-keys.js';
 
@@ -23,8 +23,7 @@ async function distributeAll(members: readonly TestMember[], roster: Roster, pre
 
 async function fourMemberGroup(): Promise<{ log: RosterLog; alice: TestMember; bob: TestMember; carol: TestMember; dave: TestMember }> {
   const [alice, bob, carol, dave] = ['Alice', 'Bob', 'Carol', 'Dave'].map(makeMember) as [TestMember, TestMember, TestMember, TestMember];
-  const log = new RosterLog(newGroupId());
-  log.accept(operationBy(alice, log, { kind: 'create', name: 'Four', owner: alice.card }));
+  const log = newGroup(alice, 'Four');
   for (const member of [bob, carol, dave]) log.accept(operationBy(alice, log, { kind: 'add', member: member.card, role: 'member' }));
   await distributeAll([alice, bob, carol, dave], log.roster);
   return { log, alice, bob, carol, dave };

@@ -1,7 +1,6 @@
 // Bench suite: group messages of 1 KiB encrypted with a sender key and decrypted by another member, per second,
 // through GroupSenderKeys (replay guard included) with real libsignal and in-memory stores.
-import { makeMember, operationBy } from '../../../electron/core/groups/group-test-kit.js';
-import { newGroupId, RosterLog } from '../../../electron/core/groups/index.js';
+import { makeMember, newGroup, operationBy } from '../../../electron/core/groups/group-test-kit.js';
 import type { Report } from '../report.js';
 
 const WARM_UP_MESSAGES = 1000;
@@ -13,8 +12,7 @@ const TARGET_PER_SECOND = 2000;
 export async function run(report: Report): Promise<void> {
   const alice = makeMember('Alice');
   const bob = makeMember('Bob');
-  const log = new RosterLog(newGroupId());
-  log.accept(operationBy(alice, log, { kind: 'create', name: 'Bench', owner: alice.card }));
+  const log = newGroup(alice, 'Bench');
   log.accept(operationBy(alice, log, { kind: 'add', member: bob.card, role: 'member' }));
   const roster = log.roster;
   await bob.senderKeys.processDistribution(roster, alice.address, (await alice.senderKeys.distribution(roster)).message);

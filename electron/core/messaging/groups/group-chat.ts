@@ -2,7 +2,7 @@
 import type { DirectoryGroupDto, GroupDto, GroupInvitationDto, GroupJoinRequestDto, HistoryPageDto, MessageDto } from '../../../shared/api/index.js';
 import { ApiError } from '../../../shared/api/index.js';
 import type { OnionAddress } from '../../../shared/onion-address/index.js';
-import { GroupSenderKeys, newGroupId, signRosterOperation, type GrantedRole, type Roster, type RosterAction, type SignedRosterOperation } from '../../groups/index.js';
+import { GroupSenderKeys, signGroupCreation, signRosterOperation, type GrantedRole, type Roster, type RosterAction, type SignedRosterOperation } from '../../groups/index.js';
 import type { ContactRequestFrame } from '../../protocol/index.js';
 import { StateGroupKeys, type Group, type HistoryCursor, type StateMutators } from '../../store/index.js';
 import { acceptGroupPeer, holdGroupRequest, rejectRequest, requestGroupPeer, sendRequest } from '../contact-requests.js';
@@ -214,8 +214,8 @@ export class GroupChat implements GroupHooks {
 
   async create(name: string): Promise<GroupDto> {
     const { ctx } = this;
-    const id = newGroupId();
-    const operation = signRosterOperation(ctx.onionKey, { group: id, parents: [], at: ctx.now(), action: { kind: 'create', name, owner: myCard(ctx) } });
+    const operation = signGroupCreation(ctx.onionKey, name, myCard(ctx), ctx.now());
+    const id = operation.operation.group;
     await ctx.state.transact((tx) => tx.groups.put({ ...this.#newGroup(id, name, 'member'), operations: [operation.bytes], joinSecret: newJoinSecret() }));
     const roster = this.parts.logs.roster(id)!;
     await this.parts.keys.distribution(roster);

@@ -35,7 +35,7 @@ export class GroupLogs {
     const log = new RosterLog(group.id);
     for (const bytes of group.operations) {
       try {
-        log.accept(bytes);
+        log.accept(bytes, { trusted: true });
       } catch (error) {
         // Only operations the log accepted are stored, parents first; this is a damaged state file, already checked whole.
         this.log(`a stored operation of group ${group.id} was skipped: ${error instanceof Error ? error.message : String(error)}`);
