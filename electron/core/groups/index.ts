@@ -4,7 +4,7 @@ export { distributionIdFor, groupIdFor, signGroupCreation } from './group-ids.js
 export { InMemoryKeyValueStore, type KeyValueStore } from './key-value-store.js';
 export { dedupKeyString, type GroupMessageKey } from './replay-guard.js';
 export { revocationBy, type GroupRole, type Revocation, type Roster, type RosterMember } from './roster.js';
-export { chunkOperations, foldRoster, MAX_LOG_BYTES, MAX_LOG_OPERATIONS, RosterLog, type AcceptOptions, type RosterFold, type SkippedOperation } from './roster-log.js';
+export { foldRoster, MAX_LOG_BYTES, MAX_LOG_OPERATIONS, RosterLog, type AcceptOptions, type RosterFold, type SkippedOperation } from './roster-log.js';
 export {
   decodeRosterOperation,
   signRosterOperation,

@@ -360,24 +360,3 @@ export function foldRoster(groupId: string, operations: readonly (Uint8Array | S
   }
   return { roster: log.roster, skipped: log.skipped, order: log.operations().map((op) => op.hash) };
 }
-
-/**
- * The log's operations in order (parents first), cut into chunks of at most `maxBytes` of operation bytes each, so a
- * new member can be sent a long log in several envelopes and accept them in turn. One operation is at most ~4 KiB.
- */
-export function chunkOperations(operations: readonly SignedRosterOperation[], maxBytes: number): Uint8Array[][] {
-  const chunks: Uint8Array[][] = [];
-  let chunk: Uint8Array[] = [];
-  let size = 0;
-  for (const { bytes } of operations) {
-    if (chunk.length > 0 && size + bytes.length > maxBytes) {
-      chunks.push(chunk);
-      chunk = [];
-      size = 0;
-    }
-    chunk.push(bytes);
-    size += bytes.length;
-  }
-  if (chunk.length > 0) chunks.push(chunk);
-  return chunks;
-}
