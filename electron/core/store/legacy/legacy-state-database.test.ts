@@ -3,10 +3,10 @@ import { randomBytes } from 'node:crypto';
 import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CorruptFileError, InvalidDocumentError, MissingFileError } from './errors.js';
-import { createStateDatabase, journalPathOf, StateDatabase } from './state-database.js';
-import { migrateState } from './migrations/index.js';
-import { tempRoot } from './test-fixtures.js';
+import { CorruptFileError, InvalidDocumentError, MissingFileError } from '../errors.js';
+import { createStateDatabase, journalPathOf, StateDatabase } from './legacy-state-database.js';
+import { migrateState } from '../migrations/index.js';
+import { tempRoot } from '../test-fixtures.js';
 
 const KEY = randomBytes(32);
 const PROFILE = '0123456789abcdef';
