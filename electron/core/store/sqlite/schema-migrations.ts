@@ -26,6 +26,7 @@ export const SCHEMA_MIGRATIONS: readonly string[] = [
   ) STRICT;
   CREATE UNIQUE INDEX messages_by_id ON messages(conversation, id);
   CREATE INDEX messages_by_time ON messages(conversation, row);
+  CREATE INDEX messages_by_bare_id ON messages(id);
 
   CREATE VIRTUAL TABLE messages_fts USING fts5(body, content='messages', content_rowid='row', tokenize='signal_tokenizer');
   CREATE TRIGGER messages_fts_insert AFTER INSERT ON messages BEGIN
