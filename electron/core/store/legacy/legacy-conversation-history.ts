@@ -1,4 +1,4 @@
-// One conversation's history: closed sealed segments of bounded size plus an append-only log for the open one.
+// Old format, read only by the migration (tests also write it, to make fixtures). One conversation's history: closed sealed segments of bounded size plus an append-only log for the open one.
 import { constants } from 'node:fs';
 import { type FileHandle, mkdir, open, readFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';

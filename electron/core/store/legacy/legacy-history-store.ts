@@ -1,4 +1,4 @@
-// A profile's history folder: one sub-folder per conversation, named by a keyed hash of the conversation id.
+// Old format, read only by the migration: a profile's history folder: one sub-folder per conversation, named by a keyed hash of the conversation id.
 import { readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncDirectory } from '../atomic-write.js';

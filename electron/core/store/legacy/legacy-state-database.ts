@@ -1,4 +1,4 @@
-// The state database: a sealed snapshot plus an append-only journal of sealed changes, replayed on open and compacted when it grows.
+// Old format, read only by the migration (tests also write it, to make fixtures): the state as a sealed snapshot plus an append-only journal of sealed changes, replayed on open and compacted when it grows.
 import { constants } from 'node:fs';
 import { type FileHandle, open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

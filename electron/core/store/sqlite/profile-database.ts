@@ -1,14 +1,11 @@
 // Opens a profile's SQLCipher database: raw key, WAL, synchronous=FULL, schema migrations, a clear error for a key that does not fit.
-import Database, { setLogger } from '@signalapp/sqlcipher';
+import Database from '@signalapp/sqlcipher';
 import { CorruptFileError, UnsupportedFormatError } from '../errors.js';
 import { SCHEMA_MIGRATIONS, SCHEMA_VERSION } from './schema-migrations.js';
 
 export type { Database };
 
 export const DATABASE_FILE = 'profile.db';
-
-// SQLCipher reports a refused key on stderr as well as by the error we turn into CorruptFileError.
-setLogger(() => undefined);
 
 /**
  * Opens (creating if absent) the database at `path` with a 32-byte raw key. A file the key does not open (damaged, or
@@ -18,6 +15,8 @@ export function openProfileDatabase(path: string, key: Uint8Array): Database {
   if (key.length !== 32) throw new RangeError('the database key must be 32 bytes');
   const db = new Database(path, { cacheStatements: true });
   try {
+    // SQLCipher would also print a refused key on stderr; the error below says it.
+    db.pragma('cipher_log_level = NONE');
     // A raw key (x'…'): SQLCipher uses it as is, no passphrase derivation.
     db.pragma(`key = "x'${Buffer.from(key).toString('hex')}'"`);
     try {
