@@ -12,6 +12,7 @@ import { checkPasswordStrength } from './password-strength.js';
 import type { ProfilePaths } from './profile-layout.js';
 import { ProfileState } from './profile-state.js';
 import type { Database } from './sqlite/profile-database.js';
+import type { WriteBatch } from './sqlite/write-batch.js';
 import type { StateDatabase } from './state-database.js';
 import { type Vault, readVault, rewrapVault, writeVault } from './vault.js';
 
@@ -37,6 +38,8 @@ export interface SessionContext {
   db: StateDatabase;
   /** The SQLCipher database that holds the state and the history; closed by lock(). */
   database: Database;
+  /** Commits the state's and the history's writes of one turn in one transaction. */
+  batch: WriteBatch;
   kdf: ScryptParams;
   /** Verifies a password against the vault through the store's throttle. */
   checkPassword: (vault: Vault, password: string) => Promise<Buffer>;
@@ -53,10 +56,10 @@ export class ProfileSession {
   private locking: Promise<void> | undefined;
 
   constructor(private readonly context: SessionContext) {
-    const { vault, db, database, paths } = context;
+    const { vault, db, database, batch, paths } = context;
     this.profile = { id: vault.profileId, label: vault.label, createdAt: vault.createdAt };
     this.state = new ProfileState(db);
-    this.histories = new HistoryStore(database, paths.database);
+    this.histories = new HistoryStore(database, batch, paths.database);
   }
 
   get isLocked(): boolean {

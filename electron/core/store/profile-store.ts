@@ -15,6 +15,7 @@ import { PROFILES_FOLDER, profilePaths } from './profile-layout.js';
 import { ProfileSession, type ProfileSummary } from './profile-session.js';
 import { migrateLegacyProfile } from './legacy/migrate-legacy-profile.js';
 import { DATABASE_FILE, type Database, openProfileDatabase } from './sqlite/profile-database.js';
+import { WriteBatch } from './sqlite/write-batch.js';
 import { StateDatabase, writeInitialState } from './state-database.js';
 import type { StateData } from './state-schema.js';
 import { DEFAULT_UNLOCK_THROTTLE, UnlockThrottle, type UnlockThrottleOptions } from './unlock-throttle.js';
@@ -175,7 +176,7 @@ export class ProfileStore {
     // The history goes into the hidden folder too, before the profile is renamed into place: half an import is worse
     // than none, after a crash as after an error (the backup file is still there to try again).
     return this.createFromState(contents.state, password, label ?? contents.label, async (db, path) => {
-      const histories = new HistoryStore(db, path);
+      const histories = new HistoryStore(db, new WriteBatch(db), path);
       try {
         for (const { conversationId, messages } of contents.history ?? []) {
           const history = await histories.conversation(conversationId);
@@ -239,6 +240,7 @@ export class ProfileStore {
     const keys = deriveDataKeys(dataKey);
     let db: StateDatabase;
     let database: Database | undefined;
+    let batch: WriteBatch;
     let release: () => Promise<void> = () => Promise.resolve();
     try {
       release = await acquireProcessLock(paths.dir);
@@ -248,7 +250,8 @@ export class ProfileStore {
       // Opening would create an empty database: a missing one is an error, never a fresh start (keys and contacts).
       if (!(await exists(paths.database))) throw new MissingFileError(paths.database);
       database = openProfileDatabase(paths.database, keys.database);
-      db = StateDatabase.open(database, paths.database);
+      batch = new WriteBatch(database);
+      db = StateDatabase.open(database, batch, paths.database);
     } catch (error) {
       database?.close();
       await release();
@@ -263,6 +266,7 @@ export class ProfileStore {
       keys,
       db,
       database,
+      batch,
       kdf: this.kdf,
       checkPassword: (v, p) => this.checkPassword(v, p),
       onLock: async () => {

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CorruptFileError, InvalidDocumentError, MissingFileError, ProfileLockedError } from './errors.js';
 import { migrateState } from './migrations/index.js';
 import { type Database, openProfileDatabase } from './sqlite/profile-database.js';
+import { WriteBatch } from './sqlite/write-batch.js';
 import { StateDatabase, writeInitialState } from './state-database.js';
 import { contactRecord, tempRoot } from './test-fixtures.js';
 
@@ -33,7 +34,7 @@ const changesOf = (work: () => Promise<void>): Promise<number> => {
 
 describe('StateDatabase', () => {
   it('writes only the entries a change touched, whatever else the state holds', async () => {
-    const state = StateDatabase.open(db, path);
+    const state = StateDatabase.open(db, new WriteBatch(db), path);
     for (let i = 0; i < 5; i += 1) state.data.contacts[address(i)] = contactRecord({ address: address(i), nickname: 'x'.repeat(60) });
     expect(await changesOf(() => state.write())).toBe(6); // five contacts, and the empty map's own row goes
     state.data.settings.theme = 'dark';
@@ -41,23 +42,23 @@ describe('StateDatabase', () => {
     expect(await changesOf(() => state.write())).toBe(0);
     delete state.data.contacts[address(0)];
     expect(await changesOf(() => state.write())).toBe(1);
-    const again = StateDatabase.open(db, path);
+    const again = StateDatabase.open(db, new WriteBatch(db), path);
     expect(again.data).toEqual(state.data);
     expect(Object.keys(again.data.contacts)).toHaveLength(4);
   });
 
   it('coalesces writes requested together into one transaction', async () => {
-    const state = StateDatabase.open(db, path);
+    const state = StateDatabase.open(db, new WriteBatch(db), path);
     const writes = Array.from({ length: 5 }, (_, i) => {
       state.data.contacts[address(i)] = contactRecord({ address: address(i), nickname: `n${String(i)}` });
       return state.write();
     });
     await Promise.all(writes);
-    expect(Object.keys(StateDatabase.open(db, path).data.contacts)).toHaveLength(5);
+    expect(Object.keys(StateDatabase.open(db, new WriteBatch(db), path).data.contacts)).toHaveLength(5);
   });
 
   it('refuses a change its schema rejects, and writes nothing of it', async () => {
-    const state = StateDatabase.open(db, path);
+    const state = StateDatabase.open(db, new WriteBatch(db), path);
     const bad: ((data: Record<string, unknown>) => void)[] = [
       (d) => ((d.settings as Record<string, unknown>).theme = 42),
       (d) => delete (d.profile as Record<string, unknown>).nickname,
@@ -72,19 +73,19 @@ describe('StateDatabase', () => {
       await expect(state.write()).rejects.toThrow(InvalidDocumentError);
       state.reload();
     }
-    expect(StateDatabase.open(db, path).data).toEqual(state.data);
+    expect(StateDatabase.open(db, new WriteBatch(db), path).data).toEqual(state.data);
     expect(state.data.profile.nickname).toBe('Zebulon');
   });
 
   it('refuses an empty database and entries that do not make a state; refuses writes once closed', async () => {
-    const state = StateDatabase.open(db, path);
+    const state = StateDatabase.open(db, new WriteBatch(db), path);
     await state.close();
     await expect(state.write()).rejects.toThrow(ProfileLockedError);
     db.prepare("UPDATE state_entries SET value = '\"not a theme\"' WHERE path = '[\"settings\",\"theme\"]'").run();
-    expect(() => StateDatabase.open(db, path)).toThrow(CorruptFileError);
+    expect(() => StateDatabase.open(db, new WriteBatch(db), path)).toThrow(CorruptFileError);
     db.prepare("UPDATE state_entries SET value = 'not json' WHERE path = '[\"settings\",\"theme\"]'").run();
-    expect(() => StateDatabase.open(db, path)).toThrow(CorruptFileError);
+    expect(() => StateDatabase.open(db, new WriteBatch(db), path)).toThrow(CorruptFileError);
     db.exec('DELETE FROM state_entries');
-    expect(() => StateDatabase.open(db, path)).toThrow(MissingFileError);
+    expect(() => StateDatabase.open(db, new WriteBatch(db), path)).toThrow(MissingFileError);
   });
 });

@@ -2,13 +2,9 @@
 import { CorruptFileError, InvalidDocumentError, MissingFileError, ProfileLockedError, UnsupportedFormatError } from './errors.js';
 import { STATE_VERSION, migrateState } from './migrations/index.js';
 import type { Database } from './sqlite/profile-database.js';
+import type { WriteBatch } from './sqlite/write-batch.js';
 import type { StateData } from './state-schema.js';
 import { type Entries, type JsonObject, assemble, changedEntries, flatten, validateChanges } from './state-entries.js';
-
-interface Waiter {
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
 
 type EntryRow = {
   path: string;
@@ -22,12 +18,14 @@ export function writeInitialState(db: Database, data: StateData): void {
 }
 
 export class StateDatabase {
-  private waiters: Waiter[] = [];
-  private draining: Promise<void> | undefined;
+  /** The write queued and not yet run: later write() calls share it. */
+  private queued: Promise<void> | undefined;
+  private last: Promise<void> = Promise.resolve();
   private closed = false;
 
   private constructor(
     private readonly db: Database,
+    private readonly batch: WriteBatch,
     /** The database file, named in errors. */
     private readonly path: string,
     /** The live document; changes to it become durable with the next write(). */
@@ -40,7 +38,7 @@ export class StateDatabase {
    * Reads every entry and rebuilds the document. No entries is MissingFileError, never an invitation to start empty
    * (contacts and keys would be lost); entries that do not make a valid document are CorruptFileError.
    */
-  static open(db: Database, path: string): StateDatabase {
+  static open(db: Database, batch: WriteBatch, path: string): StateDatabase {
     const rows = db.prepare('SELECT path, value FROM state_entries').all<EntryRow>();
     if (rows.length === 0) throw new MissingFileError(path);
     let raw: JsonObject;
@@ -52,23 +50,25 @@ export class StateDatabase {
       if (error instanceof UnsupportedFormatError) throw new UnsupportedFormatError(path, error.version);
       throw new CorruptFileError(path, `the state entries do not make a valid state: ${String(error).slice(0, 200)}`, undefined, { cause: error });
     }
-    const state = new StateDatabase(db, path, data, flatten(raw, [], new Map()));
+    const state = new StateDatabase(db, batch, path, data, flatten(raw, [], new Map()));
     // An older document (a newer Allium's migration ran in memory): store it in the current format at once.
-    if (raw.formatVersion !== STATE_VERSION) state.commit();
+    if (raw.formatVersion !== STATE_VERSION) db.transaction(() => state.commit()?.())();
     return state;
   }
 
   /**
-   * Makes the live document durable: the entries that changed, in one transaction. A change its schema rejects is
-   * refused (InvalidDocumentError) and nothing is written. Writes requested while one is pending are coalesced into
-   * one transaction; each promise settles once its data is durable.
+   * Makes the live document durable: the entries that changed, in the transaction of every write requested in the
+   * same turn (history appends included). A change its schema rejects is refused (InvalidDocumentError) and nothing
+   * of it is written. Writes requested before the queued one runs share it; each promise settles once durable.
    */
   write(): Promise<void> {
     if (this.closed) return Promise.reject(new ProfileLockedError());
-    return new Promise<void>((resolve, reject) => {
-      this.waiters.push({ resolve, reject });
-      this.draining ??= this.drain();
+    this.queued ??= this.batch.run(() => {
+      this.queued = undefined;
+      return this.commit();
     });
+    this.last = this.queued.catch(() => undefined);
+    return this.queued;
   }
 
   /** Puts the live document back to what is durable (after a refused write). */
@@ -78,7 +78,7 @@ export class StateDatabase {
 
   /** Settles once every write requested so far is on disk. */
   async flush(): Promise<void> {
-    while (this.draining) await this.draining;
+    await this.last;
   }
 
   /** Finishes pending writes; later ones are refused. The caller closes the database. */
@@ -87,26 +87,12 @@ export class StateDatabase {
     await this.flush();
   }
 
-  private async drain(): Promise<void> {
-    // Yield first: writes requested in the same turn share one transaction, and `draining` is set before this ends.
-    await Promise.resolve();
-    while (this.waiters.length > 0) {
-      const batch = this.waiters.splice(0);
-      try {
-        this.commit();
-        for (const waiter of batch) waiter.resolve();
-      } catch (error) {
-        for (const waiter of batch) waiter.reject(error);
-      }
-    }
-    this.draining = undefined;
-  }
-
-  private commit(): void {
+  /** Writes the changed entries; returns what to remember once they are durable. */
+  private commit(): (() => void) | undefined {
     const doc = this.data as unknown as JsonObject;
     const entries = flatten(doc, [], new Map());
     const { set, removed } = changedEntries(this.committed, entries);
-    if (set.length + removed.length === 0) return;
+    if (set.length + removed.length === 0) return undefined;
     // What cannot be read back must not reach the disk: each changed entry is checked against its part of the schema.
     try {
       validateChanges(doc, set, removed);
@@ -115,10 +101,10 @@ export class StateDatabase {
     }
     const upsert = this.db.prepare('INSERT INTO state_entries (path, value) VALUES (?, ?) ON CONFLICT(path) DO UPDATE SET value = excluded.value');
     const remove = this.db.prepare('DELETE FROM state_entries WHERE path = ?');
-    this.db.transaction(() => {
-      for (const path of removed) remove.run([path]);
-      for (const [path, value] of set) upsert.run([path, value]);
-    })();
-    this.committed = entries;
+    for (const path of removed) remove.run([path]);
+    for (const [path, value] of set) upsert.run([path, value]);
+    return () => {
+      this.committed = entries;
+    };
   }
 }

@@ -1,6 +1,7 @@
 // One conversation's history in the profile's database: appends, pages newest first behind a cursor, lookup by id.
 import { CorruptFileError, InvalidHistoryCursorError, InvalidPageSizeError, ProfileLockedError } from '../errors.js';
 import type { Database } from '../sqlite/profile-database.js';
+import type { WriteBatch } from '../sqlite/write-batch.js';
 import { type HistoryMessage, historyMessageSchema } from './history-message.js';
 
 /** Where a page ended: pass it back as `before` to get the next older page. */
@@ -52,12 +53,13 @@ export class ConversationHistory {
 
   constructor(
     private readonly db: Database,
+    private readonly batch: WriteBatch,
     /** The database file, named in errors. */
     private readonly path: string,
     readonly conversationId: string,
   ) {}
 
-  /** Resolves once the message is durable (committed with synchronous=FULL). */
+  /** Resolves once the message is durable (committed with synchronous=FULL, with the writes requested in the same turn). */
   append(message: HistoryMessage): Promise<void> {
     return this.appendMany([message]);
   }
@@ -67,20 +69,22 @@ export class ConversationHistory {
    * the first copy stays (ids are envelope ids, and a redelivered envelope is the same message).
    */
   appendMany(messages: readonly HistoryMessage[]): Promise<void> {
-    return settle(() => this.insert(messages));
-  }
-
-  private insert(messages: readonly HistoryMessage[]): void {
-    if (this.closed) throw new ProfileLockedError();
-    if (messages.length === 0) return;
-    const parsed = messages.map((raw) => historyMessageSchema.parse(raw));
-    const insert = this.db.prepare(
-      'INSERT INTO messages (conversation, id, sent_at, stored_at, body, json) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(conversation, id) DO NOTHING',
-    );
-    this.db.transaction(() => {
+    if (this.closed) return Promise.reject(new ProfileLockedError());
+    if (messages.length === 0) return Promise.resolve();
+    let parsed: HistoryMessage[];
+    try {
+      parsed = messages.map((raw) => historyMessageSchema.parse(raw));
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+    // Queued now, not a turn later: a state write requested just before shares this transaction.
+    return this.batch.run(() => {
+      const insert = this.db.prepare(
+        'INSERT INTO messages (conversation, id, sent_at, stored_at, body, json) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(conversation, id) DO NOTHING',
+      );
       const conversation = conversationRow(this.db, this.conversationId);
       for (const m of parsed) insert.run([conversation, m.id, m.sentAt, m.storedAt, m.body, JSON.stringify(m)]);
-    })();
+    });
   }
 
   /** A page of messages, newest first, older than `before` (or the newest ones). */

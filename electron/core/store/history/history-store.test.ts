@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InvalidHistoryCursorError, InvalidPageSizeError, InvalidSearchError, ProfileLockedError } from '../errors.js';
 import { type Database, openProfileDatabase } from '../sqlite/profile-database.js';
+import { WriteBatch } from '../sqlite/write-batch.js';
 import { tempRoot } from '../test-fixtures.js';
 import type { HistoryCursor } from './conversation-history.js';
 import type { HistoryMessage } from './history-message.js';
@@ -19,7 +20,7 @@ const message = (id: string, body: string, storedAt = 1): HistoryMessage => ({ i
 beforeEach(async () => {
   dir = await tempRoot();
   db = openProfileDatabase(join(dir, 'profile.db'), randomBytes(32));
-  store = new HistoryStore(db, join(dir, 'profile.db'));
+  store = new HistoryStore(db, new WriteBatch(db), join(dir, 'profile.db'));
 });
 afterEach(async () => {
   await store.close();

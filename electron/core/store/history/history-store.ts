@@ -1,6 +1,7 @@
 // A profile's conversations in its database: open, list, delete, and find messages by id or by words across them.
 import { CorruptFileError, InvalidPageSizeError, InvalidSearchError, ProfileLockedError } from '../errors.js';
 import type { Database } from '../sqlite/profile-database.js';
+import type { WriteBatch } from '../sqlite/write-batch.js';
 import { ConversationHistory, type MessageRow, rowToMessage, settle } from './conversation-history.js';
 import type { HistoryMessage } from './history-message.js';
 
@@ -52,6 +53,7 @@ export class HistoryStore {
 
   constructor(
     private readonly db: Database,
+    private readonly batch: WriteBatch,
     /** The database file, named in errors. */
     private readonly path: string,
   ) {}
@@ -62,7 +64,7 @@ export class HistoryStore {
       this.assertOpen();
       let history = this.open.get(conversationId);
       if (!history) {
-        history = new ConversationHistory(this.db, this.path, conversationId);
+        history = new ConversationHistory(this.db, this.batch, this.path, conversationId);
         this.open.set(conversationId, history);
       }
       return history;
@@ -71,10 +73,10 @@ export class HistoryStore {
 
   /** Deletes the conversation and its messages in one transaction; opening it again starts empty. */
   remove(conversationId: string): Promise<void> {
-    return settle(() => {
-      this.assertOpen();
-      void this.open.get(conversationId)?.close();
-      this.open.delete(conversationId);
+    if (this.closed) return Promise.reject(new ProfileLockedError());
+    void this.open.get(conversationId)?.close();
+    this.open.delete(conversationId);
+    return this.batch.run(() => {
       this.db.prepare('DELETE FROM conversations WHERE name = ?').run([conversationId]);
     });
   }
@@ -133,10 +135,12 @@ export class HistoryStore {
     });
   }
 
+  /** Refuses later calls, and settles once every append already queued is durable. */
   async close(): Promise<void> {
     this.closed = true;
     for (const history of this.open.values()) await history.close();
     this.open.clear();
+    await this.batch.idle();
   }
 
   private assertOpen(): void {
