@@ -107,4 +107,23 @@ describe('migration from the format before the database', () => {
     expect(existsSync(paths.state) || existsSync(paths.history)).toBe(false);
     await store.close();
   });
+
+  it('skips a damaged old segment, keeps every other message, and keeps the old history folder aside', async () => {
+    await writeLegacyProfile();
+    const paths = profilePaths(root, PROFILE);
+    const [folder] = (await readdir(paths.history)).filter((name) => /^[0-9a-f]{32}$/u.test(name));
+    const segments = (await readdir(join(paths.history, folder!))).filter((name) => name.endsWith('.segment'));
+    expect(segments.length).toBeGreaterThan(0);
+    await writeFile(join(paths.history, folder!, segments[0]!), 'damaged');
+    const store = createProfileStore({ rootDir: root, kdf: FAST_KDF });
+    const session = await store.unlock(PROFILE, GOOD_PASSWORD);
+    expect(session.state.contacts()).toHaveLength(5);
+    const counts = await Promise.all([CONTACTS[0]!, CONTACTS[1]!, `group:${GROUP}`].map(async (peer) => (await allMessages(session, peer)).length));
+    // One conversation lost its first segment (7 messages); the others are whole.
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(10 + 19 + 28 - 7);
+    await store.close();
+    const left = await readdir(paths.dir);
+    expect(left.filter((name) => name.startsWith('history.corrupt-'))).toHaveLength(1);
+    expect(left).not.toContain('state.sealed');
+  });
 });
