@@ -9,7 +9,7 @@ const config: ForgeConfig = {
     name: 'Allium',
     executableName: 'allium',
     icon: 'resources/icons/icon',
-    asar: { unpack: '{**/*.node,**/node_modules/@signalapp/libsignal-client/**}' },
+    asar: { unpack: '{**/*.node,**/node_modules/@signalapp/libsignal-client/**,**/node_modules/@signalapp/sqlcipher/**}' },
   },
   rebuildConfig: {},
   plugins: [

@@ -1,11 +1,11 @@
 // Child process of the crash test: appends messages and changes the state forever, printing each once it is durable.
 import { createProfileStore } from './index.js';
-import { CRASH_JOURNAL_LIMITS, CRASH_SEGMENT_LIMITS, FAST_KDF, GOOD_PASSWORD, outboxEntry } from './test-fixtures.js';
+import { FAST_KDF, GOOD_PASSWORD, outboxEntry } from './test-fixtures.js';
 
 const [rootDir, profileId, start] = process.argv.slice(2);
 if (rootDir === undefined || profileId === undefined || start === undefined) throw new Error('usage: crash-child <rootDir> <profileId> <firstIndex>');
 
-const store = createProfileStore({ rootDir, kdf: FAST_KDF, segmentLimits: CRASH_SEGMENT_LIMITS, journalLimits: CRASH_JOURNAL_LIMITS });
+const store = createProfileStore({ rootDir, kdf: FAST_KDF });
 const session = await store.unlock(profileId, GOOD_PASSWORD);
 const history = await session.history('peer.onion');
 const message = (id: string, i: number) => ({ id, direction: 'out' as const, kind: 'text', body: 'x'.repeat(i % 300), sentAt: i, storedAt: i });
@@ -23,7 +23,7 @@ for (let i = Number(start); ; i += 1) {
     await history.append(message(id, i));
     acknowledge(id);
   }
-  // A Signal record staged and persisted, as the messenger does with ratchet steps: a journal record each.
+  // A Signal record staged and persisted, as the messenger does with ratchet steps: a transaction each.
   session.state.putSignalRecord('session', `s${id}`, Uint8Array.of(i % 256));
   await session.state.persist();
   acknowledge(`s${id}`);

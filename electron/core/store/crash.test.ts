@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type HistoryCursor, createProfileStore } from './index.js';
-import { CRASH_JOURNAL_LIMITS, CRASH_SEGMENT_LIMITS, FAST_KDF, GOOD_PASSWORD, filesUnder, tempRoot } from './test-fixtures.js';
+import { FAST_KDF, GOOD_PASSWORD, filesContaining, filesUnder, tempRoot } from './test-fixtures.js';
 
 const CHILD = join(import.meta.dirname, 'crash-child.ts');
 const REPO = join(import.meta.dirname, '..', '..', '..');
@@ -53,10 +53,13 @@ describe('crash safety', () => {
         (line.startsWith('o') ? outbox : line.startsWith('s') ? signal : acknowledged).push(line);
       }
 
-      const store = createProfileStore({ rootDir: root, kdf: FAST_KDF, segmentLimits: CRASH_SEGMENT_LIMITS, journalLimits: CRASH_JOURNAL_LIMITS });
+      // The files as the kill left them (database, write-ahead log, shared memory): nothing readable in any.
+      expect(await filesContaining(root, 'Crash Dummy')).toEqual([]);
+      expect(await filesContaining(root, 'x'.repeat(40))).toEqual([]);
+      const store = createProfileStore({ rootDir: root, kdf: FAST_KDF });
       const session = await store.unlock(profileId, GOOD_PASSWORD);
+      expect(session.checkIntegrity()).toEqual(['ok']);
       const history = await session.history('peer.onion');
-      expect(history.problems).toEqual([]);
       const stored = new Set<string>();
       let before: HistoryCursor | undefined;
       do {
@@ -73,7 +76,6 @@ describe('crash safety', () => {
       expect((await filesUnder(root)).filter((f) => f.includes('.corrupt-'))).toEqual([]);
     }
     expect(acknowledged.length).toBeGreaterThan(ROUNDS * 10);
-    // Enough state changes that the journal was compacted, and killed while compacting, many times.
     expect(signal.length).toBeGreaterThan(ROUNDS * 5);
   }, 300_000);
 });

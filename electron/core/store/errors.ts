@@ -93,6 +93,15 @@ export class InvalidHistoryCursorError extends StoreError {
   }
 }
 
+/** A search query the store will not run: too long, or too many words. */
+export class InvalidSearchError extends StoreError {
+  readonly code = 'invalid-input';
+  override readonly name = 'InvalidSearchError';
+  constructor(readonly reason: string) {
+    super(`The search cannot be run: ${reason}`);
+  }
+}
+
 /** A page size that is not a whole number of messages, at least one. */
 export class InvalidPageSizeError extends StoreError {
   readonly code = 'invalid-input';

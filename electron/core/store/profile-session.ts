@@ -2,15 +2,17 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
 import { encodeBackup } from './backup-file.js';
-import type { DataKeys } from './data-keys.js';
+import { type DataKeys, wipe } from './data-keys.js';
 import { ProfileLockedError, WeakPasswordError } from './errors.js';
-import type { ConversationHistory, HistoryCursor, SegmentLimits } from './history/conversation-history.js';
+import type { ConversationHistory, HistoryCursor } from './history/conversation-history.js';
 import type { HistoryMessage } from './history/history-message.js';
-import { HistoryStore } from './history/history-store.js';
+import { type FoundMessage, HistoryStore, type SearchMatch, type SearchOptions } from './history/history-store.js';
 import type { ScryptParams } from './kdf.js';
 import { checkPasswordStrength } from './password-strength.js';
 import type { ProfilePaths } from './profile-layout.js';
 import { ProfileState } from './profile-state.js';
+import type { Database } from './sqlite/profile-database.js';
+import type { WriteBatch } from './sqlite/write-batch.js';
 import type { StateDatabase } from './state-database.js';
 import { type Vault, readVault, rewrapVault, writeVault } from './vault.js';
 
@@ -34,8 +36,11 @@ export interface SessionContext {
   dataKey: Buffer;
   keys: DataKeys;
   db: StateDatabase;
+  /** The SQLCipher database that holds the state and the history; closed by lock(). */
+  database: Database;
+  /** Commits the state's and the history's writes of one turn in one transaction. */
+  batch: WriteBatch;
   kdf: ScryptParams;
-  segmentLimits: SegmentLimits;
   /** Verifies a password against the vault through the store's throttle. */
   checkPassword: (vault: Vault, password: string) => Promise<Buffer>;
   onLock: () => Promise<void>;
@@ -51,10 +56,10 @@ export class ProfileSession {
   private locking: Promise<void> | undefined;
 
   constructor(private readonly context: SessionContext) {
-    const { vault, keys, db, paths, segmentLimits } = context;
+    const { vault, db, database, batch, paths } = context;
     this.profile = { id: vault.profileId, label: vault.label, createdAt: vault.createdAt };
     this.state = new ProfileState(db);
-    this.histories = new HistoryStore(paths.history, keys, segmentLimits);
+    this.histories = new HistoryStore(database, batch, paths.database);
   }
 
   get isLocked(): boolean {
@@ -82,6 +87,24 @@ export class ProfileSession {
   async conversations(): Promise<string[]> {
     this.assertUnlocked();
     return (await this.histories.conversationIds()).ids;
+  }
+
+  /** The message with this id in `conversationId`, or in any conversation when that is undefined. */
+  getMessage(conversationId: string | undefined, id: string): Promise<FoundMessage | undefined> {
+    this.assertUnlocked();
+    return this.histories.getMessage(conversationId, id);
+  }
+
+  /** Messages holding every word of `query`, newest first, with the offsets of the matched words in each body. */
+  search(query: string, options: SearchOptions): Promise<SearchMatch[]> {
+    this.assertUnlocked();
+    return this.histories.search(query, options);
+  }
+
+  /** SQLite's `PRAGMA integrity_check` of the profile's database: ['ok'] when it is sound. */
+  checkIntegrity(): string[] {
+    this.assertUnlocked();
+    return (this.context.database.pragma('integrity_check') as { integrity_check: string }[]).map((row) => row.integrity_check);
   }
 
   /** Re-wraps the data key under the new password; no other file is touched. */
@@ -135,8 +158,10 @@ export class ProfileSession {
       await this.histories.close();
     } finally {
       this.state.close();
+      this.context.database.close();
       const { dataKey, keys } = this.context;
-      for (const key of [dataKey, keys.state, keys.history, keys.names]) key.fill(0);
+      dataKey.fill(0);
+      wipe(keys);
       await this.context.onLock();
     }
     if (failure) throw failure.error;

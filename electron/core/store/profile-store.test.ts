@@ -137,9 +137,9 @@ describe('profiles', () => {
     await expect(session.changePassword('wrong-password-xyz', 'another-fine-password-7')).rejects.toThrow(WrongPasswordError);
     await expect(session.changePassword(GOOD_PASSWORD, 'weak')).rejects.toThrow(WeakPasswordError);
     const dir = join(root, 'profiles', session.profile.id);
-    const stateBefore = await readFile(join(dir, 'state.sealed'));
+    const databaseBefore = await readFile(join(dir, 'profile.db'));
     await session.changePassword(GOOD_PASSWORD, 'another-fine-password-7');
-    expect(await readFile(join(dir, 'state.sealed'))).toEqual(stateBefore);
+    expect(await readFile(join(dir, 'profile.db'))).toEqual(databaseBefore);
     await session.lock();
     await expect(store.unlock(session.profile.id, GOOD_PASSWORD)).rejects.toThrow(WrongPasswordError);
     const again = await store.unlock(session.profile.id, 'another-fine-password-7');
@@ -190,21 +190,18 @@ describe('profiles', () => {
     }
   });
 
-  it('a history page asked for as the profile locks is refused, and never takes a good segment for a damaged one', async () => {
-    const small = createProfileStore({ rootDir: root, kdf: FAST_KDF, segmentLimits: { maxMessages: 3, maxBytes: 1 << 20 } });
-    const session = await small.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
+  it('a history page asked for as the profile locks is answered or refused, never half', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
     const history = await session.history('peer.onion');
     await history.appendMany(['a', 'b', 'c', 'd', 'e'].map((id) => message(id, id)));
-    // The user scrolls back (the UI asks for older messages) while locking: the page runs on, the lock wipes the keys.
     const paging = history.page({ limit: 10 }).catch((error: unknown) => error);
     await session.lock();
     expect(await history.page({ limit: 10 }).catch((error: unknown) => error)).toBeInstanceOf(ProfileLockedError);
     const earlier = await paging;
     if (!(earlier instanceof ProfileLockedError)) expect(earlier).toMatchObject({ damaged: [] });
-    const again = await small.unlock(session.profile.id, GOOD_PASSWORD);
+    const again = await store.unlock(session.profile.id, GOOD_PASSWORD);
     const page = await (await again.history('peer.onion')).page({ limit: 10 });
     expect(page.messages.map((m) => m.id)).toEqual(['e', 'd', 'c', 'b', 'a']);
-    await small.close();
   });
 
   it('listing conversations as the profile locks never takes a good conversation header for a damaged one', async () => {
@@ -270,42 +267,29 @@ describe('leftovers of interrupted operations', () => {
 });
 
 describe('damaged files', () => {
-  it('a damaged state file is named, moved aside, and never replaced by an empty one', async () => {
+  it('a damaged database is named and kept, never replaced by an empty one', async () => {
     const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
     await (await session.history('peer.onion')).append(message('m1', 'kept'));
     await session.lock();
-    const dir = join(root, 'profiles', session.profile.id);
-    const statePath = join(dir, 'state.sealed');
-    const bytes = await readFile(statePath);
-    await writeFile(statePath, bytes.subarray(0, bytes.length - 5));
+    const dbPath = join(root, 'profiles', session.profile.id, 'profile.db');
+    const bytes = await readFile(dbPath);
+    bytes.fill(0x55, 40, 200);
+    await writeFile(dbPath, bytes);
 
     const failure = await store.unlock(session.profile.id, GOOD_PASSWORD).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(CorruptFileError);
-    expect((failure as CorruptFileError).path).toBe(statePath);
-    expect((failure as CorruptFileError).message).toContain(statePath);
-    const files = await readdir(dir);
-    expect(files.filter((f) => f.startsWith('state.sealed.corrupt-'))).toHaveLength(1);
-    expect(files).toContain('history');
-    await expect(store.unlock(session.profile.id, GOOD_PASSWORD)).rejects.toThrow(MissingFileError);
+    expect((failure as CorruptFileError).path).toBe(dbPath);
+    expect((failure as CorruptFileError).message).toMatch(/does not open with this profile's key/u);
+    expect(await readFile(dbPath)).toEqual(bytes);
   });
 
-  it('a truncated history segment is named and the rest of the profile opens', async () => {
-    const small = createProfileStore({ rootDir: root, kdf: FAST_KDF, segmentLimits: { maxMessages: 3, maxBytes: 1 << 20 } });
-    const session = await small.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
-    const history = await session.history('peer.onion');
-    await history.appendMany(['a', 'b', 'c', 'd', 'e'].map((id) => message(id, id)));
+  it('a profile whose database is gone is refused, not started empty', async () => {
+    const session = await store.createProfile({ nickname: 'Zebulon', password: GOOD_PASSWORD });
     await session.lock();
-    const [folder] = await readdir(join(root, 'profiles', session.profile.id, 'history'));
-    const segment = join(root, 'profiles', session.profile.id, 'history', folder!, '00000001.segment');
-    await writeFile(segment, (await readFile(segment)).subarray(0, 30));
-
-    const again = await small.unlock(session.profile.id, GOOD_PASSWORD);
-    expect(again.state.nickname).toBe('Zebulon');
-    const page = await (await again.history('peer.onion')).page({ limit: 10 });
-    expect(page.messages.map((m) => m.id)).toEqual(['e', 'd']);
-    expect(page.damaged.map((e) => e.path)).toEqual([segment]);
-    expect(page.damaged[0]!.message).toMatch(/too-short/u);
-    await small.close();
+    const dbPath = join(root, 'profiles', session.profile.id, 'profile.db');
+    await rm(dbPath);
+    await expect(store.unlock(session.profile.id, GOOD_PASSWORD)).rejects.toThrow(MissingFileError);
+    expect(existsSync(dbPath)).toBe(false);
   });
 
   it('a damaged vault.json is listed as unreadable with its path', async () => {
@@ -360,7 +344,7 @@ describe('one process per profile', () => {
     const dir = join(root, 'profiles', session.profile.id);
     await writeFile(join(dir, 'session.lock'), `${String(process.ppid)}\n`);
     await expect(store.deleteProfile(session.profile.id, GOOD_PASSWORD)).rejects.toThrow(ProfileInUseError);
-    expect(await readdir(dir)).toContain('state.sealed');
+    expect(await readdir(dir)).toContain('profile.db');
     await writeFile(join(dir, 'session.lock'), `${String(spawnSync(process.execPath, ['-e', '']).pid)}\n`);
     await store.deleteProfile(session.profile.id, GOOD_PASSWORD);
     expect(await readdir(join(root, 'profiles'))).toEqual([]);

@@ -1,20 +1,22 @@
 // The profiles on this machine: create, list, unlock, delete, import; everything under one injected root folder.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
+import { access, mkdir, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { syncDirectory } from './atomic-write.js';
 import { decodeBackup } from './backup-file.js';
-import { type DataKeys, deriveDataKeys } from './data-keys.js';
-import { ProfileNotFoundError, type StoreError, WeakPasswordError } from './errors.js';
-import { DEFAULT_SEGMENT_LIMITS, type SegmentLimits } from './history/conversation-history.js';
+import { deriveDataKeys, wipe } from './data-keys.js';
+import { MissingFileError, ProfileNotFoundError, type StoreError, WeakPasswordError } from './errors.js';
 import { HistoryStore } from './history/history-store.js';
 import { DEFAULT_SCRYPT_PARAMS, type ScryptParams } from './kdf.js';
 import { migrateState } from './migrations/index.js';
 import { acquireProcessLock } from './process-lock.js';
 import { checkPasswordStrength } from './password-strength.js';
-import { HISTORY_FOLDER, PROFILES_FOLDER, profilePaths } from './profile-layout.js';
+import { PROFILES_FOLDER, profilePaths } from './profile-layout.js';
 import { ProfileSession, type ProfileSummary } from './profile-session.js';
-import { DEFAULT_JOURNAL_LIMITS, type JournalLimits, StateDatabase, createStateDatabase } from './state-database.js';
+import { migrateLegacyProfile } from './legacy/migrate-legacy-profile.js';
+import { DATABASE_FILE, type Database, openProfileDatabase } from './sqlite/profile-database.js';
+import { WriteBatch } from './sqlite/write-batch.js';
+import { StateDatabase, writeInitialState } from './state-database.js';
 import type { StateData } from './state-schema.js';
 import { DEFAULT_UNLOCK_THROTTLE, UnlockThrottle, type UnlockThrottleOptions } from './unlock-throttle.js';
 import { type Vault, createVault, openVault, readVault, writeVault } from './vault.js';
@@ -24,9 +26,6 @@ export interface ProfileStoreOptions {
   rootDir: string;
   /** Cost of new password hashes; tests pass cheap ones. */
   kdf?: ScryptParams;
-  segmentLimits?: SegmentLimits;
-  /** When the state journal is folded into a new snapshot. */
-  journalLimits?: JournalLimits;
   unlockThrottle?: UnlockThrottleOptions;
 }
 
@@ -63,6 +62,15 @@ const MAX_LABEL = 64;
 const IMPORT_BATCH = 1000;
 const LEFTOVER_AGE_MS = 60 * 60 * 1000;
 
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function assertStrong(password: string): void {
   const strength = checkPasswordStrength(password);
   if (!strength.ok) throw new WeakPasswordError(strength.reason ?? 'too weak');
@@ -76,15 +84,11 @@ function cleanName(value: string, what: string): string {
 
 export class ProfileStore {
   private readonly kdf: ScryptParams;
-  private readonly segmentLimits: SegmentLimits;
-  private readonly journalLimits: JournalLimits;
   private readonly throttle: UnlockThrottle;
   private readonly sessions = new Map<string, ProfileSession>();
 
   constructor(private readonly options: ProfileStoreOptions) {
     this.kdf = options.kdf ?? DEFAULT_SCRYPT_PARAMS;
-    this.segmentLimits = options.segmentLimits ?? DEFAULT_SEGMENT_LIMITS;
-    this.journalLimits = options.journalLimits ?? DEFAULT_JOURNAL_LIMITS;
     this.throttle = new UnlockThrottle(options.unlockThrottle ?? DEFAULT_UNLOCK_THROTTLE);
   }
 
@@ -171,8 +175,8 @@ export class ProfileStore {
     const contents = await decodeBackup(bytes, passphrase);
     // The history goes into the hidden folder too, before the profile is renamed into place: half an import is worse
     // than none, after a crash as after an error (the backup file is still there to try again).
-    return this.createFromState(contents.state, password, label ?? contents.label, async (dir, keys) => {
-      const histories = new HistoryStore(join(dir, HISTORY_FOLDER), keys, this.segmentLimits);
+    return this.createFromState(contents.state, password, label ?? contents.label, async (db, path) => {
+      const histories = new HistoryStore(db, new WriteBatch(db), path);
       try {
         for (const { conversationId, messages } of contents.history ?? []) {
           const history = await histories.conversation(conversationId);
@@ -193,12 +197,12 @@ export class ProfileStore {
     return this.throttle.attempt(vault.profileId, () => openVault(vault, password));
   }
 
-  /** `fill` adds further files (an import's history) to the hidden folder before the profile appears. */
+  /** `fill` adds more to the new database (an import's history) before the profile appears. */
   private async createFromState(
     doc: StateData,
     password: string,
     label: string | undefined,
-    fill?: (dir: string, keys: DataKeys) => Promise<void>,
+    fill?: (db: Database, path: string) => Promise<void>,
   ): Promise<ProfileSession> {
     const profileId = randomBytes(8).toString('hex');
     const chosenLabel = cleanName(label ?? `Profile ${String((await this.listProfiles()).profiles.length + 1)}`, 'label');
@@ -209,15 +213,21 @@ export class ProfileStore {
     await mkdir(building, { mode: 0o700 });
     const keys = deriveDataKeys(dataKey);
     try {
-      await createStateDatabase(join(building, 'state.sealed'), keys.state, profileId, doc);
-      await fill?.(building, keys);
+      const path = join(building, DATABASE_FILE);
+      const db = openProfileDatabase(path, keys.database);
+      try {
+        db.transaction(() => writeInitialState(db, doc))();
+        await fill?.(db, path);
+      } finally {
+        db.close();
+      }
       await writeVault(join(building, 'vault.json'), vault);
     } catch (error) {
       await rm(building, { recursive: true, force: true });
       dataKey.fill(0);
       throw error;
     } finally {
-      for (const key of [keys.state, keys.history, keys.names]) key.fill(0);
+      wipe(keys);
     }
     await rename(building, profilePaths(this.options.rootDir, profileId).dir);
     await syncDirectory(this.profilesDir);
@@ -229,15 +239,24 @@ export class ProfileStore {
     const paths = profilePaths(this.options.rootDir, profileId);
     const keys = deriveDataKeys(dataKey);
     let db: StateDatabase;
+    let database: Database | undefined;
+    let batch: WriteBatch;
     let release: () => Promise<void> = () => Promise.resolve();
     try {
       release = await acquireProcessLock(paths.dir);
       // Only now: while another process holds the profile, its temporary files are writes in progress.
       await this.removeStaleTemporaries(paths.dir);
-      db = await StateDatabase.open(paths.state, keys.state, profileId, this.journalLimits);
+      await migrateLegacyProfile(paths, keys, profileId);
+      // Opening would create an empty database: a missing one is an error, never a fresh start (keys and contacts).
+      if (!(await exists(paths.database))) throw new MissingFileError(paths.database);
+      database = openProfileDatabase(paths.database, keys.database);
+      batch = new WriteBatch(database);
+      db = StateDatabase.open(database, batch, paths.database);
     } catch (error) {
+      database?.close();
       await release();
-      for (const key of [dataKey, keys.state, keys.history, keys.names]) key.fill(0);
+      dataKey.fill(0);
+      wipe(keys);
       throw error;
     }
     const session = new ProfileSession({
@@ -246,8 +265,9 @@ export class ProfileStore {
       dataKey,
       keys,
       db,
+      database,
+      batch,
       kdf: this.kdf,
-      segmentLimits: this.segmentLimits,
       checkPassword: (v, p) => this.checkPassword(v, p),
       onLock: async () => {
         this.sessions.delete(profileId);

@@ -1,119 +1,91 @@
-// Tests for the state journal: changes append records, replay on open, torn tails, damage, compaction, refused documents.
+// Tests for the state rows: a change writes only its entries, refused changes write nothing, reopening rebuilds the document.
 import { randomBytes } from 'node:crypto';
-import { readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CorruptFileError, InvalidDocumentError, MissingFileError } from './errors.js';
-import { createStateDatabase, journalPathOf, StateDatabase } from './state-database.js';
+import { CorruptFileError, InvalidDocumentError, MissingFileError, ProfileLockedError } from './errors.js';
 import { migrateState } from './migrations/index.js';
-import { tempRoot } from './test-fixtures.js';
+import { type Database, openProfileDatabase } from './sqlite/profile-database.js';
+import { WriteBatch } from './sqlite/write-batch.js';
+import { StateDatabase, writeInitialState } from './state-database.js';
+import { contactRecord, tempRoot } from './test-fixtures.js';
 
-const KEY = randomBytes(32);
-const PROFILE = '0123456789abcdef';
 let dir: string;
 let path: string;
-const opened: StateDatabase[] = [];
-
-const fresh = () => migrateState({ formatVersion: 0, profile: { nickname: 'Journal', createdAt: '2026-01-01T00:00:00.000Z' } });
-const openDb = async (limits = { maxRecords: 500, maxBytes: 256 * 1024 }): Promise<StateDatabase> => {
-  const db = await StateDatabase.open(path, KEY, PROFILE, limits);
-  opened.push(db);
-  return db;
-};
-const put = async (db: StateDatabase, key: string): Promise<void> => {
-  db.data.signalRecords.session[key] = Buffer.from(key).toString('base64');
-  await db.write();
-};
+let db: Database;
+const key = randomBytes(32);
+const address = (i: number): string => `${String(i % 10).repeat(56)}.onion`;
 
 beforeEach(async () => {
   dir = await tempRoot();
-  path = join(dir, 'state.sealed');
-  await createStateDatabase(path, KEY, PROFILE, fresh());
+  path = join(dir, 'profile.db');
+  db = openProfileDatabase(path, key);
+  writeInitialState(db, migrateState({ formatVersion: 0, profile: { nickname: 'Zebulon', createdAt: '2026-01-01T00:00:00.000Z' } }));
 });
 afterEach(async () => {
-  for (const db of opened.splice(0)) await db.close();
+  db.close();
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('state journal', () => {
-  it('appends one record per change, leaves the snapshot alone, and replays on open', async () => {
-    const snapshot = await readFile(path);
-    const db = await openDb();
-    await put(db, 'a');
-    await put(db, 'b');
-    delete db.data.signalRecords.session.a;
-    db.data.identity.onionSeed = null;
-    db.data.profile.nickname = 'Renamed';
-    await db.write();
-    const length = (await stat(journalPathOf(path))).size;
-    await db.write(); // nothing changed: nothing written
-    expect((await stat(journalPathOf(path))).size).toBe(length);
-    expect(await readFile(path)).toEqual(snapshot);
-    const again = await openDb();
-    expect(Object.keys(again.data.signalRecords.session)).toEqual(['b']);
-    expect(again.data.profile.nickname).toBe('Renamed');
-    expect(again.data).toEqual(db.data);
+const changesOf = (work: () => Promise<void>): Promise<number> => {
+  const before = Number(db.prepare('SELECT total_changes()', { pluck: true }).get());
+  return work().then(() => Number(db.prepare('SELECT total_changes()', { pluck: true }).get()) - before);
+};
+
+describe('StateDatabase', () => {
+  it('writes only the entries a change touched, whatever else the state holds', async () => {
+    const state = StateDatabase.open(db, new WriteBatch(db), path);
+    for (let i = 0; i < 5; i += 1) state.data.contacts[address(i)] = contactRecord({ address: address(i), nickname: 'x'.repeat(60) });
+    expect(await changesOf(() => state.write())).toBe(6); // five contacts, and the empty map's own row goes
+    state.data.settings.theme = 'dark';
+    expect(await changesOf(() => state.write())).toBe(1);
+    expect(await changesOf(() => state.write())).toBe(0);
+    delete state.data.contacts[address(0)];
+    expect(await changesOf(() => state.write())).toBe(1);
+    const again = StateDatabase.open(db, new WriteBatch(db), path);
+    expect(again.data).toEqual(state.data);
+    expect(Object.keys(again.data.contacts)).toHaveLength(4);
   });
 
-  it('drops a torn last record, which was never acknowledged', async () => {
-    const db = await openDb();
-    await put(db, 'a');
-    await put(db, 'b');
-    const journal = await readFile(journalPathOf(path));
-    await writeFile(journalPathOf(path), journal.subarray(0, journal.length - 7));
-    const again = await openDb();
-    expect(Object.keys(again.data.signalRecords.session)).toEqual(['a']);
-    await put(again, 'c');
-    expect(Object.keys((await openDb()).data.signalRecords.session)).toEqual(['a', 'c']);
+  it('coalesces writes requested together into one transaction', async () => {
+    const state = StateDatabase.open(db, new WriteBatch(db), path);
+    const writes = Array.from({ length: 5 }, (_, i) => {
+      state.data.contacts[address(i)] = contactRecord({ address: address(i), nickname: `n${String(i)}` });
+      return state.write();
+    });
+    await Promise.all(writes);
+    expect(Object.keys(StateDatabase.open(db, new WriteBatch(db), path).data.contacts)).toHaveLength(5);
   });
 
-  it('reports damage before the end as corruption, moves both files aside, and never starts empty', async () => {
-    const db = await openDb();
-    await put(db, 'a');
-    await put(db, 'b');
-    const journal = await readFile(journalPathOf(path));
-    journal[30] = journal[30]! ^ 0xff;
-    await writeFile(journalPathOf(path), journal);
-    const failure = await openDb().catch((error: unknown) => error);
-    expect(failure).toBeInstanceOf(CorruptFileError);
-    expect((failure as CorruptFileError).path).toBe(journalPathOf(path));
-    expect((await readdir(dir)).filter((f) => f.includes('.corrupt-'))).toHaveLength(2);
-    await expect(openDb()).rejects.toThrow(MissingFileError);
+  it('refuses a change its schema rejects, and writes nothing of it', async () => {
+    const state = StateDatabase.open(db, new WriteBatch(db), path);
+    const bad: ((data: Record<string, unknown>) => void)[] = [
+      (d) => ((d.settings as Record<string, unknown>).theme = 42),
+      (d) => delete (d.profile as Record<string, unknown>).nickname,
+      (d) => delete d.contacts,
+      (d) => (d.contacts = null),
+      (d) => ((d.contacts as Record<string, unknown>)[address(1)] = { address: 'half a contact' }),
+      (d) => (d.unknownCollection = {}),
+      (d) => delete (d.signalRecords as Record<string, unknown>).session,
+    ];
+    for (const change of bad) {
+      change(state.data);
+      await expect(state.write()).rejects.toThrow(InvalidDocumentError);
+      state.reload();
+    }
+    expect(StateDatabase.open(db, new WriteBatch(db), path).data).toEqual(state.data);
+    expect(state.data.profile.nickname).toBe('Zebulon');
   });
 
-  it('compacts into a new snapshot past its bound and on close; a journal left from before a compaction is ignored', async () => {
-    const db = await openDb({ maxRecords: 3, maxBytes: 1 << 20 });
-    const oldJournal = await readFile(journalPathOf(path));
-    for (const key of ['a', 'b', 'c', 'd', 'e']) await put(db, key);
-    expect((await stat(journalPathOf(path))).size).toBeLessThan(oldJournal.length + 1000);
-    // A crash between the new snapshot and the new journal leaves the old journal: it is already folded in.
-    await writeFile(journalPathOf(path), oldJournal);
-    expect(Object.keys((await openDb()).data.signalRecords.session)).toEqual(['a', 'b', 'c', 'd']);
-    await put(db, 'f');
-    await db.close();
-    expect((await stat(journalPathOf(path))).size).toBe(oldJournal.length);
-    expect(Object.keys((await openDb()).data.signalRecords.session)).toHaveLength(6);
-  });
-
-  it('writes a change too large for one journal record as a snapshot, so a crash right after it still opens', async () => {
-    const db = await openDb();
-    await put(db, 'a');
-    // Many Signal records staged and persisted at once: one change of several megabytes.
-    for (let i = 0; i < 40; i += 1) db.data.signalRecords['kyber-prekey'][String(i)] = randomBytes(64 * 1024).toString('base64');
-    await db.write();
-    // No close: as if the process died right after the write was acknowledged.
-    const again = await openDb();
-    expect(Object.keys(again.data.signalRecords['kyber-prekey'])).toHaveLength(40);
-    expect(Object.keys(again.data.signalRecords.session)).toEqual(['a']);
-  });
-
-  it('refuses a document its schema rejects and goes back to what is durable', async () => {
-    const db = await openDb();
-    await put(db, 'a');
-    db.data.profile.nickname = '';
-    await expect(db.write()).rejects.toThrow(InvalidDocumentError);
-    db.reload();
-    expect(db.data.profile.nickname).toBe('Journal');
-    expect((await openDb()).data).toEqual(db.data);
+  it('refuses an empty database and entries that do not make a state; refuses writes once closed', async () => {
+    const state = StateDatabase.open(db, new WriteBatch(db), path);
+    await state.close();
+    await expect(state.write()).rejects.toThrow(ProfileLockedError);
+    db.prepare("UPDATE state_entries SET value = '\"not a theme\"' WHERE path = '[\"settings\",\"theme\"]'").run();
+    expect(() => StateDatabase.open(db, new WriteBatch(db), path)).toThrow(CorruptFileError);
+    db.prepare("UPDATE state_entries SET value = 'not json' WHERE path = '[\"settings\",\"theme\"]'").run();
+    expect(() => StateDatabase.open(db, new WriteBatch(db), path)).toThrow(CorruptFileError);
+    db.exec('DELETE FROM state_entries');
+    expect(() => StateDatabase.open(db, new WriteBatch(db), path)).toThrow(MissingFileError);
   });
 });

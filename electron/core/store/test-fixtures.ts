@@ -3,19 +3,11 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import type { SegmentLimits } from './history/conversation-history.js';
 import type { ScryptParams } from './kdf.js';
-import type { JournalLimits } from './state-database.js';
 import { newContact, type Contact, type OutboxEntry } from './profile-state.js';
 
 /** Milliseconds instead of half a second: tests exercise the code, not the cost. */
 export const FAST_KDF: ScryptParams = { name: 'scrypt', logN: 10, r: 8, p: 1 };
-
-/** Small segments, so that the crash test also kills the child while it closes segments. */
-export const CRASH_SEGMENT_LIMITS: SegmentLimits = { maxMessages: 25, maxBytes: 4096 };
-
-/** A small journal, so that the crash test also kills the child while it compacts the state. */
-export const CRASH_JOURNAL_LIMITS: JournalLimits = { maxRecords: 20, maxBytes: 8192 };
 
 export const GOOD_PASSWORD = 'orchid-lantern-91-velvet';
 

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidHistoryCursorError, InvalidPageSizeError } from '../errors.js';
-import { ConversationHistory, type HistoryCursor, type HistoryPage } from './conversation-history.js';
-import type { HistoryMessage } from './history-message.js';
+import { ConversationHistory, type HistoryCursor, type HistoryPage } from './legacy-conversation-history.js';
+import type { HistoryMessage } from '../history/history-message.js';
 
 const PER_SEGMENT = 5;
 const TOTAL = 23; // segments 1–4 closed with 5 messages each, segment 5 open with 3

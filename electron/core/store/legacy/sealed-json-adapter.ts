@@ -1,10 +1,9 @@
-// A lowdb Adapter that keeps a JSON document sealed on disk, validates it on load and writes it atomically.
+// Legacy format, read only by the migration: an adapter that keeps a JSON document sealed on disk, validates it on load and writes it atomically.
 import { readFile } from 'node:fs/promises';
-import type { Adapter } from 'lowdb';
-import { writeFileAtomic } from './atomic-write.js';
-import { CorruptFileError, InvalidDocumentError, SealedFileError, UnsupportedFormatError } from './errors.js';
-import { moveAside } from './quarantine.js';
-import { type SealedRole, seal, unseal } from './sealed-file.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import { CorruptFileError, InvalidDocumentError, SealedFileError, UnsupportedFormatError } from '../errors.js';
+import { moveAside } from '../quarantine.js';
+import { type SealedRole, seal, unseal } from '../sealed-file.js';
 
 export interface SealedJsonAdapterOptions<T> {
   path: string;
@@ -26,6 +25,12 @@ export function describeDamage(error: unknown): string {
   if (error instanceof SyntaxError) return 'not valid JSON';
   if (error instanceof Error) return `does not match its schema: ${error.message.slice(0, 200)}`;
   return 'unreadable';
+}
+
+/** The read/write pair of a whole-document store (the shape lowdb's adapters had). */
+interface Adapter<T> {
+  read: () => Promise<T | null>;
+  write: (data: T) => Promise<void>;
 }
 
 export class SealedJsonAdapter<T> implements Adapter<T> {

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CorruptFileError, ProfileLockedError } from '../errors.js';
-import { ConversationHistory, type HistoryCursor, type SegmentLimits } from './conversation-history.js';
-import type { HistoryMessage } from './history-message.js';
+import { ConversationHistory, type HistoryCursor, type SegmentLimits } from './legacy-conversation-history.js';
+import type { HistoryMessage } from '../history/history-message.js';
 
 let root: string;
 const key = randomBytes(32);

@@ -1,14 +1,13 @@
-// Tests for the sealed lowdb adapter: coalesced atomic writes, validation on load, damaged files kept aside.
+// Tests for the sealed JSON adapter (legacy format, read by the migration): coalesced atomic writes, validation on load, damaged files kept aside.
 import { randomBytes } from 'node:crypto';
 import { readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Low } from 'lowdb';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { CorruptFileError, InvalidDocumentError, UnsupportedFormatError } from './errors.js';
+import { CorruptFileError, InvalidDocumentError, UnsupportedFormatError } from '../errors.js';
 import { SealedJsonAdapter } from './sealed-json-adapter.js';
-import { seal } from './sealed-file.js';
-import { tempRoot } from './test-fixtures.js';
+import { seal } from '../sealed-file.js';
+import { tempRoot } from '../test-fixtures.js';
 
 const key = randomBytes(32);
 const schema = z.object({ formatVersion: z.literal(1), items: z.array(z.number()) });
@@ -38,20 +37,16 @@ afterEach(async () => {
 });
 
 describe('SealedJsonAdapter', () => {
-  it('reads null for a missing file, and back what lowdb wrote', async () => {
-    const db = new Low<Doc>(adapter(), { formatVersion: 1, items: [] });
-    await db.read();
-    expect(db.data.items).toEqual([]);
-    await db.update((d) => d.items.push(1, 2));
-    const again = new Low<Doc>(adapter(), { formatVersion: 1, items: [] });
-    await again.read();
-    expect(again.data.items).toEqual([1, 2]);
+  it('reads null for a missing file, and back what was written', async () => {
+    expect(await adapter().read()).toBeNull();
+    await adapter().write({ formatVersion: 1, items: [1, 2] });
+    expect((await adapter().read())?.items).toEqual([1, 2]);
     expect((await readFile(path)).subarray(0, 4).toString()).toBe('ALSF');
   });
 
   it('coalesces concurrent writes; every caller settles after its data is on disk', async () => {
-    const db = new Low<Doc>(adapter(), { formatVersion: 1, items: [] });
-    await Promise.all(Array.from({ length: 50 }, (_, i) => db.update((d) => d.items.push(i))));
+    const shared = adapter();
+    await Promise.all(Array.from({ length: 50 }, (_, i) => shared.write({ formatVersion: 1, items: Array.from({ length: i + 1 }, (_, j) => j) })));
     expect((await adapter().read())?.items).toHaveLength(50);
     expect((await readdir(dir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });

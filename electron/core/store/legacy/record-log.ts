@@ -1,4 +1,4 @@
-// An append-only log of sealed records (history's open segment, the state journal): a header, then length-prefixed records.
+// Old format, read only by the migration: an append-only log of sealed records (history's open segment, the state journal): a header, then length-prefixed records.
 
 export const LOG_MAGIC = Buffer.from('ALHL\x01', 'latin1');
 /**
