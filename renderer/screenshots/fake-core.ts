@@ -29,17 +29,20 @@ export interface FakeScenario {
   readonly tor: TorStatusDto;
   /** How many messages Alice's conversation holds. */
   readonly historySize: number;
+  /** The instant the seeded history is dated back from (ms); tests pin it, so no run of messages straddles midnight. */
+  readonly now?: number;
 }
 
 const PASSWORD = 'correct horse battery staple';
-const now = Date.now();
-const minutes = (count: number): string => new Date(now - count * 60_000).toISOString();
+/** An instant `count` minutes before `now`, as the API dates things. */
+const minutesBefore = (now: number) => (count: number): string => new Date(now - count * 60_000).toISOString();
 
 export interface FakeCore extends ApiBackend {
   emit(event: AnyApiEvent): void;
 }
 
 export function createFakeCore(scenario: FakeScenario): FakeCore {
+  const minutes = minutesBefore(scenario.now ?? Date.now());
   const listeners = new Set<(event: AnyApiEvent) => void>();
   const emit = (event: AnyApiEvent): void => {
     for (const listener of listeners) listener(event);
@@ -55,7 +58,7 @@ export function createFakeCore(scenario: FakeScenario): FakeCore {
     reachability: 'reachable' as const,
     shareText: `${ADDRESSES.me}.onion`,
   };
-  const history = aliceHistory(scenario.historySize);
+  const history = aliceHistory(scenario.historySize, minutes);
   const files = fakeFileMessages({ emit, conversation: ADDRESSES.alice, minutes, downloadsDir: () => settings.downloadsDir });
   // The samples arrived just before the last few text messages.
   history.splice(history.length - ALICE_TAIL, 0, ...files.messages);
@@ -285,7 +288,7 @@ function contact(address: string, nickname: string, fields: Partial<ContactDto>)
 const ALICE_TAIL = 6;
 
 /** Oldest first: a long conversation over several days, with links, a failure and hostile text near the end. */
-function aliceHistory(size: number): MessageDto[] {
+function aliceHistory(size: number, minutes: (count: number) => string): MessageDto[] {
   const lines = [
     'Morning! Did the train get you there on time?',
     'Almost. Twenty minutes late, but I made the first talk.',

@@ -17,8 +17,15 @@ function channelPair(): [RpcChannel, RpcChannel] {
   return [end(0), end(1)];
 }
 
+/**
+ * Noon, local time, on a fixed day: the seeded history is dated back from it, so a test renders the same day dividers
+ * and runs whatever time of day it runs at (from the wall clock, messages 120 and 118 minutes old fell on either side
+ * of midnight just before 02:00 and split a run).
+ */
+const FAKE_NOW = new Date(2026, 5, 15, 12, 0, 0).getTime();
+
 export function connectToFakeCore(scenario: Partial<FakeScenario> = {}): { core: FakeCore; connection: ApiConnection } {
-  const core = createFakeCore({ profiles: [], tor: { state: 'running', progress: 100, summary: 'Done' }, historySize: 0, ...scenario });
+  const core = createFakeCore({ profiles: [], tor: { state: 'running', progress: 100, summary: 'Done' }, historySize: 0, now: FAKE_NOW, ...scenario });
   const [client, server] = channelPair();
   serveApi(server, core);
   return { core, connection: createApiClient(client) };
