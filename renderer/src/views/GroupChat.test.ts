@@ -38,6 +38,19 @@ describe('GroupChat', () => {
     await expect.poll(() => within(log).getAllByText('Delivered to 2 of 3').length).toBe(2);
   });
 
+  it('while joining, says in words what the admin answered (an invitation that no longer works)', async () => {
+    const { connection } = connectToFakeCore();
+    const groups = new GroupsState(connection);
+    await groups.load();
+    const member = groups.find(GROUP_IDS.reading);
+    if (member === undefined) throw new Error('the fake core seeds this group');
+    const notice = 'This invitation no longer works: your request now waits for an admin to let you in.';
+    const group = { ...member, standing: 'joining' as const, notice };
+    render(GroupChat, { props: { core: connection, group, groups, contacts: [], relays: [], torReady: true, onclosed: vi.fn() } });
+    expect(screen.getByLabelText('Message Reading group')).toBeDisabled();
+    expect(screen.getByText(notice)).toBeInTheDocument();
+  });
+
   it('closes the composer once I left, and says why', async () => {
     const { connection } = connectToFakeCore();
     const groups = new GroupsState(connection);
