@@ -83,6 +83,7 @@ vi.mock('./link/index.js', () => ({
     close(): void {}
   },
   OnionDialError: class extends Error {},
+  MAX_STREAMS_PER_CIRCUIT: 8,
   defaultListenEndpoint: (path: string) => ({ kind: 'unix', path }),
   dialPeer: () => Promise.reject(new Error('no dialing in this test')),
 }));

@@ -44,12 +44,13 @@ describe('history cursors over web mode', () => {
   it('refuses cursors it never handed out with invalid-input, then serves the profile as before', async () => {
     const history = (before: string, limit = 2): Promise<unknown> => client.api['conversations.history']({ address: friend, before, limit });
     // Refused by the API schema: not the shape of a cursor at all.
-    for (const before of ['-1:-1', 'abc', '1:x', '01:1', '1:2:3']) {
+    for (const before of ['-1', 'abc', '1:x', '01', '0', '1:2', '1'.repeat(16)]) {
       await expect(history(before), before).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/^before: This is not a position Allium gave out/u) as unknown });
     }
     // Refused by the store: the right shape, but no such place in this conversation.
-    await expect(history('99:0')).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/there is no segment 99/u) as unknown });
-    await expect(history('1:999')).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/segment 1 holds only 5 messages/u) as unknown });
+    for (const before of ['99999', '999999999999999']) {
+      await expect(history(before), before).rejects.toMatchObject({ code: 'invalid-input', message: expect.stringMatching(/no message of this conversation is at that position/u) as unknown });
+    }
 
     // The core still answers everything, and paging with the cursors it gives works.
     await expect(client.api['contacts.list']({})).resolves.toEqual([expect.objectContaining({ address: friend, nickname: 'Friend' })]);

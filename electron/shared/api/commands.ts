@@ -52,7 +52,7 @@ const empty = z.object({}).strict();
 /** The shape of the cursors the core hands out (`nextCursor`); which positions exist only the core's store can tell. */
 const historyCursor = z
   .string()
-  .regex(/^(0|[1-9]\d{0,14}):(0|[1-9]\d{0,14})$/u, 'This is not a position Allium gave out for this conversation; ask for the newest page again');
+  .regex(/^[1-9]\d{0,14}$/u, 'This is not a position Allium gave out for this conversation; ask for the newest page again');
 const delivery = z.enum(['hold', 'relay']);
 const groupId = z.string().regex(/^[0-9a-f]{32}$/, 'This is not a group Allium knows');
 const groupName = z.string().trim().min(1, 'A group needs a name').max(LIMITS.groupName);
