@@ -197,11 +197,11 @@ export function createFakeCore(scenario: FakeScenario): FakeCore {
     'requests.reject': () => Promise.resolve(null),
     'conversations.history': ({ address, before, limit }) => {
       const messages = address === ADDRESSES.alice ? history : [];
-      // Cursors in the core's own form (`<segment>:<position>`, one segment here), which the API's schema checks.
-      const end = before === undefined ? messages.length : Number(before.split(':')[1]);
+      // Cursors in the core's own form (the row a page ends at, a whole number from 1), which the API's schema checks.
+      const end = before === undefined ? messages.length : Number(before);
       const start = Math.max(0, end - limit);
       const page = messages.slice(start, end).reverse().map(files.current);
-      return Promise.resolve(start > 0 ? { messages: page, nextCursor: `1:${String(start)}` } : { messages: page });
+      return Promise.resolve(start > 0 ? { messages: page, nextCursor: String(start) } : { messages: page });
     },
     'conversations.markRead': ({ address }) => {
       emit({ name: 'contact.updated', payload: update(address, { unread: 0 }) });

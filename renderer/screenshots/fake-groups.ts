@@ -219,10 +219,10 @@ export function fakeGroupHandlers(context: FakeGroupsContext): GroupHandlers {
       answer(() => {
         find(group);
         const messages = histories.get(group) ?? [];
-        const end = before === undefined ? messages.length : Number(before.split(':')[1]);
+        const end = before === undefined ? messages.length : Number(before);
         const start = Math.max(0, end - limit);
         const page = messages.slice(start, end).reverse();
-        return start > 0 ? { messages: page, nextCursor: `1:${String(start)}` } : { messages: page };
+        return start > 0 ? { messages: page, nextCursor: String(start) } : { messages: page };
       }),
     'groups.markRead': ({ group }) =>
       answer(() => {
