@@ -6,7 +6,7 @@ import { stateSchema } from './state-schema.js';
 export type Entries = Map<string, string>;
 export type JsonObject = Record<string, unknown>;
 
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The document's maps whose members are entries of their own: the root, each top-level object, each kind of Signal record. */
 function isContainer(path: readonly string[], value: unknown): value is JsonObject {

@@ -10,6 +10,7 @@ import { STATE_VERSION, migrateState } from '../migrations/index.js';
 import { moveAside } from '../quarantine.js';
 import { describeDamage } from './sealed-json-adapter.js';
 import { nonceOf, seal, unseal } from '../sealed-file.js';
+import { flatten, isObject, type Entries, type JsonObject } from '../state-entries.js';
 import type { StateData } from '../state-schema.js';
 
 export interface JournalLimits {
@@ -29,9 +30,6 @@ const JOURNAL_FLAGS = constants.O_RDWR | (DSYNC ?? 0);
 /** One record: entries set (with `v`) or removed (without), each named by its path in the document. */
 const changesSchema = z.array(z.object({ p: z.array(z.string()).min(1), v: z.unknown().optional() }));
 type Changes = z.infer<typeof changesSchema>;
-/** Each entry of the document as JSON, keyed by the JSON of its path. */
-type Entries = Map<string, string>;
-type JsonObject = Record<string, unknown>;
 
 interface Waiter {
   resolve: () => void;
@@ -41,26 +39,6 @@ interface Waiter {
 /** The journal that belongs to a snapshot file: same folder. */
 export function journalPathOf(statePath: string): string {
   return join(dirname(statePath), 'state.journal');
-}
-
-const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** The document's maps whose members are journaled one by one: the root, each top-level object, each kind of Signal record. */
-function isContainer(path: readonly string[], value: unknown): value is JsonObject {
-  return isObject(value) && (path.length <= 1 || (path.length === 2 && path[0] === 'signalRecords'));
-}
-
-function flatten(value: unknown, path: string[], into: Entries): Entries {
-  if (isContainer(path, value)) {
-    const keys = Object.keys(value);
-    // An empty map is an entry of its own, so that replay recreates it.
-    if (keys.length === 0 && path.length > 0) into.set(JSON.stringify(path), '{}');
-    for (const key of keys) flatten(value[key], [...path, key], into);
-    return into;
-  }
-  const json = JSON.stringify(value) as string | undefined;
-  if (json !== undefined) into.set(JSON.stringify(path), json);
-  return into;
 }
 
 /** The JSON of one journal record taking `before` to `after`, or undefined when nothing changed. Removals come first. */
